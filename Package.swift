@@ -1,0 +1,57 @@
+// swift-tools-version:6.0
+// Strata: an embeddable, columnar context database for AI agents.
+// Layers and dependency direction are fixed by ARCHITECTURE.md; arrows point down only.
+import PackageDescription
+
+let package = Package(
+    name: "Strata",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Strata", targets: ["Strata"]),
+        .executable(name: "strata", targets: ["StrataCLI"]),
+        .executable(name: "strata-bench", targets: ["StrataBench"]),
+        .executable(name: "strata-conformance-generator", targets: ["StrataConformanceGenerator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+    ],
+    targets: [
+        // C shims: one system library each, installed from Debian's -dev packages.
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+
+        // Layers, bottom up.
+        .target(name: "StrataKernels", dependencies: ["CXXHash"]),
+        .target(name: "StrataCore", dependencies: ["StrataKernels"]),
+        .target(name: "StrataStorage", dependencies: ["StrataCore"]),
+        .target(
+            name: "StrataFormat",
+            dependencies: [
+                "StrataCore", "StrataKernels", "StrataStorage", "CZstd", "CLZ4",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        .target(name: "Strata", dependencies: ["StrataCore", "StrataStorage", "StrataFormat"]),
+        .executableTarget(
+            name: "StrataCLI",
+            dependencies: ["Strata", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        // Tools: benchmarks and the conformance fixture generator.
+        .executableTarget(name: "StrataBench", dependencies: ["Strata"], path: "Benchmarks/StrataBench"),
+        .executableTarget(
+            name: "StrataConformanceGenerator", dependencies: ["Strata"], path: "spec/conformance/generator"
+        ),
+
+        // Tests.
+        .target(name: "TestSupport", dependencies: ["Strata"], path: "Tests/TestSupport"),
+        .testTarget(name: "StrataKernelsTests", dependencies: ["StrataKernels", "TestSupport"]),
+        .testTarget(name: "StrataCoreTests", dependencies: ["StrataCore", "TestSupport"]),
+        .testTarget(name: "StrataStorageTests", dependencies: ["StrataStorage", "TestSupport"]),
+        .testTarget(name: "StrataFormatTests", dependencies: ["StrataFormat", "TestSupport"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["Strata", "TestSupport"]),
+        .testTarget(name: "StrataCLITests", dependencies: ["TestSupport"]),
+    ]
+)

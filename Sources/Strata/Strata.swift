@@ -1,0 +1,4 @@
+// The umbrella module: `import Strata` gives an application the whole public API.
+@_exported import StrataCore
+@_exported import StrataFormat
+@_exported import StrataStorage

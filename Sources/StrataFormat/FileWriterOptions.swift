@@ -1,0 +1,54 @@
+import StrataCore
+
+/// Settings of a `FileWriter`. The defaults suit most data; the overrides exist for tests,
+/// benchmarks and data whose shape the heuristics misjudge.
+public struct FileWriterOptions: Sendable {
+    /// Target body size of a page of fixed-width values (integers, floats, bools, vectors).
+    /// Larger pages scan faster; take reads only blocks of them, so size does not slow it.
+    public var fixedPageBytes = 1 << 20
+    /// Target body size of a page of variable-width values (string, binary, json). These pages
+    /// are compressed, so `take` decompresses a whole page: smaller pages take faster,
+    /// larger pages compress better.
+    public var variablePageBytes = 128 << 10
+    /// The most rows in one page (at most `FileLayout.maxRowsPerPage`).
+    public var maxRowsPerPage = 1 << 20
+    /// Forces an encoding for the named columns instead of choosing from the data.
+    public var encodings: [String: PageEncoding] = [:]
+    /// Forces a codec for every page (nil: `.zstd` for variable-width pages when it saves bytes,
+    /// `.none` for the rest, keeping them readable by byte range).
+    public var codec: PageCodec?
+    /// Forces a codec for the named columns (wins over `codec`).
+    public var codecs: [String: PageCodec] = [:]
+    /// Zstandard compression level (1…19).
+    public var zstdLevel: Int32 = 9
+    /// Block size of the checksums that let `take` verify a ranged read of an uncompressed page.
+    public var checksumBlockBytes = 4096
+    /// File-level key/value metadata.
+    public var metadata: [String: String] = [:]
+
+    /// The default settings.
+    public init() {}
+
+    /// Checks the settings against `schema`.
+    /// - Throws: `.invalidInput` for an unknown column, an encoding that cannot store the
+    ///   column's type, or a size outside its range.
+    func validate(for schema: Schema) throws(StrataError) {
+        for (name, encoding) in encodings {
+            guard let field = schema[name] else { throw .invalidInput(what: "encoding for '\(name)'", why: "no such column") }
+            guard encoding.supports(field.type) else {
+                throw .invalidInput(what: "encoding \(encoding.rawValue) for '\(name)'", why: "cannot store \(field.type)")
+            }
+        }
+        for name in codecs.keys where schema[name] == nil {
+            throw .invalidInput(what: "codec for '\(name)'", why: "no such column")
+        }
+        guard fixedPageBytes >= 1, variablePageBytes >= 1 else { throw .invalidInput(what: "page size", why: "must be at least 1 byte") }
+        guard (1...FileLayout.maxRowsPerPage).contains(maxRowsPerPage) else {
+            throw .invalidInput(what: "maxRowsPerPage \(maxRowsPerPage)", why: "must be in 1…\(FileLayout.maxRowsPerPage)")
+        }
+        guard (1...19).contains(zstdLevel) else { throw .invalidInput(what: "zstd level \(zstdLevel)", why: "must be in 1…19") }
+        guard (512...(1 << 20)).contains(checksumBlockBytes) else {
+            throw .invalidInput(what: "checksum block size \(checksumBlockBytes)", why: "must be in 512…1048576")
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import StrataCore
+
+/// What a page records about its values, for pruning (skipping pages a predicate cannot match).
+///
+/// `min` and `max` bound every non-null, non-NaN value of the page; nil means unknown (all
+/// values null or NaN, vectors and json, or strings longer than
+/// `FileLayout.maxStatisticsBytes`).
+public struct PageStatistics: Sendable, Hashable {
+    /// Rows in the page.
+    public var rowCount: Int
+    /// Null rows in the page.
+    public var nullCount: Int
+    /// NaN values (float columns only).
+    public var nanCount: Int
+    /// Smallest value, when known.
+    public var min: Value?
+    /// Largest value, when known.
+    public var max: Value?
+
+    /// Computes the statistics of `column`.
+    /// - Complexity: O(n).
+    static func compute(_ column: ColumnBuffer) -> PageStatistics {
+        var stats = PageStatistics(rowCount: column.count, nullCount: column.nullCount, nanCount: 0, min: nil, max: nil)
+        let valid = (0..<column.count).lazy.filter { !column.isNull($0) }
+        switch column.type {
+        case .int8, .int16, .int32, .int64, .timestamp:
+            var low = Int64.max, high = Int64.min, any = false
+            for i in valid {
+                let v = signedValue(column, i)
+                low = Swift.min(low, v); high = Swift.max(high, v); any = true
+            }
+            if any {
+                stats.min = column.type == .timestamp ? .timestamp(low) : .int(low)
+                stats.max = column.type == .timestamp ? .timestamp(high) : .int(high)
+            }
+        case .uint8, .uint16, .uint32, .uint64:
+            var low = UInt64.max, high = UInt64.min, any = false
+            for i in valid {
+                let v = unsignedValue(column, i)
+                low = Swift.min(low, v); high = Swift.max(high, v); any = true
+            }
+            if any { (stats.min, stats.max) = (.uint(low), .uint(high)) }
+        case .float32, .float64:
+            var low = Double.infinity, high = -Double.infinity, any = false
+            for i in valid {
+                let v: Double
+                if case let .float32(f) = column.value(at: i) { v = Double(f) } else if case let .float64(d) = column.value(at: i) { v = d } else { continue }
+                if v.isNaN { stats.nanCount += 1; continue }
+                // -0.0 sorts below +0.0 so that the bounds hold for either zero.
+                if v < low || (v == low && v.sign == .minus) { low = v }
+                if v > high || (v == high && v.sign == .plus) { high = v }
+                any = true
+            }
+            if any {
+                if column.type == .float32 {
+                    (stats.min, stats.max) = (.float32(Float(low)), .float32(Float(high)))
+                } else {
+                    (stats.min, stats.max) = (.float64(low), .float64(high))
+                }
+            }
+        case .bool:
+            var sawTrue = false, sawFalse = false
+            for i in valid {
+                if case .bool(true) = column.value(at: i) { sawTrue = true } else { sawFalse = true }
+            }
+            if sawTrue || sawFalse { (stats.min, stats.max) = (.bool(!sawFalse), .bool(sawTrue)) }
+        case .string, .binary:
+            var low: ArraySlice<UInt8>?, high: ArraySlice<UInt8>?
+            for i in valid {
+                let v = column.bytes(at: i)
+                if low == nil || v.lexicographicallyPrecedes(low!) { low = v }
+                if high == nil || high!.lexicographicallyPrecedes(v) { high = v }
+            }
+            func value(_ bytes: ArraySlice<UInt8>?) -> Value? {
+                guard let bytes, bytes.count <= FileLayout.maxStatisticsBytes else { return nil }
+                return column.type == .string ? .string(String(decoding: bytes, as: UTF8.self)) : .binary(Array(bytes))
+            }
+            (stats.min, stats.max) = (value(low), value(high))
+        case .json, .vector:
+            break
+        }
+        return stats
+    }
+
+    static func signedValue(_ column: ColumnBuffer, _ i: Int) -> Int64 {
+        switch column.type {
+        case .int8: return Int64(column.fixed(i, as: Int8.self))
+        case .int16: return Int64(column.fixed(i, as: Int16.self))
+        case .int32: return Int64(column.fixed(i, as: Int32.self))
+        default: return column.fixed(i, as: Int64.self)
+        }
+    }
+
+    static func unsignedValue(_ column: ColumnBuffer, _ i: Int) -> UInt64 {
+        switch column.type {
+        case .uint8: return UInt64(column.fixed(i, as: UInt8.self))
+        case .uint16: return UInt64(column.fixed(i, as: UInt16.self))
+        case .uint32: return UInt64(column.fixed(i, as: UInt32.self))
+        default: return column.fixed(i, as: UInt64.self)
+        }
+    }
+
+    var proto: Strata_File_Statistics {
+        var out = Strata_File_Statistics()
+        out.nanCount = UInt64(nanCount)
+        if let min { out.min = PageStatistics.scalar(min) }
+        if let max { out.max = PageStatistics.scalar(max) }
+        return out
+    }
+
+    /// Reads statistics back; a value whose kind does not suit `type` is dropped (unknown).
+    init(_ proto: Strata_File_Statistics, rowCount: Int, nullCount: Int, type: DataType) {
+        self.rowCount = rowCount
+        self.nullCount = nullCount
+        nanCount = Int(clamping: proto.nanCount)
+        min = proto.hasMin ? PageStatistics.value(proto.min, type: type) : nil
+        max = proto.hasMax ? PageStatistics.value(proto.max, type: type) : nil
+    }
+
+    private init(rowCount: Int, nullCount: Int, nanCount: Int, min: Value?, max: Value?) {
+        self.rowCount = rowCount
+        self.nullCount = nullCount
+        self.nanCount = nanCount
+        self.min = min
+        self.max = max
+    }
+
+    private static func scalar(_ value: Value) -> Strata_File_ScalarValue {
+        var out = Strata_File_ScalarValue()
+        switch value {
+        case let .bool(v): out.boolValue = v
+        case let .int(v), let .timestamp(v): out.intValue = v
+        case let .uint(v): out.uintValue = v
+        case let .float32(v): out.float32Value = v
+        case let .float64(v): out.float64Value = v
+        case let .string(v): out.bytesValue = Data(v.utf8)
+        case let .binary(v): out.bytesValue = Data(v)
+        case .null, .json, .vector: break
+        }
+        return out
+    }
+
+    private static func value(_ scalar: Strata_File_ScalarValue, type: DataType) -> Value? {
+        switch (scalar.value, type) {
+        case let (.boolValue(v)?, .bool): return .bool(v)
+        case let (.intValue(v)?, .timestamp): return .timestamp(v)
+        case let (.intValue(v)?, _) where type.isSignedInteger: return .int(v)
+        case let (.uintValue(v)?, _) where type.isUnsignedInteger: return .uint(v)
+        case let (.float32Value(v)?, .float32): return .float32(v)
+        case let (.float64Value(v)?, .float64): return .float64(v)
+        case let (.bytesValue(v)?, .string): return .string(String(decoding: v, as: UTF8.self))
+        case let (.bytesValue(v)?, .binary): return .binary(Array(v))
+        default: return nil
+        }
+    }
+}
