@@ -10,7 +10,8 @@
 /// - timestamps are ISO-8601 strings or integers (microseconds since the epoch, UTC); they
 ///   are written as ISO-8601 (`2024-05-01T12:30:00.25Z` style, six fraction digits), or as
 ///   integers when the year is outside 0001…9999;
-/// - binary values are base64 strings; json values are any JSON value, stored as written;
+/// - binary values are base64 strings; json values are any JSON value, stored as written
+///   (except the literal `null`, which means SQL NULL here as for every other type);
 /// - vectors are arrays of numbers.
 public enum JSONRows {
     /// Converts one parsed value to a `Value` of `type`.
@@ -105,12 +106,29 @@ public enum JSONRows {
         }
     }
 
+    /// An integer lexeme as the canonical value of `type` (`.int` for signed, `.uint` for
+    /// unsigned), checked against the type's range.
     private static func integer(_ text: String, type: DataType) throws(StrataError) -> Value {
-        if let v = Int64(text) { return .int(v) }
-        if let v = UInt64(text) { return .uint(v) }
-        let isInteger = text.drop { $0 == "-" }.allSatisfy(\.isASCII) && text.drop { $0 == "-" }.allSatisfy(\.isNumber)
-        throw .invalidInput(
-            what: "number \(text)", why: isInteger ? "outside the range of \(type)" : "\(type) needs an integer")
+        guard let wide = Int128(text) else {
+            let digits = text.drop { $0 == "-" }
+            let isInteger = !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
+            throw .invalidInput(what: "number \(text)", why: isInteger ? "outside the range of \(type)" : "\(type) needs an integer")
+        }
+        let range: ClosedRange<Int128>
+        switch type {
+        case .int8: range = Int128(Int8.min)...Int128(Int8.max)
+        case .int16: range = Int128(Int16.min)...Int128(Int16.max)
+        case .int32: range = Int128(Int32.min)...Int128(Int32.max)
+        case .int64: range = Int128(Int64.min)...Int128(Int64.max)
+        case .uint8: range = 0...Int128(UInt8.max)
+        case .uint16: range = 0...Int128(UInt16.max)
+        case .uint32: range = 0...Int128(UInt32.max)
+        default: range = 0...Int128(UInt64.max)
+        }
+        guard range.contains(wide) else {
+            throw .invalidInput(what: "number \(text)", why: "outside the range of \(type) (\(range.lowerBound)…\(range.upperBound))")
+        }
+        return type.isSignedInteger ? .int(Int64(wide)) : .uint(UInt64(wide))
     }
 
     private static func mismatch(_ json: JSONValue, _ type: DataType) -> StrataError {
