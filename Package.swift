@@ -42,7 +42,9 @@ let package = Package(
         // Tools: benchmarks and the conformance fixture generator.
         .executableTarget(name: "StrataBench", dependencies: ["Strata"], path: "Benchmarks/StrataBench"),
         .executableTarget(
-            name: "StrataConformanceGenerator", dependencies: ["Strata"], path: "spec/conformance/generator"
+            name: "StrataConformanceGenerator",
+            dependencies: ["Strata", "StrataKernels", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "spec/conformance/generator"
         ),
 
         // Tests.

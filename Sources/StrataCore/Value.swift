@@ -25,14 +25,17 @@ public enum Value: Sendable, Hashable {
         return false
     }
 
-    /// Bitwise equality: like `==`, but NaN equals a NaN of the same bits and -0.0 differs from
-    /// +0.0. This is the equality that "survives exactly" means.
+    /// Exact equality: like `==`, but -0.0 differs from +0.0 and any NaN equals any NaN (text
+    /// forms such as JSON carry no NaN sign or payload). This is the equality that
+    /// "survives exactly" means.
     public func isIdentical(to other: Value) -> Bool {
+        func same<F: BinaryFloatingPoint>(_ a: F, _ b: F) -> Bool {
+            (a.isNaN && b.isNaN) || (a == b && a.sign == b.sign)
+        }
         switch (self, other) {
-        case let (.float32(a), .float32(b)): return a.bitPattern == b.bitPattern
-        case let (.float64(a), .float64(b)): return a.bitPattern == b.bitPattern
-        case let (.vector(a), .vector(b)):
-            return a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern }
+        case let (.float32(a), .float32(b)): return same(a, b)
+        case let (.float64(a), .float64(b)): return same(a, b)
+        case let (.vector(a), .vector(b)): return a.count == b.count && zip(a, b).allSatisfy(same)
         default: return self == other
         }
     }

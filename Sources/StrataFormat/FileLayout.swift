@@ -50,14 +50,14 @@ public enum FileLayout {
 }
 
 /// The 32-byte footer: where the metadata is and how to check it.
-struct Footer: Equatable {
-    var metadataOffset: UInt64
-    var metadataLength: UInt64
-    var metadataChecksum: UInt64
-    var majorVersion: UInt16
-    var minorVersion: UInt16
+package struct Footer: Equatable {
+    package var metadataOffset: UInt64
+    package var metadataLength: UInt64
+    package var metadataChecksum: UInt64
+    package var majorVersion: UInt16
+    package var minorVersion: UInt16
 
-    var bytes: [UInt8] {
+    package var bytes: [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(FileLayout.footerSize)
         out.appendLittleEndian(metadataOffset)
@@ -70,7 +70,7 @@ struct Footer: Equatable {
     }
 
     /// Reads a footer from its 32 bytes (the tail magic is checked by the caller first).
-    init(_ bytes: ArraySlice<UInt8>) {
+    package init(_ bytes: ArraySlice<UInt8>) {
         precondition(bytes.count == FileLayout.footerSize, "footer must be 32 bytes")
         let base = bytes.startIndex
         metadataOffset = bytes.loadLittleEndian(at: base, as: UInt64.self)
@@ -80,7 +80,7 @@ struct Footer: Equatable {
         minorVersion = bytes.loadLittleEndian(at: base + 26, as: UInt16.self)
     }
 
-    init(metadataOffset: UInt64, metadataLength: UInt64, metadataChecksum: UInt64) {
+    package init(metadataOffset: UInt64, metadataLength: UInt64, metadataChecksum: UInt64) {
         self.metadataOffset = metadataOffset
         self.metadataLength = metadataLength
         self.metadataChecksum = metadataChecksum
