@@ -45,14 +45,18 @@ public enum JSONRows {
             return .binary(try Base64.decode(v))
         case .json:
             return .json(String(decoding: source, as: UTF8.self))
-        case let .vector(_, dimension):
+        case let .vector(element, dimension):
             guard case let .array(elements) = json else { throw mismatch(json, type) }
             guard elements.count == dimension else {
                 throw .invalidInput(what: "vector of \(elements.count) elements", why: "the column is \(type)")
             }
             var floats: [Float] = []
             floats.reserveCapacity(dimension)
-            for element in elements { floats.append(try JSONText.float(element, as: Float.self)) }
+            for item in elements {
+                let x = try JSONText.float(item, as: Float.self)
+                // float16 elements hold the nearest half, as they will be stored.
+                floats.append(element == .float16 ? Float(float16Bits: x.float16Bits) : x)
+            }
             return .vector(floats)
         }
     }
@@ -84,12 +88,25 @@ public enum JSONRows {
         var out = "{"
         for (c, field) in batch.schema.fields.enumerated() {
             if c > 0 { out += "," }
-            out += JSONText.quoted(field.name) + ":" + text(batch.columns[c].value(at: row))
+            out += JSONText.quoted(field.name) + ":" + text(batch.columns[c].value(at: row), type: field.type)
         }
         return out + "}"
     }
 
-    /// A value as JSON text, in the conventions above.
+    /// A value of a column of `type` as JSON text, in the conventions above: vector elements
+    /// in the shortest spelling of their element type (int8 as integers, float16 as the
+    /// shortest decimal that reads back to the same half).
+    public static func text(_ value: Value, type: DataType) -> String {
+        guard case let .vector(elements) = value, case let .vector(element, _) = type, element != .float32 else { return text(value) }
+        return "[" + elements.map { x in
+            switch element {
+            case .int8: return String(Int(x))
+            default: return x.isFinite ? JSONText.float16Number(x) : JSONText.number(x)
+            }
+        }.joined(separator: ",") + "]"
+    }
+
+    /// A value as JSON text, in the conventions above (vector elements as float32).
     public static func text(_ value: Value) -> String {
         switch value {
         case .null: return "null"

@@ -32,6 +32,43 @@ public enum JSONText {
         return value.description
     }
 
+    /// A finite float16 value (held in a `Float`) as the shortest decimal that rounds back to
+    /// the same half: `6e-08`, not the float32 spelling `5.9604645e-08`.
+    public static func float16Number(_ value: Float) -> String {
+        let bits = value.float16Bits
+        // Try increasing precision until the text reads back to the same half.
+        for digits in 1...9 {
+            let text = shortest(value, significantDigits: digits)
+            if let parsed = Float(text), parsed.float16Bits == bits { return text }
+        }
+        return value.description
+    }
+
+    /// `value` rounded to `digits` significant digits, spelled like Swift's `description`.
+    private static func shortest(_ value: Float, significantDigits digits: Int) -> String {
+        if value == 0 { return value.sign == .minus ? "-0.0" : "0.0" }
+        let magnitude = Double(abs(value))
+        let exponent = Int((magnitude.ulp > 0 ? log10Floor(magnitude) : 0))
+        let scale = pow10(digits - 1 - exponent)
+        let rounded = (magnitude * scale).rounded() / scale
+        let candidate = Float(rounded) * (value.sign == .minus ? -1 : 1)
+        return candidate.description
+    }
+
+    private static func log10Floor(_ x: Double) -> Int {
+        var e = 0
+        var v = x
+        while v >= 10 { v /= 10; e += 1 }
+        while v < 1 { v *= 10; e -= 1 }
+        return e
+    }
+
+    private static func pow10(_ n: Int) -> Double {
+        var result = 1.0
+        for _ in 0..<abs(n) { result *= 10 }
+        return n >= 0 ? result : 1 / result
+    }
+
     /// Parses the float spellings `number(_:)` writes, and any JSON number.
     /// - Throws: `StrataError.invalidInput` when the value is not a number or one of the three
     ///   strings, or a finite number overflows the type.
