@@ -11,6 +11,8 @@ let package = Package(
         .executable(name: "strata", targets: ["StrataCLI"]),
         .executable(name: "strata-bench", targets: ["StrataBench"]),
         .executable(name: "strata-conformance-generator", targets: ["StrataConformanceGenerator"]),
+        // The bodies of the fuzz targets, for the libFuzzer package in Fuzz/ and for regression tests.
+        .library(name: "StrataFuzzKit", targets: ["StrataFuzzKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -47,12 +49,18 @@ let package = Package(
             path: "spec/conformance/generator"
         ),
 
+        .target(
+            name: "StrataFuzzKit",
+            dependencies: ["Strata", "StrataKernels", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Fuzz/Kit"
+        ),
+
         // Tests.
         .target(name: "TestSupport", dependencies: ["Strata"], path: "Tests/TestSupport"),
         .testTarget(name: "StrataKernelsTests", dependencies: ["StrataKernels", "TestSupport"]),
         .testTarget(name: "StrataCoreTests", dependencies: ["StrataCore", "TestSupport"]),
         .testTarget(name: "StrataStorageTests", dependencies: ["StrataStorage", "TestSupport"]),
-        .testTarget(name: "StrataFormatTests", dependencies: ["StrataFormat", "TestSupport"]),
+        .testTarget(name: "StrataFormatTests", dependencies: ["StrataFormat", "StrataFuzzKit", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Strata", "TestSupport"]),
         .testTarget(name: "StrataCLITests", dependencies: ["TestSupport"]),
     ]

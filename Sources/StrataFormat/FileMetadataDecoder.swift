@@ -33,6 +33,10 @@ package struct FileMetadataDecoder: Sendable {
             throw .corruption(path: path, offset: dataEnd, kind: .malformedMetadata, detail: "row count \(proto.rowCount)")
         }
         rowCount = Int(proto.rowCount)
+        // With no column to hold them, rows cannot be counted against pages: none may be claimed.
+        guard !schema.fields.isEmpty || rowCount == 0 else {
+            throw .corruption(path: path, offset: dataEnd, kind: .malformedMetadata, detail: "a file without columns claims \(rowCount) rows")
+        }
         var pages: [[PageDescriptor]] = []
         for (c, (column, field)) in zip(proto.columns, schema.fields).enumerated() {
             guard column.fieldID == field.id else {

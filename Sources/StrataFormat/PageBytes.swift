@@ -11,8 +11,10 @@ struct PageBytes {
 
     init(runs: [(start: Int, bytes: [UInt8])]) { self.runs = runs }
 
-    /// The bytes of body range `range`, which must lie inside one run.
+    /// The bytes of body range `range`, which must lie inside one run (an empty range reads
+    /// nothing: zero-bit values occupy no bytes).
     func slice(_ range: Range<Int>) -> ArraySlice<UInt8> {
+        if range.isEmpty { return [] }
         for run in runs where range.lowerBound >= run.start && range.upperBound <= run.start + run.bytes.count {
             return run.bytes[(range.lowerBound - run.start)..<(range.upperBound - run.start)]
         }

@@ -55,7 +55,7 @@ enum PageEncoder {
         if type.isVector { return .fixedSizeList }
         if type.isVariableWidth { return dictionaryPays(column) ? .dictionary : .varbinary }
         if type.isSignedInteger || type.isUnsignedInteger {
-            let (_, width) = frame(column)
+            let (_, width) = frame(column, wide: IntegerWidening.widen(column))
             return width < type.fixedWidth! * 8 ? .bitpacked : .plain
         }
         return .plain
@@ -63,39 +63,17 @@ enum PageEncoder {
 
     /// The frame-of-reference base (as a 64-bit pattern) and the bits needed for the offsets
     /// of the non-null values (nulls are stored as offset 0).
-    static func frame(_ column: ColumnBuffer) -> (reference: UInt64, bitWidth: Int) {
-        let type = column.type
-        var low: UInt64 = 0, high: UInt64 = 0, any = false
-        if type.isSignedInteger {
-            var lo = Int64.max, hi = Int64.min
-            for i in 0..<column.count where !column.isNull(i) {
-                let v = PageStatistics.signedValue(column, i)
-                if v < lo { lo = v }
-                if v > hi { hi = v }
-                any = true
-            }
-            (low, high) = (UInt64(bitPattern: lo), UInt64(bitPattern: hi))
-        } else {
-            var lo = UInt64.max, hi = UInt64.min
-            for i in 0..<column.count where !column.isNull(i) {
-                let v = PageStatistics.unsignedValue(column, i)
-                if v < lo { lo = v }
-                if v > hi { hi = v }
-                any = true
-            }
-            (low, high) = (lo, hi)
-        }
-        guard any else { return (0, 0) }
+    static func frame(_ column: ColumnBuffer, wide: [UInt64]) -> (reference: UInt64, bitWidth: Int) {
+        guard let (low, high) = IntegerWidening.range(wide, validity: column.validity, signed: column.type.isSignedInteger) else { return (0, 0) }
         return (low, BitPacking.bitWidth(of: high &- low))
     }
 
     private static func encodeBitPacked(_ column: ColumnBuffer, into page: inout EncodedPage) {
-        let (reference, width) = frame(column)
-        let signed = column.type.isSignedInteger
-        var offsets = [UInt64](repeating: 0, count: column.count)
-        for i in 0..<column.count where !column.isNull(i) {
-            let bits = signed ? UInt64(bitPattern: PageStatistics.signedValue(column, i)) : PageStatistics.unsignedValue(column, i)
-            offsets[i] = bits &- reference
+        var offsets = IntegerWidening.widen(column)
+        let (reference, width) = frame(column, wide: offsets)
+        for i in offsets.indices { offsets[i] = offsets[i] &- reference }
+        if let validity = column.validity {
+            for i in offsets.indices where !validity.isValid(i) { offsets[i] = 0 }
         }
         let packed = [UInt8](unsafeUninitializedCapacity: BitPacking.packedByteCount(count: column.count, bitWidth: width)) { out, count in
             count = out.count

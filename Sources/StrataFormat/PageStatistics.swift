@@ -24,41 +24,22 @@ public struct PageStatistics: Sendable, Hashable {
         var stats = PageStatistics(rowCount: column.count, nullCount: column.nullCount, nanCount: 0, min: nil, max: nil)
         let valid = (0..<column.count).lazy.filter { !column.isNull($0) }
         switch column.type {
-        case .int8, .int16, .int32, .int64, .timestamp:
-            var low = Int64.max, high = Int64.min, any = false
-            for i in valid {
-                let v = signedValue(column, i)
-                low = Swift.min(low, v); high = Swift.max(high, v); any = true
-            }
-            if any {
-                stats.min = column.type == .timestamp ? .timestamp(low) : .int(low)
-                stats.max = column.type == .timestamp ? .timestamp(high) : .int(high)
-            }
-        case .uint8, .uint16, .uint32, .uint64:
-            var low = UInt64.max, high = UInt64.min, any = false
-            for i in valid {
-                let v = unsignedValue(column, i)
-                low = Swift.min(low, v); high = Swift.max(high, v); any = true
-            }
-            if any { (stats.min, stats.max) = (.uint(low), .uint(high)) }
-        case .float32, .float64:
-            var low = Double.infinity, high = -Double.infinity, any = false
-            for i in valid {
-                let v: Double
-                if case let .float32(f) = column.value(at: i) { v = Double(f) } else if case let .float64(d) = column.value(at: i) { v = d } else { continue }
-                if v.isNaN { stats.nanCount += 1; continue }
-                // -0.0 sorts below +0.0 so that the bounds hold for either zero.
-                if v < low || (v == low && v.sign == .minus) { low = v }
-                if v > high || (v == high && v.sign == .plus) { high = v }
-                any = true
-            }
-            if any {
-                if column.type == .float32 {
-                    (stats.min, stats.max) = (.float32(Float(low)), .float32(Float(high)))
-                } else {
-                    (stats.min, stats.max) = (.float64(low), .float64(high))
+        case .int8, .int16, .int32, .int64, .timestamp, .uint8, .uint16, .uint32, .uint64:
+            let signed = column.type.isSignedInteger
+            if let (low, high) = IntegerWidening.range(IntegerWidening.widen(column), validity: column.validity, signed: signed) {
+                func value(_ bits: UInt64) -> Value {
+                    column.type == .timestamp ? .timestamp(Int64(bitPattern: bits)) : signed ? .int(Int64(bitPattern: bits)) : .uint(bits)
                 }
+                (stats.min, stats.max) = (value(low), value(high))
             }
+        case .float32:
+            let bounds = floatBounds(column, as: UInt32.self) { Double(Float(bitPattern: $0)) }
+            stats.nanCount = bounds.nanCount
+            if let (low, high) = bounds.range { (stats.min, stats.max) = (.float32(Float(low)), .float32(Float(high))) }
+        case .float64:
+            let bounds = floatBounds(column, as: UInt64.self) { Double(bitPattern: $0) }
+            stats.nanCount = bounds.nanCount
+            if let (low, high) = bounds.range { (stats.min, stats.max) = (.float64(low), .float64(high)) }
         case .bool:
             var sawTrue = false, sawFalse = false
             for i in valid {
@@ -83,22 +64,22 @@ public struct PageStatistics: Sendable, Hashable {
         return stats
     }
 
-    static func signedValue(_ column: ColumnBuffer, _ i: Int) -> Int64 {
-        switch column.type {
-        case .int8: return Int64(column.fixed(i, as: Int8.self))
-        case .int16: return Int64(column.fixed(i, as: Int16.self))
-        case .int32: return Int64(column.fixed(i, as: Int32.self))
-        default: return column.fixed(i, as: Int64.self)
+    /// Min and max (ignoring nulls and NaN; -0.0 below +0.0) and the NaN count of a float column
+    /// whose values are stored as `Bits`.
+    private static func floatBounds<Bits: FixedWidthInteger>(
+        _ column: ColumnBuffer, as: Bits.Type, _ decode: (Bits) -> Double
+    ) -> (range: (Double, Double)?, nanCount: Int) {
+        var low = Double.infinity, high = -Double.infinity, any = false, nans = 0
+        column.values.withUnsafeBytes { raw in
+            for i in 0..<column.count where !column.isNull(i) {
+                let v = decode(Bits(littleEndian: raw.loadUnaligned(fromByteOffset: i &* MemoryLayout<Bits>.size, as: Bits.self)))
+                if v.isNaN { nans += 1; continue }
+                if v < low || (v == low && v.sign == .minus) { low = v }
+                if v > high || (v == high && v.sign == .plus) { high = v }
+                any = true
+            }
         }
-    }
-
-    static func unsignedValue(_ column: ColumnBuffer, _ i: Int) -> UInt64 {
-        switch column.type {
-        case .uint8: return UInt64(column.fixed(i, as: UInt8.self))
-        case .uint16: return UInt64(column.fixed(i, as: UInt16.self))
-        case .uint32: return UInt64(column.fixed(i, as: UInt32.self))
-        default: return column.fixed(i, as: UInt64.self)
-        }
+        return (any ? (low, high) : nil, nans)
     }
 
     var proto: Strata_File_Statistics {

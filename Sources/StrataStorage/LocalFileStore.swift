@@ -41,18 +41,16 @@ public final class LocalFileStore: ObjectStore {
     }
 
     public func write(_ path: String, bytes: [UInt8]) async throws(StrataError) {
-        let writer = try LocalObjectWriter(file: try fullPath(path), objectPath: path, publish: .replace)
-        do {
-            try await writer.append(bytes)
-            try await writer.finish()
-        } catch {
-            await writer.abort()
-            throw error
-        }
+        try await writeWhole(path, bytes, publish: .replace)
     }
 
     public func putIfAbsent(_ path: String, bytes: [UInt8]) async throws(StrataError) {
-        let writer = try LocalObjectWriter(file: try fullPath(path), objectPath: path, publish: .linkIfAbsent)
+        try await writeWhole(path, bytes, publish: .linkIfAbsent)
+    }
+
+    /// Writes a whole object through a temporary file; on failure nothing is left behind.
+    private func writeWhole(_ path: String, _ bytes: [UInt8], publish: LocalObjectWriter.Publish) async throws(StrataError) {
+        let writer = try LocalObjectWriter(file: try fullPath(path), objectPath: path, publish: publish)
         do {
             try await writer.append(bytes)
             try await writer.finish()

@@ -112,6 +112,9 @@ enum Negatives {
                      error: "unsupported feature", bytes: try withMetadata { $0.columns[0].pages[0].encoding = .UNRECOGNIZED(42) }),
             Negative(name: "negative-unknown-codec", description: "a page whose codec number this version does not know",
                      error: "unsupported feature", bytes: try withMetadata { $0.columns[1].pages[0].codec = .UNRECOGNIZED(9) }),
+            Negative(name: "negative-rows-without-columns", description: "no fields, yet 2⁵⁰ rows claimed (nothing to count them against)",
+                     error: CorruptionKind.malformedMetadata.rawValue,
+                     bytes: try withMetadata { $0.schema.fields = []; $0.columns = []; $0.rowCount = 1 << 50 }),
             Negative(name: "negative-unknown-type", description: "a field whose logical type number this version does not know",
                      error: "unsupported feature", bytes: try withMetadata { $0.schema.fields[1].type = .UNRECOGNIZED(99) }),
         ]

@@ -1,0 +1,88 @@
+import Dispatch
+import Strata
+import StrataFormat
+import StrataKernels
+import SwiftProtobuf
+
+/// The bodies of Strata's fuzz targets. Each takes arbitrary bytes, must never trap, and may
+/// only fail with a `StrataError`. The libFuzzer executables in `Fuzz/` call these; the
+/// regression tests replay every input in `Fuzz/regressions/` through them.
+public enum FuzzTargets {
+    /// The file reader: open, verify, scan and take on `bytes` as a file, then again after
+    /// resealing every checksum so that mutations reach the page decoders.
+    public static func fileReader(_ bytes: [UInt8]) {
+        runBlocking { await readEverything(bytes) }
+        if let resealed = reseal(bytes) { runBlocking { await readEverything(resealed) } }
+    }
+
+    /// The metadata decoder: protobuf decoding and validation of `bytes` as a metadata block.
+    public static func metadata(_ bytes: [UInt8]) {
+        _ = try? FileMetadataDecoder(bytes, dataEnd: 1 << 40, path: "fuzz")
+        _ = try? FileMetadataDecoder(bytes, dataEnd: UInt64(bytes.count), path: "fuzz")
+    }
+
+    /// Opens `bytes` as a file and reads all of it every way the reader offers.
+    static func readEverything(_ bytes: [UInt8]) async {
+        let store = MemoryObjectStore()
+        do throws(StrataError) {
+            try await store.write("f", bytes: bytes)
+            let reader = try await FileReader.open(store: store, path: "f")
+            _ = reader.columns
+            // A valid file may hold 2²⁴ rows per page in zero bytes (a constant column), so a
+            // small input can describe billions of rows; decoding them all is correct but
+            // slow. Whole-file passes run only below a budget of cells; take runs always.
+            let cells = reader.rowCount.multipliedReportingOverflow(by: max(1, reader.schema.fields.count))
+            if !cells.overflow && cells.partialValue <= 1 << 24 {
+                _ = try await reader.verify()
+                let scanner = try reader.scanner(batchRows: 1000)
+                while let batch = try await scanner.next() {
+                    for row in 0..<min(batch.rowCount, 3) { _ = JSONRows.line(batch, row: row) }
+                }
+            }
+            if reader.rowCount > 0 {
+                _ = try await reader.take([reader.rowCount - 1, 0, reader.rowCount / 2, 0])
+            }
+        } catch {
+            _ = error.description
+        }
+    }
+
+    /// `bytes` with the metadata checksum and every page and block checksum recomputed, or nil
+    /// when the footer or metadata cannot be located or decoded.
+    static func reseal(_ bytes: [UInt8]) -> [UInt8]? {
+        guard bytes.count >= FileLayout.headerSize + FileLayout.footerSize else { return nil }
+        let footerStart = bytes.count - FileLayout.footerSize
+        let footer = Footer(bytes[footerStart...])
+        guard footer.metadataOffset >= UInt64(FileLayout.headerSize), footer.metadataOffset <= UInt64(footerStart),
+              var metadata = try? Strata_File_FileMetadata(serializedBytes: Array(bytes[Int(footer.metadataOffset)..<footerStart]))
+        else { return nil }
+        for c in metadata.columns.indices {
+            for p in metadata.columns[c].pages.indices {
+                let page = metadata.columns[c].pages[p]
+                guard page.offset <= footer.metadataOffset, page.storedLength <= footer.metadataOffset - page.offset else { continue }
+                let range = Int(page.offset)..<Int(page.offset + page.storedLength)
+                metadata.columns[c].pages[p].checksum = Checksum.xxh3(bytes, range: range)
+                let block = Int(page.checksumBlockSize)
+                if block >= 512 && block <= 1 << 20 {
+                    metadata.columns[c].pages[p].blockChecksums = stride(from: range.lowerBound, to: range.upperBound, by: block).map {
+                        Checksum.xxh3(bytes, range: $0..<min($0 + block, range.upperBound))
+                    }
+                }
+            }
+        }
+        guard let encoded: [UInt8] = try? metadata.serializedBytes() else { return nil }
+        let sealed = Footer(metadataOffset: footer.metadataOffset, metadataLength: UInt64(encoded.count), metadataChecksum: Checksum.xxh3(encoded))
+        return Array(bytes[..<Int(footer.metadataOffset)]) + encoded + sealed.bytes
+    }
+
+    /// Runs async work to completion from synchronous code (libFuzzer's entry point is a C
+    /// function): the work runs on the concurrency pool while this thread waits.
+    static func runBlocking(_ work: @escaping @Sendable () async -> Void) {
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            await work()
+            done.signal()
+        }
+        done.wait()
+    }
+}

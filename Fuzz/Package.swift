@@ -1,0 +1,15 @@
+// swift-tools-version:6.0
+// libFuzzer targets for Strata's decoders. Kept out of the main package: a fuzz target has no
+// `main` of its own (libFuzzer provides it), so it links only with -sanitize=fuzzer.
+// Build and run one with ./run.sh TARGET SECONDS.
+import PackageDescription
+
+let package = Package(
+    name: "StrataFuzz",
+    platforms: [.macOS(.v15)],
+    dependencies: [.package(name: "Strata", path: "..")],
+    targets: [
+        .executableTarget(name: "FuzzFileReader", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "FileReader"),
+        .executableTarget(name: "FuzzMetadata", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "Metadata"),
+    ]
+)

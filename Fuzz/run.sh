@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds one fuzz target and runs it for SECONDS, seeded from the conformance files.
+#   Fuzz/run.sh FuzzFileReader 900
+#   Fuzz/run.sh FuzzMetadata 900
+# Crashes land in Fuzz/artifacts/TARGET/; add each as a regression input under
+# Fuzz/regressions/TARGET/ (the test suite replays them) before fixing it.
+set -euo pipefail
+target=${1:?usage: run.sh FuzzFileReader|FuzzMetadata SECONDS}
+seconds=${2:-60}
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here"
+swift build --product "$target" -c release --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address
+binary="$here/.build/release/$target"
+corpus="$here/corpus/$target"
+artifacts="$here/artifacts/$target"
+mkdir -p "$corpus" "$artifacts"
+seeds=$(mktemp -d)
+trap 'rm -rf "$seeds"' EXIT
+case "$target" in
+  FuzzFileReader) cp "$here"/../spec/conformance/*.strata "$seeds"/ ;;
+  FuzzMetadata)
+    # The metadata block of each conformance file: the bytes between the offset in its footer and the footer.
+    for f in "$here"/../spec/conformance/*.strata; do
+      python3 - "$f" "$seeds/$(basename "$f" .strata).meta" <<'PY'
+import struct, sys
+data = open(sys.argv[1], 'rb').read()
+if len(data) >= 48:
+    offset, length = struct.unpack_from('<QQ', data, len(data) - 32)
+    if offset + length <= len(data):
+        open(sys.argv[2], 'wb').write(data[offset:offset + length])
+PY
+    done ;;
+esac
+SWIFT_BACKTRACE=enable=no "$binary" "$corpus" "$seeds" -max_total_time="$seconds" -max_len=200000 \
+  -rss_limit_mb=4096 -artifact_prefix="$artifacts/" -print_final_stats=1

@@ -1,0 +1,28 @@
+import Foundation
+import StrataFuzzKit
+import Testing
+
+/// Replays every input the fuzzers ever found (Fuzz/regressions/TARGET/) and the conformance
+/// files through the fuzz target bodies: each must finish without trapping.
+@Suite struct FuzzRegressionTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func inputs(_ directory: String, suffix: String = "") -> [[UInt8]] {
+        let path = root.appendingPathComponent(directory).path
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { !$0.hasPrefix(".") && $0.hasSuffix(suffix) }.sorted()
+        return names.compactMap { FileManager.default.contents(atPath: path + "/" + $0).map { Array($0) } }
+    }
+
+    @Test func fileReaderInputs() {
+        let inputs = Self.inputs("Fuzz/regressions/FuzzFileReader") + Self.inputs("spec/conformance", suffix: ".strata")
+        #expect(inputs.count >= 20)
+        for input in inputs { FuzzTargets.fileReader(input) }
+    }
+
+    @Test func metadataInputs() {
+        for input in Self.inputs("Fuzz/regressions/FuzzMetadata") { FuzzTargets.metadata(input) }
+        // The metadata of every conformance file, and every prefix of one of them.
+        let sample = Self.inputs("spec/conformance", suffix: ".strata").first { $0.count > 48 }!
+        for length in 0..<min(sample.count, 400) { FuzzTargets.metadata(Array(sample.prefix(length))) }
+    }
+}
