@@ -73,7 +73,8 @@ struct DemoCommand: AsyncParsableCommand {
 
         let report = try await reader.verify()
         try out.line("\nVerify: \(report.pagesChecked) pages and \(report.blocksChecked) checksum blocks, \(report.problems.isEmpty ? "all sound" : "\(report.problems.count) damaged").")
-        try out.line("\nTry next:\n  strata file inspect \(directory)/turns.strata\n  strata file cat \(directory)/turns.strata --columns role,content --rows 7,42\n  strata file verify \(directory)/turns.strata")
+        let strata = CommandLine.arguments[0]
+        try out.line("\nTry next:\n  \(strata) file inspect \(directory)/turns.strata\n  \(strata) file cat \(directory)/turns.strata --columns role,content --rows 7,42\n  \(strata) file verify \(directory)/turns.strata")
     }
 
     static func defaultDirectory() -> String {

@@ -6,8 +6,10 @@ import StrataCore
 /// let scanner = try reader.scanner(columns: ["id", "text"], batchRows: 8192)
 /// while let batch = try await scanner.next() { … }
 /// ```
-/// Memory stays bounded by one decoded page per column plus one batch. A scanner belongs to
-/// one task at a time.
+/// A batch never spans a page boundary of any projected column: it ends at `batchRows` rows
+/// or at the nearest page end, whichever comes first. So no batch is stitched from pieces,
+/// and a column whose page coincides with the batch is passed on without a copy. Memory stays
+/// bounded by one decoded page per column. A scanner belongs to one task at a time.
 public final class FileScanner {
     private let reader: FileReader
     private let indices: [Int]
@@ -25,34 +27,29 @@ public final class FileScanner {
         self.cursors = Array(repeating: (0, nil, 0), count: indices.count)
     }
 
-    /// The next batch of up to `batchRows` rows, or nil after the last row.
+    /// The next batch of at most `batchRows` rows, or nil after the last row.
     /// - Throws: corruption and I/O errors as `FileReader.open` describes.
     public func next() async throws(StrataError) -> RecordBatch? {
-        let count = min(batchRows, reader.rowCount - emitted)
+        var count = min(batchRows, reader.rowCount - emitted)
         guard count > 0 else { return nil }
-        var columns: [ColumnBuffer] = []
+        // Make sure every column has a page with rows left, and cut the batch at the nearest page end.
         for (k, c) in indices.enumerated() {
-            var parts: [(ColumnBuffer, Range<Int>)] = []
-            var needed = count
-            while needed > 0 {
-                if cursors[k].page == nil || cursors[k].row == cursors[k].page!.count {
-                    let descriptor = reader.pages[c][cursors[k].nextPage]
-                    let body = try await reader.pageBody(descriptor)
-                    cursors[k].page = try PageDecoder.decode(descriptor, body: body, type: reader.schema.fields[c].type, path: reader.path)
-                    cursors[k].nextPage += 1
-                    cursors[k].row = 0
-                }
-                let page = cursors[k].page!
-                let take = min(needed, page.count - cursors[k].row)
-                parts.append((page, cursors[k].row..<(cursors[k].row + take)))
-                cursors[k].row += take
-                needed -= take
+            if cursors[k].page == nil || cursors[k].row == cursors[k].page!.count {
+                let descriptor = reader.pages[c][cursors[k].nextPage]
+                let body = try await reader.pageBody(descriptor)
+                cursors[k].page = try PageDecoder.decode(descriptor, body: body, type: reader.schema.fields[c].type, path: reader.path)
+                cursors[k].nextPage += 1
+                cursors[k].row = 0
             }
-            if parts.count == 1, parts[0].1 == 0..<parts[0].0.count {
-                columns.append(parts[0].0)
-            } else {
-                columns.append(ColumnBuffer.concatenate(parts, type: reader.schema.fields[c].type))
-            }
+            count = min(count, cursors[k].page!.count - cursors[k].row)
+        }
+        var columns: [ColumnBuffer] = []
+        columns.reserveCapacity(indices.count)
+        for k in indices.indices {
+            let page = cursors[k].page!
+            let rows = cursors[k].row..<(cursors[k].row + count)
+            columns.append(rows == 0..<page.count ? page : page.slice(rows))
+            cursors[k].row += count
         }
         emitted += count
         return RecordBatch(checked: outputSchema, columns: columns)
@@ -71,7 +68,10 @@ extension FileReader {
     /// - Throws: as `scanner` and `FileScanner.next` do.
     public func readAll(columns: [String]? = nil) async throws(StrataError) -> RecordBatch {
         let indices = try columnIndices(columns)
-        if let batch = try await scanner(columns: columns, batchRows: max(1, rowCount)).next() { return batch }
-        return RecordBatch(checked: schema.projected(indices), columns: indices.map { ColumnBuilder(type: schema.fields[$0].type).finish() })
+        let scan = try scanner(columns: columns, batchRows: max(1, rowCount))
+        var batches: [RecordBatch] = []
+        while let batch = try await scan.next() { batches.append(batch) }
+        if batches.count == 1 { return batches[0] }
+        return RecordBatch.concatenate(batches, schema: schema.projected(indices))
     }
 }

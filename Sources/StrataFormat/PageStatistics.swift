@@ -22,7 +22,6 @@ public struct PageStatistics: Sendable, Hashable {
     /// - Complexity: O(n).
     static func compute(_ column: ColumnBuffer) -> PageStatistics {
         var stats = PageStatistics(rowCount: column.count, nullCount: column.nullCount, nanCount: 0, min: nil, max: nil)
-        let valid = (0..<column.count).lazy.filter { !column.isNull($0) }
         switch column.type {
         case .int8, .int16, .int32, .int64, .timestamp, .uint8, .uint16, .uint32, .uint64:
             let signed = column.type.isSignedInteger
@@ -42,19 +41,28 @@ public struct PageStatistics: Sendable, Hashable {
             if let (low, high) = bounds.range { (stats.min, stats.max) = (.float64(low), .float64(high)) }
         case .bool:
             var sawTrue = false, sawFalse = false
-            for i in valid {
-                if case .bool(true) = column.value(at: i) { sawTrue = true } else { sawFalse = true }
+            for i in 0..<column.count where !column.isNull(i) {
+                if (column.values[i >> 3] >> UInt8(i & 7)) & 1 == 1 { sawTrue = true } else { sawFalse = true }
             }
             if sawTrue || sawFalse { (stats.min, stats.max) = (.bool(!sawFalse), .bool(sawTrue)) }
         case .string, .binary:
-            var low: ArraySlice<UInt8>?, high: ArraySlice<UInt8>?
-            for i in valid {
-                let v = column.bytes(at: i)
-                if low == nil || v.lexicographicallyPrecedes(low!) { low = v }
-                if high == nil || high!.lexicographicallyPrecedes(v) { high = v }
+            // Bytewise min and max over byte ranges, without materializing values.
+            var low: Range<Int>?, high: Range<Int>?
+            column.values.withUnsafeBytes { raw in
+                func precedes(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+                    let common = Swift.min(a.count, b.count)
+                    let order = common == 0 ? 0 : memcmp(raw.baseAddress! + a.lowerBound, raw.baseAddress! + b.lowerBound, common)
+                    return order < 0 || (order == 0 && a.count < b.count)
+                }
+                for i in 0..<column.count where !column.isNull(i) {
+                    let v = column.offsets[i]..<column.offsets[i + 1]
+                    if low == nil || precedes(v, low!) { low = v }
+                    if high == nil || precedes(high!, v) { high = v }
+                }
             }
-            func value(_ bytes: ArraySlice<UInt8>?) -> Value? {
-                guard let bytes, bytes.count <= FileLayout.maxStatisticsBytes else { return nil }
+            func value(_ range: Range<Int>?) -> Value? {
+                guard let range, range.count <= FileLayout.maxStatisticsBytes else { return nil }
+                let bytes = column.values[range]
                 return column.type == .string ? .string(String(decoding: bytes, as: UTF8.self)) : .binary(Array(bytes))
             }
             (stats.min, stats.max) = (value(low), value(high))

@@ -22,6 +22,9 @@ enum Generate {
         var index: [(String, String)] = []
         for fixture in try Fixtures.all() {
             var options = fixture.options
+            // Fixtures pin the writer settings that shape their bytes, so regenerating
+            // reproduces them exactly while the writer's defaults evolve.
+            options.zstdLevel = 9
             options.metadata.merge(fixture.metadata) { a, _ in a }
             let writer = try await FileWriter(store: store, path: fixture.name + ".strata", schema: fixture.schema, options: options)
             var builders = fixture.schema.fields.map { ColumnBuilder(type: $0.type) }
@@ -67,7 +70,9 @@ enum Negatives {
             try ColumnBuilder.column(.int64, (0..<100).map { .int(Int64($0) * 977) }),
             try ColumnBuilder.column(.string, (0..<100).map { $0 % 9 == 0 ? .null : .string("name \($0)") }),
         ])
-        let writer = try await FileWriter(store: store, path: ".base.tmp.strata", schema: schema)
+        var options = FileWriterOptions()
+        options.zstdLevel = 9
+        let writer = try await FileWriter(store: store, path: ".base.tmp.strata", schema: schema, options: options)
         try await writer.write(batch)
         _ = try await writer.finish()
         let base = try await store.read(".base.tmp.strata")
