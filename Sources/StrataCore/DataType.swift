@@ -19,9 +19,13 @@ public enum VectorElement: String, Sendable, Hashable, CaseIterable {
 
 /// The logical type of a column.
 public enum DataType: Sendable, Hashable, CustomStringConvertible {
+    /// true or false.
     case bool
+    /// Signed two's-complement integers of 8, 16, 32 and 64 bits.
     case int8, int16, int32, int64
+    /// Unsigned integers of 8, 16, 32 and 64 bits.
     case uint8, uint16, uint32, uint64
+    /// IEEE 754 binary32 and binary64.
     case float32, float64
     /// Microseconds since the Unix epoch, UTC, as a signed 64-bit integer.
     case timestamp

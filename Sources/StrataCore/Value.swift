@@ -5,18 +5,27 @@
 /// the column type says which width applies. Vector elements are held as `Float`, which
 /// represents every float16 and int8 element exactly.
 public enum Value: Sendable, Hashable {
+    /// SQL NULL: no value.
     case null
+    /// A bool value.
     case bool(Bool)
+    /// A value of any signed integer column (int8…int64).
     case int(Int64)
+    /// A value of any unsigned integer column (uint8…uint64).
     case uint(UInt64)
+    /// A float32 value, every bit pattern kept.
     case float32(Float)
+    /// A float64 value, every bit pattern kept.
     case float64(Double)
     /// Microseconds since the Unix epoch, UTC.
     case timestamp(Int64)
+    /// UTF-8 text.
     case string(String)
+    /// Arbitrary bytes.
     case binary([UInt8])
     /// JSON text, already validated.
     case json(String)
+    /// A vector's elements (float16 and int8 elements are exact in `Float`).
     case vector([Float])
 
     /// Whether this is `.null`.

@@ -1,15 +1,20 @@
 /// A parsed JSON value. Numbers keep their source text, so that integers up to the extremes of
 /// int64 and uint64 and every float convert exactly, to whatever column type asks for them.
 public indirect enum JSONValue: Sendable, Hashable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
     /// The number exactly as written (`-0.0`, `18446744073709551615`, `1e-45`).
     case number(String)
+    /// A string, unescaped.
     case string(String)
+    /// An array.
     case array([JSONValue])
     /// Members in source order; the parser rejects duplicate keys.
     case object([(String, JSONValue)])
 
+    /// Structural equality; object members compare in order.
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
@@ -22,6 +27,7 @@ public indirect enum JSONValue: Sendable, Hashable {
         }
     }
 
+    /// Hashes the structure that `==` compares.
     public func hash(into hasher: inout Hasher) {
         switch self {
         case .null: hasher.combine(0)
