@@ -11,5 +11,6 @@ let package = Package(
     targets: [
         .executableTarget(name: "FuzzFileReader", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "FileReader"),
         .executableTarget(name: "FuzzMetadata", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "Metadata"),
+        .executableTarget(name: "FuzzText", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "Text"),
     ]
 )

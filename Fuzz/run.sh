@@ -5,7 +5,7 @@
 # Crashes land in Fuzz/artifacts/TARGET/; add each as a regression input under
 # Fuzz/regressions/TARGET/ (the test suite replays them) before fixing it.
 set -euo pipefail
-target=${1:?usage: run.sh FuzzFileReader|FuzzMetadata SECONDS}
+target=${1:?usage: run.sh FuzzFileReader|FuzzMetadata|FuzzText SECONDS}
 seconds=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
@@ -18,6 +18,21 @@ seeds=$(mktemp -d)
 trap 'rm -rf "$seeds"' EXIT
 case "$target" in
   FuzzFileReader) cp "$here"/../spec/conformance/*.strata "$seeds"/ ;;
+  FuzzText)
+    # Rows of the conformance expectations, and their schemas.
+    python3 - "$here"/../spec/conformance "$seeds" <<'PY'
+import json, os, sys
+src, out = sys.argv[1], sys.argv[2]
+n = 0
+for name in sorted(os.listdir(src)):
+    if name.endswith('.json'):
+        doc = json.load(open(os.path.join(src, name)))
+        if 'schema' in doc:
+            open(os.path.join(out, f'schema-{n}'), 'w').write(json.dumps(doc['schema'])); n += 1
+        for row in doc.get('rows', [])[:20]:
+            open(os.path.join(out, f'row-{n}'), 'w').write(json.dumps(row)); n += 1
+PY
+    ;;
   FuzzMetadata)
     # The metadata block of each conformance file: the bytes between the offset in its footer and the footer.
     for f in "$here"/../spec/conformance/*.strata; do

@@ -21,6 +21,38 @@ public enum FuzzTargets {
         _ = try? FileMetadataDecoder(bytes, dataEnd: UInt64(bytes.count), path: "fuzz")
     }
 
+    /// The text parsers: `bytes` as a JSON document, as a JSON Lines row of a schema holding
+    /// every type (and the row printed back and parsed again, which must give the same
+    /// values), as a schema, as a timestamp and as base64.
+    public static func text(_ bytes: [UInt8]) {
+        _ = try? JSONParser.parse(bytes)
+        _ = try? Schema(json: bytes)
+        let text = String(decoding: bytes, as: UTF8.self)
+        _ = try? Timestamp.parse(text)
+        _ = try? Base64.decode(text)
+        guard let row = try? JSONRows.row(bytes, schema: allTypes) else { return }
+        var builders = allTypes.fields.map { ColumnBuilder(type: $0.type) }
+        for (c, value) in row.enumerated() {
+            guard (try? builders[c].append(value)) != nil else { return }
+        }
+        guard let batch = try? RecordBatch(schema: allTypes, columns: builders.map { $0.finish() }) else { return }
+        let line = JSONRows.line(batch, row: 0)
+        guard let again = try? JSONRows.row(Array(line.utf8), schema: allTypes) else {
+            fatalError("a printed row does not parse back: \(line)")
+        }
+        let stored = (0..<allTypes.fields.count).map { batch.columns[$0].value(at: 0) }
+        for (a, b) in zip(stored, again) where !a.isIdentical(to: b) {
+            if case let .json(x) = a, case let .json(y) = b, (try? JSONParser.parse(x)) == (try? JSONParser.parse(y)) { continue }
+            fatalError("row changed through print and parse: \(a) vs \(b) in \(line)")
+        }
+    }
+
+    /// A schema with one nullable column of every type, named by type.
+    static let allTypes: Schema = {
+        let types = DataType.scalarTypes + [.vector(.float32, dimension: 2), .vector(.float16, dimension: 2), .vector(.int8, dimension: 2)]
+        return try! Schema(types.map { ($0.description, $0, true) })
+    }()
+
     /// Opens `bytes` as a file and reads all of it every way the reader offers.
     static func readEverything(_ bytes: [UInt8]) async {
         let store = MemoryObjectStore()

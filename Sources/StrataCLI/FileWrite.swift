@@ -38,6 +38,9 @@ struct FileWrite: AsyncParsableCommand {
         } catch {
             throw StrataError.invalidInput(what: "schema file '\(schema)'", why: error.description)
         }
+        guard !parsedSchema.fields.isEmpty else {
+            throw StrataError.invalidInput(what: "schema file '\(schema)'", why: "needs at least one field")
+        }
         var options = FileWriterOptions()
         if let codec {
             guard let value = PageCodec(rawValue: codec) else {
@@ -74,7 +77,7 @@ struct FileWrite: AsyncParsableCommand {
                 }
                 if builders[0].count >= 8192 { try await flush() }
             }
-            if parsedSchema.fields.isEmpty == false && builders[0].count > 0 { try await flush() }
+            if builders[0].count > 0 { try await flush() }
             let summary = try await writer.finish()
             try StandardOutput.shared.line("wrote \(summary.rowCount) rows, \(summary.pages) pages, \(summary.bytes) bytes to \(output)")
         } catch {

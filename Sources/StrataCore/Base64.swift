@@ -4,6 +4,9 @@ public enum Base64 {
     private static let decodeTable: [UInt8] = {
         var table = [UInt8](repeating: 0xFF, count: 256)
         for (i, c) in alphabet.enumerated() { table[Int(c)] = UInt8(i) }
+        // The URL-safe alphabet (RFC 4648 §5) is accepted on input too.
+        table[Int(UInt8(ascii: "-"))] = 62
+        table[Int(UInt8(ascii: "_"))] = 63
         return table
     }()
 
@@ -27,7 +30,7 @@ public enum Base64 {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Decodes padded or unpadded base64.
+    /// Decodes padded or unpadded base64, standard or URL-safe alphabet.
     /// - Throws: `StrataError.invalidInput` for a character outside the alphabet or a bad length.
     public static func decode(_ text: String) throws(StrataError) -> [UInt8] {
         var symbols = Array(text.utf8)

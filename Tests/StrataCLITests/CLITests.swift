@@ -97,13 +97,18 @@ import TestSupport
         try "{\"id\":1}\n{\"id\":300}\n".write(toFile: path + "/range.jsonl", atomically: true, encoding: .utf8)
         try "{\"id\":1}\n{\"id\":\n".write(toFile: path + "/broken.jsonl", atomically: true, encoding: .utf8)
         try "{\"id\":1}\n".write(toFile: path + "/ok.jsonl", atomically: true, encoding: .utf8)
+        try #"{"fields":[]}"#.write(toFile: path + "/nofields.json", atomically: true, encoding: .utf8)
         let cases: [[String]] = [
             ["file", "write", "--schema", path + "/s.json", path + "/range.jsonl", path + "/o1"],
             ["file", "write", "--schema", path + "/s.json", path + "/broken.jsonl", path + "/o2"],
             ["file", "write", "--schema", path + "/bad.json", path + "/ok.jsonl", path + "/o3"],
             ["file", "write", "--schema", path + "/missing.json", path + "/ok.jsonl", path + "/o4"],
             ["file", "write", "--schema", path + "/s.json", path + "/missing.jsonl", path + "/o5"],
+            ["file", "write", "--schema", path + "/nofields.json", path + "/ok.jsonl", path + "/o5"],
+            ["file", "write", "--schema", path + "/s.json", path + "/ok.jsonl", path],
+            ["file", "write", "--schema", path + "/s.json", path + "/ok.jsonl", path + "/"],
             ["file", "cat", path + "/nothing.strata"],
+            ["file", "cat", path],
             ["file", "frobnicate"],
             ["file", "cat"],
         ]

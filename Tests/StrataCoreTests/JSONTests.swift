@@ -111,6 +111,7 @@ import TestSupport
             #expect(try Base64.decode(String(text.prefix { $0 != "=" })) == bytes)
         }
         #expect(try Base64.decode("AAEC/w==") == [0, 1, 2, 255])
+        #expect(try Base64.decode("AAEC_w") == [0, 1, 2, 255])
         for bad in ["A", "AA=A", "****", "AAA==="] { #expect(throws: StrataError.self) { try Base64.decode(bad) } }
     }
 }

@@ -25,4 +25,17 @@ import Testing
         let sample = Self.inputs("spec/conformance", suffix: ".strata").first { $0.count > 48 }!
         for length in 0..<min(sample.count, 400) { FuzzTargets.metadata(Array(sample.prefix(length))) }
     }
+
+    @Test func textInputs() throws {
+        for input in Self.inputs("Fuzz/regressions/FuzzText") { FuzzTargets.text(input) }
+        // Every row of every conformance expectation, printed and parsed back.
+        for document in Self.inputs("spec/conformance", suffix: ".json") {
+            FuzzTargets.text(document)
+            for line in String(decoding: document, as: UTF8.self).split(separator: "\n") where line.hasPrefix("    {") {
+                var row = String(line.drop { $0 == " " })
+                if row.hasSuffix(",") { row.removeLast() }
+                FuzzTargets.text(Array(row.utf8))
+            }
+        }
+    }
 }
