@@ -9,10 +9,17 @@ import SwiftProtobuf
 /// regression tests replay every input in `Fuzz/regressions/` through them.
 public enum FuzzTargets {
     /// The file reader: open, verify, scan and take on `bytes` as a file, then again after
-    /// resealing every checksum so that mutations reach the page decoders.
+    /// resealing every checksum so that mutations reach the page decoders. For libFuzzer's
+    /// synchronous entry point; async callers use `fileReaderAsync`.
     public static func fileReader(_ bytes: [UInt8]) {
-        runBlocking { await readEverything(bytes) }
-        if let resealed = reseal(bytes) { runBlocking { await readEverything(resealed) } }
+        runBlocking { await fileReaderAsync(bytes) }
+    }
+
+    /// `fileReader` for async callers (tests), which must never block a concurrency-pool
+    /// thread waiting for work that needs one.
+    public static func fileReaderAsync(_ bytes: [UInt8]) async {
+        await readEverything(bytes)
+        if let resealed = reseal(bytes) { await readEverything(resealed) }
     }
 
     /// The metadata decoder: protobuf decoding and validation of `bytes` as a metadata block.

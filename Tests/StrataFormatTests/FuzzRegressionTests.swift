@@ -13,10 +13,10 @@ import Testing
         return names.compactMap { FileManager.default.contents(atPath: path + "/" + $0).map { Array($0) } }
     }
 
-    @Test func fileReaderInputs() {
+    @Test func fileReaderInputs() async {
         let inputs = Self.inputs("Fuzz/regressions/FuzzFileReader") + Self.inputs("spec/conformance", suffix: ".strata")
         #expect(inputs.count >= 20)
-        for input in inputs { FuzzTargets.fileReader(input) }
+        for input in inputs { await FuzzTargets.fileReaderAsync(input) }
     }
 
     @Test func metadataInputs() {

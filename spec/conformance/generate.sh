@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates spec/conformance/ from spec/conformance/generator. Fixtures are golden: commit
-# new ones, never change existing ones (a changed byte means old files would read differently).
+# Writes the fixtures of spec/conformance/generator that do not exist yet. Fixtures are golden:
+# existing ones are never rewritten (pass --overwrite to check that the writer still
+# reproduces them byte for byte: `git status` must then show no change).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-swift run -c release strata-conformance-generator spec/conformance
+swift run -c release strata-conformance-generator "$@" spec/conformance
