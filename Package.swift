@@ -60,7 +60,10 @@ let package = Package(
         .testTarget(name: "StrataKernelsTests", dependencies: ["StrataKernels", "TestSupport"]),
         .testTarget(name: "StrataCoreTests", dependencies: ["StrataCore", "TestSupport"]),
         .testTarget(name: "StrataStorageTests", dependencies: ["StrataStorage", "TestSupport"]),
-        .testTarget(name: "StrataFormatTests", dependencies: ["StrataFormat", "StrataFuzzKit", "TestSupport"]),
+        .testTarget(
+            name: "StrataFormatTests",
+            dependencies: ["StrataFormat", "StrataFuzzKit", "TestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
         .testTarget(name: "ConformanceTests", dependencies: ["Strata", "TestSupport"]),
         .testTarget(name: "StrataCLITests", dependencies: ["TestSupport"]),
     ]

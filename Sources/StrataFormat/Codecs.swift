@@ -45,8 +45,6 @@ enum Codecs {
             guard stored.count == bodyLength else { throw bad("stored length \(stored.count) differs from body length \(bodyLength)") }
             return stored
         case .lz4:
-            // LZ4 cannot expand input more than 255-fold; a larger claim is a lie.
-            guard bodyLength <= stored.count * 255 + 16 else { throw bad("LZ4 body length \(bodyLength) is impossible for \(stored.count) stored bytes") }
             var produced: Int32 = -1
             let body = [UInt8](unsafeUninitializedCapacity: bodyLength) { out, count in
                 produced = stored.withUnsafeBytes { input in
@@ -62,6 +60,8 @@ enum Codecs {
         case .zstd:
             let declared = stored.withUnsafeBytes { ZSTD_getFrameContentSize($0.baseAddress, stored.count) }
             guard declared == UInt64(bodyLength) else { throw bad("Zstandard frame does not declare \(bodyLength) bytes") }
+            let frame = stored.withUnsafeBytes { ZSTD_findFrameCompressedSize($0.baseAddress, stored.count) }
+            guard ZSTD_isError(frame) == 0, frame == stored.count else { throw bad("the stored bytes are not exactly one Zstandard frame") }
             var produced = 0
             let body = [UInt8](unsafeUninitializedCapacity: bodyLength) { out, count in
                 produced = stored.withUnsafeBytes { input in

@@ -31,8 +31,9 @@ public enum FileLayout {
     public static let maxPageBodyBytes = 256 << 20
     /// The most rows one page may hold.
     public static let maxRowsPerPage = 1 << 24
-    /// The largest metadata block a reader accepts.
-    public static let maxMetadataBytes = 256 << 20
+    /// The largest metadata block a reader accepts. Decoded protobuf takes several times its
+    /// wire size, so this bounds what a damaged footer can make a reader allocate.
+    public static let maxMetadataBytes = 64 << 20
     /// String and binary page statistics keep min/max only up to this many bytes.
     public static let maxStatisticsBytes = 64
 

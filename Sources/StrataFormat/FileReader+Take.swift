@@ -65,7 +65,7 @@ extension FileReader {
     /// The verified bytes of `page` that rows `rows` need: the covering checksum blocks when
     /// the layout allows ranged reads and they are fewer than half the page, else the body.
     private func pageBytes(_ page: PageDescriptor, rows: [Int], type: DataType) async throws(StrataError) -> PageBytes {
-        guard page.supportsRangedReads else { return PageBytes(body: try await pageBody(page)) }
+        guard page.supportsRangedReads else { return try await wholePage(page, type: type) }
         let size = page.blockSize
         var blocks: [Int] = []
         for range in PageDecoder.byteRanges(of: rows, in: page, type: type) where !range.isEmpty {
@@ -74,7 +74,7 @@ extension FileReader {
             }
         }
         blocks = Array(Set(blocks)).sorted()
-        if blocks.count * size * 2 >= page.storedLength { return PageBytes(body: try await pageBody(page)) }
+        if blocks.count * size * 2 >= page.storedLength { return try await wholePage(page, type: type) }
         var runs: [(start: Int, bytes: [UInt8])] = []
         var i = 0
         while i < blocks.count {
@@ -86,13 +86,22 @@ extension FileReader {
         return PageBytes(runs: runs)
     }
 
+    /// A whole page body, checked as a scan checks it (validity count, offsets), so that `take`
+    /// never returns values from a page a scan would reject.
+    private func wholePage(_ page: PageDescriptor, type: DataType) async throws(StrataError) -> PageBytes {
+        let body = try await pageBody(page)
+        try PageDecoder.validate(page, body: body, path: path)
+        return PageBytes(body: body)
+    }
+
     /// Reads and verifies a run of consecutive checksum blocks of an uncompressed page.
     private func readBlocks(_ page: PageDescriptor, _ blocks: ClosedRange<Int>) async throws(StrataError) -> [UInt8] {
         let size = page.blockSize
         let start = blocks.lowerBound * size
         let end = min((blocks.upperBound + 1) * size, page.storedLength)
-        let key = BlockCache.Key(object: path, offset: page.offset + UInt64(start), kind: UInt8(2 + min(blocks.count, 200)))
-        if let cached = cache?.get(key) { return cached }
+        let key = BlockCache.Key(object: path, offset: page.offset + UInt64(start), length: end - start, kind: 2,
+                                 tag: page.blockChecksums[blocks.lowerBound] &+ UInt64(page.blockSize))
+        if let cached = cache?.get(key), cached.count == end - start { return cached }
         let bytes = try await handle.read((page.offset + UInt64(start))..<(page.offset + UInt64(end)))
         for block in blocks {
             let range = (block * size - start)..<min((block + 1) * size - start, bytes.count)

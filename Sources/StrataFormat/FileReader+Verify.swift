@@ -36,7 +36,7 @@ extension FileReader {
                                 detail: "column '\(schema.fields[c].name)' page \(page.index) block \(block): checksum is \(hex(actual)), the metadata records \(hex(page.blockChecksums[block]))")
                         }
                     }
-                    let body = try await pageBody(page)
+                    let body = try verifiedBody(page, stored: stored)
                     _ = try PageDecoder.decode(page, body: body, type: schema.fields[c].type, path: path)
                 } catch {
                     guard error.isDataError else { throw error }

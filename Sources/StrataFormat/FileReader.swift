@@ -118,17 +118,22 @@ public final class FileReader: Sendable {
 
     /// The verified, decompressed body of a page.
     func pageBody(_ page: PageDescriptor) async throws(StrataError) -> [UInt8] {
-        let key = BlockCache.Key(object: path, offset: page.offset, kind: 1)
-        if let cached = cache?.get(key) { return cached }
+        let key = BlockCache.Key(object: path, offset: page.offset, length: page.bodyLength, kind: 1, tag: page.checksum)
+        if let cached = cache?.get(key), cached.count == page.bodyLength { return cached }
         let stored = try await handle.read(page.offset..<(page.offset + UInt64(page.storedLength)))
+        let body = try verifiedBody(page, stored: stored)
+        cache?.insert(key, body)
+        return body
+    }
+
+    /// Checks a page's stored bytes against its checksum and decompresses them.
+    func verifiedBody(_ page: PageDescriptor, stored: [UInt8]) throws(StrataError) -> [UInt8] {
         let actual = Checksum.xxh3(stored)
         guard actual == page.checksum else {
             throw .corruption(path: path, offset: page.offset, kind: .checksumMismatch,
                               detail: "column '\(schema.fields[page.column].name)' page \(page.index): checksum is \(hex(actual)), the metadata records \(hex(page.checksum))")
         }
-        let body = try Codecs.decompress(stored, codec: page.codec, bodyLength: page.bodyLength, path: path, offset: page.offset)
-        cache?.insert(key, body)
-        return body
+        return try Codecs.decompress(stored, codec: page.codec, bodyLength: page.bodyLength, path: path, offset: page.offset)
     }
 
     /// Resolves column names (nil: all) to positions.

@@ -52,6 +52,16 @@ public final class FileWriter {
             throw .invalidInput(what: "record batch", why: "its schema differs from the file's")
         }
         for (c, column) in batch.columns.enumerated() where column.count > 0 {
+            if column.type == .json {
+                // Columns built from raw bytes skip ColumnBuilder's check; the format promises valid JSON.
+                for i in 0..<column.count where !column.isNull(i) {
+                    do throws(StrataError) {
+                        _ = try JSONParser.parse(Array(column.bytes(at: i)))
+                    } catch {
+                        throw .invalidInput(what: "json value in row \(i) of '\(schema.fields[c].name)'", why: error.description)
+                    }
+                }
+            }
             if column.type.isVariableWidth {
                 for i in 0..<column.count where column.offsets[i + 1] - column.offsets[i] > FileLayout.maxPageBodyBytes - 4096 {
                     throw .invalidInput(what: "value of \(column.offsets[i + 1] - column.offsets[i]) bytes in '\(schema.fields[c].name)'",

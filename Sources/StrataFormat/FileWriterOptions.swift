@@ -27,6 +27,10 @@ public struct FileWriterOptions: Sendable {
     /// File-level key/value metadata.
     public var metadata: [String: String] = [:]
 
+    /// The largest page size target: with offsets and validity a page body stays far below
+    /// `FileLayout.maxPageBodyBytes` even when one value overshoots the target.
+    public static let maxPageBytes = 64 << 20
+
     /// The default settings.
     public init() {}
 
@@ -43,7 +47,9 @@ public struct FileWriterOptions: Sendable {
         for name in codecs.keys where schema[name] == nil {
             throw .invalidInput(what: "codec for '\(name)'", why: "no such column")
         }
-        guard fixedPageBytes >= 1, variablePageBytes >= 1 else { throw .invalidInput(what: "page size", why: "must be at least 1 byte") }
+        guard (1...FileWriterOptions.maxPageBytes).contains(fixedPageBytes), (1...FileWriterOptions.maxPageBytes).contains(variablePageBytes) else {
+            throw .invalidInput(what: "page size", why: "must be in 1…\(FileWriterOptions.maxPageBytes) bytes")
+        }
         guard (1...FileLayout.maxRowsPerPage).contains(maxRowsPerPage) else {
             throw .invalidInput(what: "maxRowsPerPage \(maxRowsPerPage)", why: "must be in 1…\(FileLayout.maxRowsPerPage)")
         }

@@ -7,34 +7,66 @@ import StrataKernels
 /// `PageDescriptor`; this layer checks what only the body can tell: offsets that must
 /// increase, dictionary indices that must be in range, null counts that must match.
 enum PageDecoder {
-    /// Decodes a whole page.
-    /// - Throws: `.corruption(.malformedPage)` for a body that contradicts its metadata.
+    /// Checks what only a whole body can tell: the validity bitmap's null count, and for
+    /// variable-width encodings offsets that start at 0, never decrease and end at their data.
+    /// Returns the validity bitmap and the offsets it read (value offsets for varbinary,
+    /// dictionary offsets for dictionary pages).
+    /// - Throws: `.corruption(.malformedPage)`.
+    @discardableResult
+    static func validate(_ page: PageDescriptor, body: [UInt8], path: String) throws(StrataError) -> (validity: ValidityBitmap?, offsets: [Int]) {
+        var validity: ValidityBitmap?
+        if let range = page.validityBuffer {
+            let bitmap = ValidityBitmap(bytes: Array(body[range]), count: page.rowCount)
+            guard bitmap.nullCount == page.nullCount else {
+                throw malformed(page, path, "validity holds \(bitmap.nullCount) nulls, metadata \(page.nullCount)")
+            }
+            validity = bitmap
+        }
+        switch page.encoding {
+        case .varbinary:
+            return (validity, try readOffsets(body, page.valuesBuffer, count: page.rowCount + 1, limit: page.buffers.last!.count, page, path))
+        case .dictionary:
+            return (validity, try readOffsets(body, page.buffers[page.buffers.count - 2], count: page.dictionaryCount + 1,
+                                              limit: page.buffers.last!.count, page, path))
+        case .plain, .bitpacked, .fixedSizeList:
+            return (validity, [])
+        }
+    }
+
+    /// Decodes a whole page. Null rows come out as the `ColumnBuffer` layout requires (zero
+    /// bytes, empty values) whatever the file holds in their slots.
+    /// - Throws: `.corruption(.malformedPage)` for a body that contradicts its metadata, or a
+    ///   dictionary page whose values would decode to more than `FileLayout.maxPageBodyBytes`.
     static func decode(_ page: PageDescriptor, body: [UInt8], type: DataType, path: String) throws(StrataError) -> ColumnBuffer {
         func bad(_ why: String) -> StrataError { malformed(page, path, why) }
         let rows = page.rowCount
-        var validity: ValidityBitmap?
-        if let range = page.validityBuffer {
-            let bitmap = ValidityBitmap(bytes: Array(body[range]), count: rows)
-            guard bitmap.nullCount == page.nullCount else { throw bad("validity holds \(bitmap.nullCount) nulls, metadata \(page.nullCount)") }
-            validity = bitmap
-        }
+        let (validity, offsets) = try validate(page, body: body, path: path)
         let values = page.valuesBuffer
         switch page.encoding {
         case .plain, .fixedSizeList:
-            let bytes = values == 0..<body.count ? body : Array(body[values])
+            var bytes = values == 0..<body.count ? body : Array(body[values])
             if type == .bool {
-                return ColumnBuffer(type: type, count: rows, validity: validity, values: ValidityBitmap(bytes: bytes, count: rows).bytes)
+                bytes = ValidityBitmap(bytes: bytes, count: rows).bytes
+                if let validity { for i in 0..<rows where !validity.isValid(i) { bytes[i >> 3] &= ~(1 << UInt8(i & 7)) } }
+            } else if let validity, let width = type.fixedWidth {
+                for i in 0..<rows where !validity.isValid(i) { bytes.replaceSubrange((i * width)..<((i + 1) * width), with: repeatElement(0, count: width)) }
             }
             return ColumnBuffer(type: type, count: rows, validity: validity, values: bytes)
         case .bitpacked:
             return decodeBitPacked(page, body: body, type: type, validity: validity)
         case .varbinary:
-            let offsets = try readOffsets(body, page.valuesBuffer, count: rows + 1, limit: page.buffers.last!.count, page, path)
-            return ColumnBuffer(type: type, count: rows, validity: validity, values: Array(body[page.buffers.last!]), offsets: offsets)
+            let data = page.buffers.last!
+            guard let validity, (0..<rows).contains(where: { !validity.isValid($0) && offsets[$0] != offsets[$0 + 1] }) else {
+                return ColumnBuffer(type: type, count: rows, validity: validity, values: Array(body[data]), offsets: offsets)
+            }
+            // Null rows with bytes in their slots (allowed, never read): rebuild without them.
+            var builder = ColumnBuilder(type: type, capacity: rows)
+            for i in 0..<rows {
+                if validity.isValid(i) { builder.appendBytes(body[(data.lowerBound + offsets[i])..<(data.lowerBound + offsets[i + 1])]) } else { builder.appendNull() }
+            }
+            return builder.finish()
         case .dictionary:
-            let indexBuffer = page.buffers[page.hasValidity ? 1 : 0]
-            let dictionaryOffsets = try readOffsets(body, page.buffers[page.buffers.count - 2], count: page.dictionaryCount + 1,
-                                                    limit: page.buffers.last!.count, page, path)
+            let indexBuffer = values
             let dictionaryBytes = page.buffers.last!
             var indices = [UInt64](repeating: 0, count: rows)
             body.withUnsafeBytes { raw in
@@ -42,19 +74,27 @@ enum PageDecoder {
                     BitPacking.unpack(UnsafeRawBufferPointer(rebasing: raw[indexBuffer]), bitWidth: page.bitWidth, into: $0)
                 }
             }
+            // Check every index and bound the decoded size before allocating it: a small page
+            // can repeat one large value for millions of rows.
+            var total = 0
+            for i in 0..<rows where validity?.isValid(i) ?? true {
+                let id = indices[i]
+                guard id < UInt64(page.dictionaryCount) else { throw bad("dictionary index \(id) ≥ \(page.dictionaryCount)") }
+                total += offsets[Int(id) + 1] - offsets[Int(id)]
+                guard total <= FileLayout.maxPageBodyBytes else { throw bad("values would decode to more than \(FileLayout.maxPageBodyBytes) bytes") }
+            }
             var out: [UInt8] = []
-            var offsets: [Int] = [0]
-            offsets.reserveCapacity(rows + 1)
+            out.reserveCapacity(total)
+            var valueOffsets: [Int] = [0]
+            valueOffsets.reserveCapacity(rows + 1)
             for i in 0..<rows {
                 if validity?.isValid(i) ?? true {
-                    let id = indices[i]
-                    guard id < UInt64(page.dictionaryCount) else { throw bad("dictionary index \(id) ≥ \(page.dictionaryCount)") }
-                    let start = dictionaryBytes.lowerBound + dictionaryOffsets[Int(id)]
-                    out.append(contentsOf: body[start..<(dictionaryBytes.lowerBound + dictionaryOffsets[Int(id) + 1])])
+                    let id = Int(indices[i])
+                    out.append(contentsOf: body[(dictionaryBytes.lowerBound + offsets[id])..<(dictionaryBytes.lowerBound + offsets[id + 1])])
                 }
-                offsets.append(out.count)
+                valueOffsets.append(out.count)
             }
-            return ColumnBuffer(type: type, count: rows, validity: validity, values: out, offsets: offsets)
+            return ColumnBuffer(type: type, count: rows, validity: validity, values: out, offsets: valueOffsets)
         }
     }
 

@@ -1,3 +1,5 @@
+import CLZ4
+import CZstd
 import StrataCore
 import StrataKernels
 
@@ -41,6 +43,7 @@ struct PageDescriptor: Sendable {
         func malformed(_ why: String) -> StrataError {
             .corruption(path: path, offset: page.offset, kind: .malformedMetadata, detail: "\(name): \(why)")
         }
+        guard page.encoding != .unspecified else { throw malformed("no encoding") }
         guard let encoding = PageEncoding(page.encoding) else {
             throw .unsupportedFeature(path: path, feature: "page encoding \(page.encoding.rawValue) (\(name))")
         }
@@ -60,6 +63,19 @@ struct PageDescriptor: Sendable {
         }
         guard page.bodyLength <= UInt64(FileLayout.maxPageBodyBytes) else { throw malformed("body length \(page.bodyLength) exceeds the limit") }
         guard codec != .none || page.bodyLength == page.storedLength else { throw malformed("uncompressed page with body length ≠ stored length") }
+        // A codec cannot produce more than its bound, nor (LZ4) expand more than 255-fold.
+        let body64 = Int(page.bodyLength)
+        switch codec {
+        case .none: break
+        case .lz4:
+            guard page.storedLength <= UInt64(LZ4_compressBound(Int32(body64))), page.bodyLength <= page.storedLength * 255 + 16 else {
+                throw malformed("LZ4 page of \(page.storedLength) stored bytes cannot hold a \(page.bodyLength)-byte body")
+            }
+        case .zstd:
+            guard page.storedLength <= UInt64(ZSTD_compressBound(body64)) else {
+                throw malformed("Zstandard page of \(page.storedLength) stored bytes cannot hold a \(page.bodyLength)-byte body")
+            }
+        }
         let rows = Int(page.rowCount)
         let body = Int(page.bodyLength)
 
@@ -93,6 +109,7 @@ struct PageDescriptor: Sendable {
         var buffers: [Range<Int>] = []
         for (i, (buffer, length)) in zip(page.buffers, expected).enumerated() {
             guard buffer.length == UInt64(length) else { throw malformed("buffer \(i) is \(buffer.length) bytes, expected \(length)") }
+            guard buffer.offset % UInt64(FileLayout.bufferAlignment) == 0 else { throw malformed("buffer \(i) starts at \(buffer.offset), not a multiple of 8") }
             guard buffer.offset <= UInt64(body), buffer.length <= UInt64(body) - buffer.offset else {
                 throw malformed("buffer \(i) (\(buffer.offset)+\(buffer.length)) passes the body end \(body)")
             }
@@ -100,6 +117,7 @@ struct PageDescriptor: Sendable {
         }
 
         var blockSize = 0
+        guard page.checksumBlockSize > 0 || page.blockChecksums.isEmpty else { throw malformed("block checksums without a block size") }
         if page.checksumBlockSize > 0 {
             guard codec == .none, (512...(1 << 20)).contains(page.checksumBlockSize) else {
                 throw malformed("checksum block size \(page.checksumBlockSize)")

@@ -12,14 +12,21 @@ public final class BlockCache: Sendable {
         public let object: String
         /// First byte of the block in the object.
         public let offset: UInt64
+        /// Bytes the block holds.
+        public let length: Int
         /// What the block holds (a raw range, a decoded page, …), so two views of one range differ.
         public let kind: UInt8
+        /// A value that tells apart different contents at the same place (a checksum), so that
+        /// a damaged file naming one range twice cannot make one page read as another.
+        public let tag: UInt64
 
         /// Creates a key.
-        public init(object: String, offset: UInt64, kind: UInt8 = 0) {
+        public init(object: String, offset: UInt64, length: Int, kind: UInt8 = 0, tag: UInt64 = 0) {
             self.object = object
             self.offset = offset
+            self.length = length
             self.kind = kind
+            self.tag = tag
         }
     }
 

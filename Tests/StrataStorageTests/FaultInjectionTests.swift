@@ -40,7 +40,8 @@ import Testing
 @Suite struct BlockCacheTests {
     @Test func evictsLeastRecentlyUsedWithinBudget() {
         let cache = BlockCache(budget: 100)
-        let a = BlockCache.Key(object: "f", offset: 0), b = BlockCache.Key(object: "f", offset: 40), c = BlockCache.Key(object: "f", offset: 80)
+        let a = BlockCache.Key(object: "f", offset: 0, length: 40), b = BlockCache.Key(object: "f", offset: 40, length: 40)
+        let c = BlockCache.Key(object: "f", offset: 80, length: 40)
         cache.insert(a, Array(repeating: 1, count: 40))
         cache.insert(b, Array(repeating: 2, count: 40))
         #expect(cache.get(a)?.first == 1)  // a is now most recent
@@ -50,13 +51,13 @@ import Testing
         let stats = cache.statistics
         #expect(stats.bytes == 80 && stats.entries == 2 && stats.evictions == 1)
         #expect(stats.hits == 3 && stats.misses == 1)
-        cache.insert(BlockCache.Key(object: "g", offset: 0), Array(repeating: 0, count: 101))  // larger than the budget
+        cache.insert(BlockCache.Key(object: "g", offset: 0, length: 101), Array(repeating: 0, count: 101))  // larger than the budget
         #expect(cache.statistics.entries == 2)
     }
 
     @Test func replacingAKeyKeepsAccountsRight() {
         let cache = BlockCache(budget: 1000)
-        let key = BlockCache.Key(object: "f", offset: 0)
+        let key = BlockCache.Key(object: "f", offset: 0, length: 10)
         for size in [10, 500, 20] { cache.insert(key, Array(repeating: 0, count: size)) }
         #expect(cache.statistics.bytes == 20 && cache.statistics.entries == 1)
     }

@@ -12,7 +12,7 @@
 ///
 /// Compatibility: fields are only ever added, never renumbered or retyped. A reader ignores
 /// fields it does not know. An enum value it does not know (a newer encoding, codec or type)
-/// makes the affected column unreadable with an "unsupported feature" error, never a misread.
+/// gives an "unsupported feature" error naming the column, never a misread.
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
