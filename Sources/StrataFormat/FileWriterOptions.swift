@@ -8,8 +8,10 @@ public struct FileWriterOptions: Sendable {
     public var fixedPageBytes = 1 << 20
     /// Target body size of a page of variable-width values (string, binary, json). These pages
     /// are compressed, so `take` decompresses a whole page: smaller pages take faster,
-    /// larger pages compress better.
-    public var variablePageBytes = 128 << 10
+    /// larger pages compress better. At 64 KiB the SQuAD passages take one row in ~110 µs and
+    /// the file stays smaller than Parquet-with-zstd's; 128 KiB saves 2.5% of bytes at
+    /// 1.6× the take latency.
+    public var variablePageBytes = 64 << 10
     /// The most rows in one page (at most `FileLayout.maxRowsPerPage`).
     public var maxRowsPerPage = 1 << 20
     /// Forces an encoding for the named columns instead of choosing from the data.

@@ -67,7 +67,7 @@ import TestSupport
         // ~50 MB written; the writer never held more than a page per column plus one batch.
         let batchBytes = 20_000 * 8 + 20_000 * 50
         #expect(total > 40_000_000)
-        #expect(writer.peakBufferedBytes <= (1 << 20) + (128 << 10) + batchBytes + 20_000 * 4)
+        #expect(writer.peakBufferedBytes <= (1 << 20) + (64 << 10) + batchBytes + 20_000 * 4)
         let reader = try await FileReader.open(store: store, path: "big")
         #expect(reader.rowCount == 800_000)
         #expect(try await reader.take([799_999], columns: ["id"]).columns[0].value(at: 0) == .int(799_999))
