@@ -134,7 +134,9 @@ public final class FileWriter {
 
     private func writePage(column c: Int, _ values: ColumnBuffer) async throws(StrataError) {
         let field = schema.fields[c]
-        let encoded = PageEncoder.encode(values, forced: options.encodings[field.name])
+        // Integer pages are widened to 64 bits once, for both the encoding and the statistics.
+        let wide = field.type.isSignedInteger || field.type.isUnsignedInteger ? IntegerWidening.widen(values) : nil
+        let encoded = PageEncoder.encode(values, forced: options.encodings[field.name], wide: wide)
         let requested = options.codecs[field.name] ?? options.codec
         var codec = requested ?? (field.type.isVariableWidth ? .zstd : .none)
         var stored = Codecs.compress(encoded.body, codec: codec, zstdLevel: options.zstdLevel)
@@ -170,7 +172,7 @@ public final class FileWriter {
                 Checksum.xxh3(stored, range: $0..<min($0 + size, stored.count))
             }
         }
-        page.statistics = PageStatistics.compute(values).proto
+        page.statistics = PageStatistics.compute(values, wide: wide).proto
         try await append(stored)
         written[c].append(page)
     }

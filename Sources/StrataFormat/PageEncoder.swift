@@ -25,8 +25,11 @@ enum PageEncoder {
     /// suggests when nil: bit-packing when an integer page's range is narrower than its type,
     /// a dictionary when it takes at most 80% of varbinary's bytes, plain or fixed-size list
     /// otherwise.
-    /// - Precondition: `forced`, if given, supports the column type.
-    static func encode(_ column: ColumnBuffer, forced: PageEncoding?) -> EncodedPage {
+    /// - Parameter wide: the column widened by `IntegerWidening.widen`, for integer and
+    ///   timestamp columns (the caller shares it with the statistics).
+    /// - Precondition: `forced`, if given, supports the column type; `wide` is given for
+    ///   integer and timestamp columns.
+    static func encode(_ column: ColumnBuffer, forced: PageEncoding?, wide: [UInt64]?) -> EncodedPage {
         var page = EncodedPage()
         if let validity = column.validity { page.appendBuffer(validity.bytes) }
         let type = column.type
@@ -38,7 +41,7 @@ enum PageEncoder {
             page.encoding = .fixedSizeList
             page.appendBuffer(column.values)
         case .bitpacked?:
-            encodeBitPacked(column, wide: IntegerWidening.widen(column), into: &page)
+            encodeBitPacked(column, wide: wide!, into: &page)
         case .dictionary?:
             let built = encodeDictionary(column, into: &page, maxDistinct: column.count)
             precondition(built, "a page's dictionary cannot exceed its row count")
@@ -57,7 +60,7 @@ enum PageEncoder {
                 encodeVarBinary(column, into: &page)
             }
         case nil where type.isSignedInteger || type.isUnsignedInteger:
-            let wide = IntegerWidening.widen(column)
+            let wide = wide!
             if frame(column, wide: wide).bitWidth < type.fixedWidth! * 8 {
                 encodeBitPacked(column, wide: wide, into: &page)
             } else {

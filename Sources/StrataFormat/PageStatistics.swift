@@ -18,14 +18,15 @@ public struct PageStatistics: Sendable, Hashable {
     /// Largest value, when known.
     public var max: Value?
 
-    /// Computes the statistics of `column`.
+    /// Computes the statistics of `column`; `wide` is the column widened by
+    /// `IntegerWidening.widen` for integer and timestamp columns.
     /// - Complexity: O(n).
-    static func compute(_ column: ColumnBuffer) -> PageStatistics {
+    static func compute(_ column: ColumnBuffer, wide: [UInt64]?) -> PageStatistics {
         var stats = PageStatistics(rowCount: column.count, nullCount: column.nullCount, nanCount: 0, min: nil, max: nil)
         switch column.type {
         case .int8, .int16, .int32, .int64, .timestamp, .uint8, .uint16, .uint32, .uint64:
             let signed = column.type.isSignedInteger
-            if let (low, high) = IntegerWidening.range(IntegerWidening.widen(column), validity: column.validity, signed: signed) {
+            if let (low, high) = IntegerWidening.range(wide!, validity: column.validity, signed: signed) {
                 func value(_ bits: UInt64) -> Value {
                     column.type == .timestamp ? .timestamp(Int64(bitPattern: bits)) : signed ? .int(Int64(bitPattern: bits)) : .uint(bits)
                 }
