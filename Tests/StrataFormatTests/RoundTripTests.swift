@@ -21,7 +21,7 @@ import TestSupport
         Case(codec: nil, encoding: nil, pageBytes: 64),
         Case(codec: .lz4, encoding: nil, pageBytes: 300),
         Case(codec: .zstd, encoding: nil, pageBytes: 1000),
-        Case(codec: .none, encoding: .plain, pageBytes: 128),
+        Case(codec: PageCodec.none, encoding: .plain, pageBytes: 128),
         Case(codec: nil, encoding: .bitpacked, pageBytes: 200),
         Case(codec: nil, encoding: .dictionary, pageBytes: 150),
         Case(codec: .lz4, encoding: .varbinary, pageBytes: 100),

@@ -92,7 +92,7 @@ enum Fixtures {
             let f = Float(d)
             let half = Float(float16Bits: f.float16Bits)
             return [.float32(f), .float64(d), .vector([f, -f]), .vector([half, -half])]
-        } + [[.float32(.leastNonzeroMagnitude), .float64(5e-324), .vector([Float.leastNormalMagnitude, 3.4028235e38]), .vector([Float(float16Bits: 1), Float(float16Bits: 0x7BFF)])]]
+        } + [[.float32(.leastNonzeroMagnitude), .float64(.leastNonzeroMagnitude), .vector([Float.leastNormalMagnitude, 3.4028235e38]), .vector([Float(float16Bits: 1), Float(float16Bits: 0x7BFF)])]]
         return Fixture(name: "floats-special", description: "NaN, ±0, ±infinity, subnormals, extreme finite values in float32, float64 and float32/float16 vectors", schema: schema, rows: rows)
     }
 
