@@ -26,10 +26,12 @@ extension FileReader {
             if unique.last != sortedRows[k] { unique.append(sortedRows[k]) }
             position[i] = unique.count - 1
         }
+        // Rows asked in ascending order without repeats come back as read, without a gather.
+        let inOrder = position.indices.allSatisfy { position[$0] == $0 }
         var output: [ColumnBuffer] = []
         for c in indices {
             let column = try await takeSorted(unique, column: c)
-            output.append(column.count == rows.count && position == Array(0..<rows.count) ? column : column.gather(position))
+            output.append(inOrder ? column : column.gather(position))
         }
         return RecordBatch(checked: schema.projected(indices), columns: output)
     }
@@ -65,16 +67,14 @@ extension FileReader {
     /// The verified bytes of `page` that rows `rows` need: the covering checksum blocks when
     /// the layout allows ranged reads and they are fewer than half the page, else the body.
     private func pageBytes(_ page: PageDescriptor, rows: [Int], type: DataType) async throws(StrataError) -> PageBytes {
-        guard page.supportsRangedReads else { return try await wholePage(page, type: type) }
+        guard page.supportsRangedReads else { return try await wholePage(page) }
         let size = page.blockSize
-        var blocks: [Int] = []
+        var covering = Set<Int>()
         for range in PageDecoder.byteRanges(of: rows, in: page, type: type) where !range.isEmpty {
-            for block in (range.lowerBound / size)...((range.upperBound - 1) / size) where blocks.last != block {
-                blocks.append(block)
-            }
+            covering.formUnion((range.lowerBound / size)...((range.upperBound - 1) / size))
         }
-        blocks = Array(Set(blocks)).sorted()
-        if blocks.count * size * 2 >= page.storedLength { return try await wholePage(page, type: type) }
+        let blocks = covering.sorted()
+        if blocks.count * size * 2 >= page.storedLength { return try await wholePage(page) }
         var runs: [(start: Int, bytes: [UInt8])] = []
         var i = 0
         while i < blocks.count {
@@ -88,7 +88,7 @@ extension FileReader {
 
     /// A whole page body, checked as a scan checks it (validity count, offsets), so that `take`
     /// never returns values from a page a scan would reject.
-    private func wholePage(_ page: PageDescriptor, type: DataType) async throws(StrataError) -> PageBytes {
+    private func wholePage(_ page: PageDescriptor) async throws(StrataError) -> PageBytes {
         let body = try await pageBody(page)
         try PageDecoder.validate(page, body: body, path: path)
         return PageBytes(body: body)

@@ -41,7 +41,7 @@ enum PageEncoder {
             page.encoding = .fixedSizeList
             page.appendBuffer(column.values)
         case .bitpacked?:
-            encodeBitPacked(column, wide: wide!, into: &page)
+            encodeBitPacked(column, wide: wide!, frame: frame(column, wide: wide!), into: &page)
         case .dictionary?:
             let built = encodeDictionary(column, into: &page, maxDistinct: column.count)
             precondition(built, "a page's dictionary cannot exceed its row count")
@@ -61,8 +61,9 @@ enum PageEncoder {
             }
         case nil where type.isSignedInteger || type.isUnsignedInteger:
             let wide = wide!
-            if frame(column, wide: wide).bitWidth < type.fixedWidth! * 8 {
-                encodeBitPacked(column, wide: wide, into: &page)
+            let span = frame(column, wide: wide)
+            if span.bitWidth < type.fixedWidth! * 8 {
+                encodeBitPacked(column, wide: wide, frame: span, into: &page)
             } else {
                 page.encoding = .plain
                 page.appendBuffer(column.values)
@@ -82,9 +83,11 @@ enum PageEncoder {
         return (low, BitPacking.bitWidth(of: high &- low))
     }
 
-    private static func encodeBitPacked(_ column: ColumnBuffer, wide: [UInt64], into page: inout EncodedPage) {
+    /// Bit-packs `wide` as offsets from `frame.reference` at `frame.bitWidth` bits.
+    private static func encodeBitPacked(_ column: ColumnBuffer, wide: [UInt64], frame: (reference: UInt64, bitWidth: Int),
+                                        into page: inout EncodedPage) {
         var offsets = wide
-        let (reference, width) = frame(column, wide: wide)
+        let (reference, width) = frame
         for i in offsets.indices { offsets[i] = offsets[i] &- reference }
         if let validity = column.validity {
             for i in offsets.indices where !validity.isValid(i) { offsets[i] = 0 }
