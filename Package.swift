@@ -23,9 +23,11 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+        // Debian's libroaring-dev ships no pkg-config file: the modulemap links `roaring`.
+        .systemLibrary(name: "CRoaring", providers: [.apt(["libroaring-dev"])]),
 
         // Layers, bottom up.
-        .target(name: "StrataKernels", dependencies: ["CXXHash"]),
+        .target(name: "StrataKernels", dependencies: ["CXXHash", "CRoaring"]),
         .target(name: "StrataCore", dependencies: ["StrataKernels"]),
         .target(name: "StrataStorage", dependencies: ["StrataCore"]),
         .target(
@@ -35,7 +37,14 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
-        .target(name: "Strata", dependencies: ["StrataCore", "StrataStorage", "StrataFormat"]),
+        .target(
+            name: "StrataTable",
+            dependencies: [
+                "StrataCore", "StrataKernels", "StrataStorage", "StrataFormat",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        .target(name: "Strata", dependencies: ["StrataCore", "StrataStorage", "StrataFormat", "StrataTable"]),
         .executableTarget(
             name: "StrataCLI",
             dependencies: ["Strata", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -64,6 +73,7 @@ let package = Package(
             name: "StrataFormatTests",
             dependencies: ["StrataFormat", "StrataFuzzKit", "TestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
+        .testTarget(name: "StrataTableTests", dependencies: ["Strata", "StrataTable", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Strata", "TestSupport"]),
         .testTarget(name: "StrataCLITests", dependencies: ["TestSupport"]),
     ]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Create (once) the Python venv used by the format peer benchmark and install
-# pylance, pyarrow and numpy from PyPI. Safe to re-run: an existing venv that
-# already imports all three packages is left untouched.
+# Create (once) the Python venv used by the peer benchmarks (format_peers.py,
+# table_peers.py) and install pylance, lancedb, pyarrow and numpy from PyPI.
+# Safe to re-run: an existing venv that already imports all four packages is
+# left untouched.
 # The last line printed is the venv's python path.
 set -euo pipefail
 
@@ -14,9 +15,9 @@ if [ ! -x "$PY" ]; then
     "$BASE_PY" -m venv "$VENV" >&2
 fi
 
-if ! "$PY" -c 'import lance, pyarrow, numpy' >/dev/null 2>&1; then
+if ! "$PY" -c 'import lance, lancedb, pyarrow, numpy' >/dev/null 2>&1; then
     "$PY" -m pip install --quiet --upgrade pip >&2
-    "$PY" -m pip install --quiet pylance pyarrow numpy >&2
+    "$PY" -m pip install --quiet pylance lancedb pyarrow numpy >&2
 fi
 
 echo "$PY"

@@ -2,3 +2,4 @@
 @_exported import StrataCore
 @_exported import StrataFormat
 @_exported import StrataStorage
+@_exported import StrataTable

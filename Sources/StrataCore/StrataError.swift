@@ -21,6 +21,13 @@ public enum StrataError: Error, Sendable, Hashable, CustomStringConvertible {
     case alreadyExists(path: String)
     /// The storage medium has no space left.
     case storageFull(path: String)
+    /// A commit cannot go on: a concurrent commit (version `version` of the table at `table`)
+    /// changed the same rows, so rebasing would lose or contradict its change. Retrying the
+    /// same operation cannot help; re-read the table and decide again.
+    case commitConflict(table: String, version: UInt64, detail: String)
+    /// A commit kept losing races to concurrent writers for `attempts` attempts; the last
+    /// version it saw is `version`. Nothing was written; the operation may be tried again.
+    case retriesExhausted(table: String, version: UInt64, attempts: Int)
     /// Any other I/O failure: `operation` is the system call or step, `code` the errno (0 if none).
     case io(path: String, operation: String, code: Int32, message: String)
 
@@ -42,6 +49,10 @@ public enum StrataError: Error, Sendable, Hashable, CustomStringConvertible {
             return "'\(path)' already exists"
         case let .storageFull(path):
             return "no space left on device while writing '\(path)'"
+        case let .commitConflict(table, version, detail):
+            return "commit conflict in table '\(table)' with version \(version): \(detail)"
+        case let .retriesExhausted(table, version, attempts):
+            return "commit to table '\(table)' lost \(attempts) races to concurrent writers (last seen version \(version)); nothing was written, try again"
         case let .io(path, operation, code, message):
             return "I/O error in \(operation) on '\(path)': \(message)\(code != 0 ? " (errno \(code))" : "")"
         }

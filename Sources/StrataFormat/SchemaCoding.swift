@@ -1,8 +1,8 @@
 import StrataCore
 
 /// Conversion between `Schema` and its protobuf form.
-enum SchemaCoding {
-    static func proto(_ schema: Schema) -> Strata_File_Schema {
+package enum SchemaCoding {
+    package static func proto(_ schema: Schema) -> Strata_File_Schema {
         var out = Strata_File_Schema()
         out.metadata = schema.metadata
         out.fields = schema.fields.map { field in
@@ -42,7 +42,7 @@ enum SchemaCoding {
     }
 
     /// Reads a schema back, refusing types this build does not know.
-    static func schema(_ proto: Strata_File_Schema, path: String) throws(StrataError) -> Schema {
+    package static func schema(_ proto: Strata_File_Schema, path: String) throws(StrataError) -> Schema {
         var fields: [Field] = []
         for f in proto.fields {
             fields.append(Field(id: f.id, name: f.name, type: try type(f, path: path), nullable: f.nullable, metadata: f.metadata))

@@ -46,9 +46,9 @@ enum FileSystem {
         return UInt64(info.st_size)
     }
 
-    /// Calls `visit(relativePath, size)` for every regular file under `root/relative`, skipping
+    /// Calls `visit(relativePath, size, modifiedMicros)` for every regular file under `root/relative`, skipping
     /// the store's temporary files (hidden names ending in `.tmp`). A missing directory lists nothing.
-    static func walk(root: String, relative: String, _ visit: (String, UInt64) -> Void) throws(StrataError) {
+    static func walk(root: String, relative: String, _ visit: (String, UInt64, Int64) -> Void) throws(StrataError) {
         let directory = relative.isEmpty ? root : root + "/" + relative
         guard let handle = opendir(directory) else {
             if errno == ENOENT || errno == ENOTDIR { return }
@@ -67,7 +67,7 @@ enum FileSystem {
             if (info.st_mode & S_IFMT) == S_IFDIR {
                 subdirectories.append(path)
             } else if (info.st_mode & S_IFMT) == S_IFREG {
-                visit(path, UInt64(info.st_size))
+                visit(path, UInt64(info.st_size), Int64(info.st_mtim.tv_sec) * 1_000_000 + Int64(info.st_mtim.tv_nsec) / 1_000)
             }
         }
         for subdirectory in subdirectories { try walk(root: root, relative: subdirectory, visit) }

@@ -69,8 +69,8 @@ public final class LocalFileStore: ObjectStore {
         let directoryPart = prefix.lastIndex(of: "/").map { String(prefix[..<$0]) } ?? ""
         if !directoryPart.isEmpty { try validateObjectPath(directoryPart) }
         var results: [ObjectInfo] = []
-        try FileSystem.walk(root: root, relative: directoryPart) { relative, size in
-            if relative.hasPrefix(prefix) { results.append(ObjectInfo(path: relative, size: size)) }
+        try FileSystem.walk(root: root, relative: directoryPart) { relative, size, modified in
+            if relative.hasPrefix(prefix) { results.append(ObjectInfo(path: relative, size: size, modifiedMicros: modified)) }
         }
         return results.sorted { $0.path < $1.path }
     }

@@ -53,11 +53,14 @@ public struct ObjectInfo: Sendable, Hashable {
     public let path: String
     /// Its size in bytes.
     public let size: UInt64
+    /// When it was last written, microseconds since the Unix epoch, when the store knows.
+    public let modifiedMicros: Int64?
 
     /// Creates a listing entry.
-    public init(path: String, size: UInt64) {
+    public init(path: String, size: UInt64, modifiedMicros: Int64? = nil) {
         self.path = path
         self.size = size
+        self.modifiedMicros = modifiedMicros
     }
 }
 

@@ -1,0 +1,108 @@
+import Foundation
+import StrataCore
+import StrataStorage
+
+/// A change ready to commit: the files it needs are written; what remains is to publish a
+/// manifest that includes them (spec/table.md §5).
+package struct PendingCommit: Sendable {
+    /// What the change does, relative to `transaction.readVersion`. Conflict checks read the
+    /// fragment lists; `apply` fills in the ids of added fragments.
+    package var transaction: Transaction
+    /// Whether the operation can run again from a fresh snapshot (a predicate delete, an
+    /// upsert, a compaction). If not, a real conflict is an error for the caller.
+    package var canRerun: Bool
+    /// Builds the new state from `base`, which is the read version or a later one the change
+    /// rebases onto. Must not depend on anything but `base` and the files already written.
+    /// - Throws: `.commitConflict` when the change cannot apply to `base`.
+    package var apply: @Sendable (Manifest) throws(StrataError) -> Manifest
+}
+
+/// The result of a commit attempt loop.
+package enum CommitResult: Sendable {
+    /// The change is committed as this manifest.
+    case committed(Manifest)
+    /// A concurrent commit changed what the operation read; run it again from `latest`.
+    case rerun(reason: String, latest: Manifest)
+}
+
+/// Publishes manifests with put-if-absent, rebasing over concurrent commits.
+package struct CommitCoordinator: Sendable {
+    package let location: TableLocation
+    /// How many times a commit may lose the race for a version before giving up.
+    package var maxAttempts = 64
+
+    package init(location: TableLocation) {
+        self.location = location
+    }
+
+    /// Commits `change` on top of `base` (the manifest it read).
+    ///
+    /// Steps, each safe to die after (spec/table.md §5): the change's files are already
+    /// durable but unreferenced; `putIfAbsent` of manifest N+1 is the single atomic step that
+    /// makes them part of the table; the hint update afterwards is advisory.
+    /// - Throws: `.commitConflict` for an incompatible concurrent change,
+    ///   `.retriesExhausted` after `maxAttempts` lost races, storage errors.
+    package func commit(_ change: PendingCommit, base: Manifest) async throws(StrataError) -> CommitResult {
+        let locator = VersionLocator(location)
+        var current = base
+        for attempt in 0..<maxAttempts {
+            var next = try change.apply(current)
+            next.version = current.version + 1
+            next.timestampMicros = max(Self.nowMicros(), current.timestampMicros)
+            next.transaction.readVersion = change.transaction.readVersion
+            let path = location.object(TablePaths.manifest(next.version))
+            do {
+                try await location.store.putIfAbsent(path, bytes: next.encoded())
+                await locator.publishHint(next.version)
+                return .committed(next)
+            } catch .alreadyExists {
+                // Lost the race: look at every version committed since `current`.
+                let latest = try await locator.latestVersion()
+                var version = current.version + 1
+                while version <= latest {
+                    let theirs: Manifest
+                    do {
+                        theirs = try await locator.manifest(version)
+                    } catch .notFound {
+                        return .rerun(reason: "version \(version) was removed while committing", latest: try await locator.manifest(latest))
+                    }
+                    switch ConflictRules.classify(ours: change.transaction, theirs: theirs.transaction, oursCanRerun: change.canRerun) {
+                    case .rebase:
+                        break
+                    case let .retry(reason):
+                        return .rerun(reason: reason, latest: try await locator.manifest(latest))
+                    case let .incompatible(reason):
+                        throw .commitConflict(table: location.displayName, version: version, detail: reason)
+                    }
+                    current = theirs
+                    version += 1
+                }
+                try await Self.backoff(attempt: attempt)
+            }
+        }
+        throw .retriesExhausted(table: location.displayName, version: current.version, attempts: maxAttempts)
+    }
+
+    /// Commits `change`, which must not be able to ask for a re-run (`canRerun == false`
+    /// changes get `.incompatible` instead).
+    package func commitOnce(_ change: PendingCommit, base: Manifest) async throws(StrataError) -> Manifest {
+        switch try await commit(change, base: base) {
+        case let .committed(manifest): return manifest
+        case let .rerun(reason, latest):
+            throw .commitConflict(table: location.displayName, version: latest.version, detail: reason)
+        }
+    }
+
+    /// A short randomized pause after losing a race, growing with the attempt number, so
+    /// that writers that collided do not collide again in lockstep.
+    private static func backoff(attempt: Int) async throws(StrataError) {
+        let capMicros = min(50_000, 200 << min(attempt, 8))
+        let pause = UInt64.random(in: 0...UInt64(capMicros))
+        try? await Task.sleep(nanoseconds: pause * 1_000)
+    }
+
+    /// Microseconds since the Unix epoch.
+    package static func nowMicros() -> Int64 {
+        Int64((Date().timeIntervalSince1970 * 1_000_000).rounded())
+    }
+}

@@ -1,0 +1,81 @@
+import StrataCore
+
+extension Table {
+    /// Inserts rows through the write-ahead log: the small-write path for an agent adding a
+    /// turn at a time. Returns once the rows are as durable as `options.durability` says;
+    /// they are visible at once to snapshots taken through this handle, and folded into a
+    /// fragment when the in-memory table reaches `flushRows`, `flushBytes` or
+    /// `flushAgeSeconds` (checked here). Without a log, the rows are appended directly.
+    /// - Throws: `.invalidInput` when the rows do not fit the schema; storage errors.
+    public func insert(_ batch: RecordBatch) async throws(StrataError) {
+        guard let smallWrites else {
+            try await append(batch)
+            return
+        }
+        let schema = try await latestManifest().schema
+        let aligned = try Self.align(batch, to: schema)
+        guard aligned.rowCount > 0 else { return }
+        do {
+            try await smallWrites.append(aligned, schema: schema)
+        } catch .invalidInput {
+            // The schema changed under the in-memory table: fold it in, then log anew.
+            try await flushSmallWrites()
+            try await smallWrites.append(aligned, schema: schema)
+        }
+        if smallWrites.flushDue { try await flushSmallWrites() }
+    }
+
+    /// Folds the in-memory table into a fragment and commits it, then, when more than
+    /// `options.maxSmallFragments` fragments are smaller than `options.flushRows`, merges them.
+    /// A no-op without small writes pending.
+    public func flushSmallWrites() async throws(StrataError) {
+        guard let smallWrites, let sealed = try await smallWrites.seal() else { return }
+        do {
+            let base = try await latestManifest()
+            let schema = sealed.batches[0].schema
+            let written = try await FragmentWriter(location: location, options: options).write(sealed.batches, schema: schema)
+            let live = Set(try smallWrites.logStorage.list())
+            var flushed = [sealed.segment.name: sealed.lastSequence]
+            // Entries for segments already deleted can never be replayed again: drop them.
+            for name in base.walFlushed.keys where !live.contains(name) && name != sealed.segment.name { flushed[name] = 0 }
+            _ = try await commitAppend(written, base: base, walFlushed: flushed)
+            smallWrites.finishFlush(sealed, committed: true)
+        } catch {
+            smallWrites.finishFlush(sealed, committed: false)
+            throw error
+        }
+        try await mergeSmallFragmentsIfNeeded()
+    }
+
+    /// Flushes pending small writes; call before a handle is dropped to fold its log (a log
+    /// left behind is replayed by the next open, so nothing is lost either way).
+    public func close() async throws(StrataError) {
+        try await flushSmallWrites()
+    }
+
+    /// Replays log segments whose owner is gone: their records that no manifest records as
+    /// folded become a fragment, committed, and then the segment is deleted.
+    package func replayOrphanedLogs() async throws(StrataError) {
+        guard let smallWrites else { return }
+        let storage = smallWrites.logStorage
+        for name in try storage.list() where name != smallWrites.currentSegmentName {
+            guard let segment = try storage.claim(name) else { continue }  // its owner is alive
+            let decoded: LogCoding.Segment
+            do {
+                decoded = try LogCoding.decode(try segment.readAll(), path: TablePaths.walPrefix + name)
+            } catch let error where error.isDataError {
+                // A damaged header: the segment was never acknowledged to anyone.
+                try segment.remove()
+                continue
+            }
+            let base = try await latestManifest()
+            let folded = base.walFlushed[name] ?? 0
+            let records = decoded.records.filter { $0.sequence > folded }
+            if !records.isEmpty {
+                let written = try await FragmentWriter(location: location, options: options).write(records.map(\.batch), schema: decoded.schema)
+                _ = try await commitAppend(written, base: base, walFlushed: [name: records.map(\.sequence).max()!])
+            }
+            try segment.remove()
+        }
+    }
+}
