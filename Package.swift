@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "strata", targets: ["StrataCLI"]),
         .executable(name: "strata-bench", targets: ["StrataBench"]),
         .executable(name: "strata-conformance-generator", targets: ["StrataConformanceGenerator"]),
+        .executable(name: "strata-crash-writer", targets: ["StrataCrashWriter"]),
         // The bodies of the fuzz targets, for the libFuzzer package in Fuzz/ and for regression tests.
         .library(name: "StrataFuzzKit", targets: ["StrataFuzzKit"]),
     ],
@@ -73,6 +74,8 @@ let package = Package(
             name: "StrataFormatTests",
             dependencies: ["StrataFormat", "StrataFuzzKit", "TestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
+        // The child process of the table's crash and multi-process tests.
+        .executableTarget(name: "StrataCrashWriter", dependencies: ["Strata"], path: "Tests/CrashWriter"),
         .testTarget(name: "StrataTableTests", dependencies: ["Strata", "StrataTable", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Strata", "TestSupport"]),
         .testTarget(name: "StrataCLITests", dependencies: ["TestSupport"]),

@@ -15,11 +15,16 @@ import StrataCore
 public final class LocalFileStore: ObjectStore {
     /// The directory that holds the objects.
     public let root: String
+    /// Whether writes are fsynced (file and directory) before they return. Without it a
+    /// write is still atomic, but only as durable as the operating system's cache: it
+    /// survives a crash of the process, not of the machine.
+    public let durable: Bool
 
     /// Opens (and creates, if needed) a store rooted at `directory`.
     /// - Throws: `.io` when the directory cannot be created.
-    public init(directory: String) throws(StrataError) {
+    public init(directory: String, durable: Bool = true) throws(StrataError) {
         root = directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
+        self.durable = durable
         try FileSystem.makeDirectories(root)
     }
 
@@ -50,7 +55,7 @@ public final class LocalFileStore: ObjectStore {
 
     /// Writes a whole object through a temporary file; on failure nothing is left behind.
     private func writeWhole(_ path: String, _ bytes: [UInt8], publish: LocalObjectWriter.Publish) async throws(StrataError) {
-        let writer = try LocalObjectWriter(file: try fullPath(path), objectPath: path, publish: publish)
+        let writer = try LocalObjectWriter(file: try fullPath(path), objectPath: path, publish: publish, durable: durable)
         do {
             try await writer.append(bytes)
             try await writer.finish()
@@ -61,7 +66,7 @@ public final class LocalFileStore: ObjectStore {
     }
 
     public func makeWriter(_ path: String) async throws(StrataError) -> any ObjectWriter {
-        try LocalObjectWriter(file: try fullPath(path), objectPath: path, publish: .replace)
+        try LocalObjectWriter(file: try fullPath(path), objectPath: path, publish: .replace, durable: durable)
     }
 
     public func list(prefix: String) async throws(StrataError) -> [ObjectInfo] {
@@ -78,7 +83,7 @@ public final class LocalFileStore: ObjectStore {
     public func delete(_ path: String) async throws(StrataError) {
         let file = try fullPath(path)
         guard unlink(file) == 0 else { throw FileSystem.error(errno, path: path, operation: "unlink") }
-        try FileSystem.syncDirectory(containing: file, objectPath: path)
+        if durable { try FileSystem.syncDirectory(containing: file, objectPath: path) }
     }
 }
 
@@ -147,13 +152,15 @@ final class LocalObjectWriter: ObjectWriter, @unchecked Sendable {
     private let objectPath: String
     private let temporary: String
     private let publish: Publish
+    private let durable: Bool
     private var descriptor: Int32
     private(set) var bytesWritten: UInt64 = 0
 
-    init(file: String, objectPath: String, publish: Publish) throws(StrataError) {
+    init(file: String, objectPath: String, publish: Publish, durable: Bool) throws(StrataError) {
         self.file = file
         self.objectPath = objectPath
         self.publish = publish
+        self.durable = durable
         let slash = file.lastIndex(of: "/")!
         let directory = String(file[..<slash])
         let name = String(file[file.index(after: slash)...])
@@ -191,7 +198,7 @@ final class LocalObjectWriter: ObjectWriter, @unchecked Sendable {
 
     func finish() async throws(StrataError) {
         guard descriptor >= 0 else { throw .invalidInput(what: "object writer", why: "already finished or aborted") }
-        guard fsync(descriptor) == 0 else { throw FileSystem.error(errno, path: objectPath, operation: "fsync") }
+        guard !durable || fsync(descriptor) == 0 else { throw FileSystem.error(errno, path: objectPath, operation: "fsync") }
         close(descriptor)
         descriptor = -1
         switch publish {
@@ -207,7 +214,7 @@ final class LocalObjectWriter: ObjectWriter, @unchecked Sendable {
             unlink(temporary)
             guard linked == 0 else { throw FileSystem.error(code, path: objectPath, operation: "link") }
         }
-        try FileSystem.syncDirectory(containing: file, objectPath: objectPath)
+        if durable { try FileSystem.syncDirectory(containing: file, objectPath: objectPath) }
     }
 
     func abort() async {

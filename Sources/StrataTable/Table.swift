@@ -65,7 +65,7 @@ public final class Table: Sendable {
                             log: (any WriteAheadLogStorage)? = nil) async throws(StrataError) -> Table {
         let location = TableLocation(store: store, root: root)
         let locator = VersionLocator(location)
-        let manifest = try await locator.manifest(try await locator.latestVersion())
+        let manifest = try await locator.newestManifest(atOrBelow: try await locator.latestVersion())
         let table = Table(location: location, options: options, manifest: manifest, log: log)
         if log != nil { try await table.replayOrphanedLogs() }
         return table
@@ -73,13 +73,13 @@ public final class Table: Sendable {
 
     /// Creates a table in a local directory, with its write-ahead log beside the data.
     public static func create(directory: String, schema: Schema, options: TableOptions = TableOptions()) async throws(StrataError) -> Table {
-        let store = try LocalFileStore(directory: directory)
+        let store = try LocalFileStore(directory: directory, durable: options.durability != .none)
         return try await create(store: store, schema: schema, options: options, log: try LocalLogStorage(directory: directory + "/" + TablePaths.walPrefix))
     }
 
     /// Opens a table in a local directory, replaying its write-ahead log.
     public static func open(directory: String, options: TableOptions = TableOptions()) async throws(StrataError) -> Table {
-        let store = try LocalFileStore(directory: directory)
+        let store = try LocalFileStore(directory: directory, durable: options.durability != .none)
         return try await open(store: store, options: options, log: try LocalLogStorage(directory: directory + "/" + TablePaths.walPrefix))
     }
 
@@ -91,7 +91,7 @@ public final class Table: Sendable {
         let known = newest.withLock { $0 }
         let latest = try await locator.latestVersion()
         guard latest > known.version else { return known }
-        return remember(try await locator.manifest(latest))
+        return remember(try await locator.newestManifest(atOrBelow: latest))
     }
 
     /// Records `manifest` as seen, unless a newer one already is; returns the newest.
@@ -146,6 +146,8 @@ public final class Table: Sendable {
                 result.append(try await locator.manifest(version))
             } catch .notFound {
                 continue  // removed by a concurrent cleanup
+            } catch let error where VersionLocator.isTorn(error) {
+                continue  // an aborted commit
             }
         }
         return result

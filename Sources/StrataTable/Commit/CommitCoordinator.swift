@@ -45,9 +45,10 @@ package struct CommitCoordinator: Sendable {
     package func commit(_ change: PendingCommit, base: Manifest) async throws(StrataError) -> CommitResult {
         let locator = VersionLocator(location)
         var current = base
+        var slot = base.version + 1  // the version number this attempt claims
         for attempt in 0..<maxAttempts {
             var next = try change.apply(current)
-            next.version = current.version + 1
+            next.version = slot
             next.timestampMicros = max(Self.nowMicros(), current.timestampMicros)
             next.transaction.readVersion = change.transaction.readVersion
             let path = location.object(TablePaths.manifest(next.version))
@@ -58,25 +59,30 @@ package struct CommitCoordinator: Sendable {
             } catch .alreadyExists {
                 // Lost the race: look at every version committed since `current`.
                 let latest = try await locator.latestVersion()
-                var version = current.version + 1
+                var version = slot
                 while version <= latest {
                     let theirs: Manifest
                     do {
                         theirs = try await locator.manifest(version)
                     } catch .notFound {
-                        return .rerun(reason: "version \(version) was removed while committing", latest: try await locator.manifest(latest))
+                        return .rerun(reason: "version \(version) was removed while committing",
+                                      latest: try await locator.newestManifest(atOrBelow: latest))
+                    } catch let error where VersionLocator.isTorn(error) {
+                        version += 1  // an aborted commit: it changed nothing
+                        continue
                     }
                     switch ConflictRules.classify(ours: change.transaction, theirs: theirs.transaction, oursCanRerun: change.canRerun) {
                     case .rebase:
                         break
                     case let .retry(reason):
-                        return .rerun(reason: reason, latest: try await locator.manifest(latest))
+                        return .rerun(reason: reason, latest: try await locator.newestManifest(atOrBelow: latest))
                     case let .incompatible(reason):
                         throw .commitConflict(table: location.displayName, version: version, detail: reason)
                     }
                     current = theirs
                     version += 1
                 }
+                slot = max(slot, latest + 1)
                 try await Self.backoff(attempt: attempt)
             }
         }

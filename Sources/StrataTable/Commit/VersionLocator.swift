@@ -54,6 +54,27 @@ package struct VersionLocator: Sendable {
         return try Manifest(decoding: bytes, path: location.object(path), expectedVersion: version)
     }
 
+    /// The newest readable manifest at or below `version`. A torn manifest (cut short: on a
+    /// store without atomic publication, a commit that died while writing it) is an aborted
+    /// commit and is skipped; any other damage is an error (spec/table.md §5).
+    package func newestManifest(atOrBelow version: UInt64) async throws(StrataError) -> Manifest {
+        var candidate = version
+        while true {
+            do {
+                return try await manifest(candidate)
+            } catch let error {
+                guard Self.isTorn(error), candidate > 1 else { throw error }
+                candidate -= 1
+            }
+        }
+    }
+
+    /// Whether `error` means a manifest is torn (shorter than its own envelope says).
+    package static func isTorn(_ error: StrataError) -> Bool {
+        if case .corruption(_, _, .truncated, _) = error { return true }
+        return false
+    }
+
     /// Records `version` as the latest, unless the hint already names a later one. Best
     /// effort: a failure only makes the next lookup probe a little further.
     package func publishHint(_ version: UInt64) async {

@@ -9,8 +9,10 @@ import StrataCore
 /// (spec/table.md §8). The owner holds an exclusive lock for as long as it writes; a segment
 /// whose owner died can be claimed by another process, which replays it.
 public protocol WriteAheadLogStorage: Sendable {
-    /// Creates segment `name`, owned (locked) by the caller.
-    func create(_ name: String) throws(StrataError) -> any LogSegment
+    /// Creates segment `name` holding `header`, owned (locked) by the caller. The segment
+    /// appears under its name only complete with its header, durable and locked, so another
+    /// process never sees a half-made segment without an owner.
+    func create(_ name: String, header: [UInt8]) throws(StrataError) -> any LogSegment
     /// The names of all segments.
     func list() throws(StrataError) -> [String]
     /// Claims segment `name` if no live owner holds it; nil when one does.
@@ -45,9 +47,13 @@ public struct LocalLogStorage: WriteAheadLogStorage {
         }
     }
 
-    public func create(_ name: String) throws(StrataError) -> any LogSegment {
-        let segment = try LocalLogSegment(directory: directory, name: name, flags: O_RDWR | O_CREAT | O_EXCL | O_APPEND, wait: false)!
-        try segment.syncDirectory()
+    public func create(_ name: String, header: [UInt8]) throws(StrataError) -> any LogSegment {
+        // Made under a hidden name, locked and filled, then renamed into view.
+        let hidden = "." + name + ".tmp"
+        let segment = try LocalLogSegment(directory: directory, name: hidden, flags: O_RDWR | O_CREAT | O_EXCL | O_APPEND, wait: false)!
+        try segment.append(header)
+        try segment.sync()
+        try segment.rename(to: name)
         return segment
     }
 
@@ -70,9 +76,11 @@ public struct LocalLogStorage: WriteAheadLogStorage {
 }
 
 /// One local segment file with its lock.
-final class LocalLogSegment: LogSegment {
-    let name: String
-    private let path: String
+final class LocalLogSegment: LogSegment, @unchecked Sendable {
+    // @unchecked: `name` and `path` change only in `rename`, which runs once, during
+    // creation, before the segment is shared.
+    private(set) var name: String
+    private var path: String
     private let directory: String
     private let descriptor: Int32
 
@@ -125,6 +133,15 @@ final class LocalLogSegment: LogSegment {
             if n > 0 { done += n } else if n == 0 { break } else if errno != EINTR { throw Self.error("pread", path) }
         }
         return Array(bytes[0..<done])
+    }
+
+    /// Renames the file (same directory), durably.
+    func rename(to newName: String) throws(StrataError) {
+        let newPath = directory + "/" + newName
+        guard Glibc.rename(path, newPath) == 0 else { throw Self.error("rename", path) }
+        name = newName
+        path = newPath
+        try syncDirectory()
     }
 
     func remove() throws(StrataError) {

@@ -57,9 +57,7 @@ package final class SmallWriteBuffer: Sendable {
                 throw .invalidInput(what: "small append", why: "the table's schema changed; flush before appending")
             }
             if s.segment == nil {
-                let segment = try storage.create(UUID().uuidString.lowercased() + ".wal")
-                try segment.append(LogCoding.header(schema: schema))
-                try segment.sync()
+                let segment = try storage.create(UUID().uuidString.lowercased() + ".wal", header: LogCoding.header(schema: schema))
                 s.segment = segment
                 s.schema = schema
                 s.nextSequence = 1
