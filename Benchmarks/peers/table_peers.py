@@ -7,6 +7,9 @@ all through the lancedb Python API on a local directory (plus pylance's
 `lance.dataset` where noted). Prints one JSON object per line on stdout;
 progress goes to stderr. The rows come from `make_rows`, whose exact
 definition the Swift side reproduces. See README.md in this directory.
+
+LanceDB has one commit mode: every add writes a data file, a transaction file
+and a new manifest via temp file + rename/link, with no fsync on a local disk.
 """
 
 import argparse
@@ -227,7 +230,7 @@ def bench_open(db, db_dir, plan, repeats, versions):
     `lance.dataset(path)` and `lancedb.connect(dir).open_table(name)`, a new
     object each time."""
     table = fresh_table(db, "open")
-    timed(append_singly(table, make_rows(1, plan.versions - 1)))
+    append_singly(table, make_rows(1, plan.versions - 1))()
     assert table.version == plan.versions
     path = table.uri
     for rep in range(repeats):

@@ -28,14 +28,10 @@ struct FileCat: AsyncParsableCommand {
                 }
                 numbers.append(number)
             }
-            try print(try await reader.take(numbers, columns: names))
+            try printRows(try await reader.take(numbers, columns: names))
         } else {
             let scanner = try reader.scanner(columns: names, batchRows: 8192)
-            while let batch = try await scanner.next() { try print(batch) }
+            while let batch = try await scanner.next() { try printRows(batch) }
         }
-    }
-
-    private func print(_ batch: RecordBatch) throws {
-        for row in 0..<batch.rowCount { try StandardOutput.shared.line(JSONRows.line(batch, row: row)) }
     }
 }

@@ -31,16 +31,7 @@ struct FileWrite: AsyncParsableCommand {
     var output: String
 
     func run() async throws {
-        let schemaBytes = try readWholeFile(schema)
-        let parsedSchema: Schema
-        do {
-            parsedSchema = try Schema(json: schemaBytes)
-        } catch {
-            throw StrataError.invalidInput(what: "schema file '\(schema)'", why: error.description)
-        }
-        guard !parsedSchema.fields.isEmpty else {
-            throw StrataError.invalidInput(what: "schema file '\(schema)'", why: "needs at least one field")
-        }
+        let parsedSchema = try loadSchema(schema)
         var options = FileWriterOptions()
         if let codec {
             guard let value = PageCodec(rawValue: codec) else {
@@ -55,29 +46,10 @@ struct FileWrite: AsyncParsableCommand {
             }
             for field in parsedSchema.fields where value.supports(field.type) { options.encodings[field.name] = value }
         }
-        let lines = try LineReader(path: input)
         let (store, name) = try openLocal(output)
         let writer = try await FileWriter(store: store, path: name, schema: parsedSchema, options: options)
         do {
-            var builders = parsedSchema.fields.map { ColumnBuilder(type: $0.type) }
-            var lineNumber = 0
-            func flush() async throws {
-                let columns = builders.map { $0.finish() }
-                try await writer.write(try RecordBatch(schema: parsedSchema, columns: columns))
-                builders = parsedSchema.fields.map { ColumnBuilder(type: $0.type) }
-            }
-            while let line = try lines.next() {
-                lineNumber += 1
-                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-                do {
-                    let row = try JSONRows.row(line, schema: parsedSchema)
-                    for (c, value) in row.enumerated() { try builders[c].append(value) }
-                } catch {
-                    throw StrataError.invalidInput(what: "input line \(lineNumber)", why: error.description)
-                }
-                if builders[0].count >= 8192 { try await flush() }
-            }
-            if builders[0].count > 0 { try await flush() }
+            try await forEachJSONLBatch(input, schema: parsedSchema) { try await writer.write($0) }
             let summary = try await writer.finish()
             try StandardOutput.shared.line("wrote \(summary.rowCount) rows, \(summary.pages) pages, \(summary.bytes) bytes to \(output)")
         } catch {

@@ -28,7 +28,11 @@ extension Table {
     public func tag(_ name: String) async throws(StrataError) -> Tag {
         try TablePaths.validateTagName(name)
         let path = TablePaths.tag(name)
-        return try Tag(decoding: try await location.read(path), path: location.object(path))
+        do {
+            return try Tag(decoding: try await location.read(path), path: location.object(path))
+        } catch .notFound {
+            throw .notFound(path: "tag \(name) of table \(location.displayName)")
+        }
     }
 
     /// Every tag, by name.

@@ -43,7 +43,12 @@ public final class Table: Sendable {
     ///   schema; storage errors.
     public static func create(store: any ObjectStore, root: String = "", schema: Schema, options: TableOptions = TableOptions(),
                               log: (any WriteAheadLogStorage)? = nil) async throws(StrataError) -> Table {
-        let location = TableLocation(store: store, root: root)
+        try await create(TableLocation(store: store, root: root), schema: schema, options: options, log: log)
+    }
+
+    private static func create(_ location: TableLocation, schema: Schema, options: TableOptions,
+                               log: (any WriteAheadLogStorage)?) async throws(StrataError) -> Table {
+        let store = location.store
         for field in schema.fields where field.metadata[FieldDefaults.metadataKey] != nil {
             _ = try FieldDefaults.value(of: field)
         }
@@ -63,7 +68,11 @@ public final class Table: Sendable {
     /// - Throws: `.notFound` when there is no table; corruption and storage errors.
     public static func open(store: any ObjectStore, root: String = "", options: TableOptions = TableOptions(),
                             log: (any WriteAheadLogStorage)? = nil) async throws(StrataError) -> Table {
-        let location = TableLocation(store: store, root: root)
+        try await open(TableLocation(store: store, root: root), options: options, log: log)
+    }
+
+    private static func open(_ location: TableLocation, options: TableOptions,
+                             log: (any WriteAheadLogStorage)?) async throws(StrataError) -> Table {
         let locator = VersionLocator(location)
         let manifest = try await locator.newestManifest(atOrBelow: try await locator.latestVersion())
         let table = Table(location: location, options: options, manifest: manifest, log: log)
@@ -74,13 +83,15 @@ public final class Table: Sendable {
     /// Creates a table in a local directory, with its write-ahead log beside the data.
     public static func create(directory: String, schema: Schema, options: TableOptions = TableOptions()) async throws(StrataError) -> Table {
         let store = try LocalFileStore(directory: directory, durable: options.durability != .none)
-        return try await create(store: store, schema: schema, options: options, log: try LocalLogStorage(directory: directory + "/" + TablePaths.walPrefix))
+        return try await create(TableLocation(store: store, root: "", displayName: directory), schema: schema, options: options,
+                                log: try LocalLogStorage(directory: directory + "/" + TablePaths.walPrefix))
     }
 
     /// Opens a table in a local directory, replaying its write-ahead log.
     public static func open(directory: String, options: TableOptions = TableOptions()) async throws(StrataError) -> Table {
         let store = try LocalFileStore(directory: directory, durable: options.durability != .none)
-        return try await open(store: store, options: options, log: try LocalLogStorage(directory: directory + "/" + TablePaths.walPrefix))
+        return try await open(TableLocation(store: store, root: "", displayName: directory), options: options,
+                              log: try LocalLogStorage(directory: directory + "/" + TablePaths.walPrefix))
     }
 
     // MARK: Versions
@@ -113,7 +124,11 @@ public final class Table: Sendable {
     /// A snapshot of version `version`.
     /// - Throws: `.notFound` when the version does not exist or was cleaned up.
     public func snapshot(version: UInt64) async throws(StrataError) -> TableSnapshot {
-        TableSnapshot(manifest: try await locator.manifest(version), pendingRows: [], location: location, cache: cache)
+        do {
+            return TableSnapshot(manifest: try await locator.manifest(version), pendingRows: [], location: location, cache: cache)
+        } catch .notFound {
+            throw .notFound(path: "version \(version) of table \(location.displayName)")
+        }
     }
 
     /// A snapshot of the version tagged `tag`.

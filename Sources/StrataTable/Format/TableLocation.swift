@@ -9,9 +9,13 @@ package struct TableLocation: Sendable {
     /// The table's prefix in the store, without a trailing `/`; empty for the store's root.
     package let root: String
 
-    package init(store: any ObjectStore, root: String) {
+    /// How messages name the table: its directory, or its root in the store.
+    package let displayName: String
+
+    package init(store: any ObjectStore, root: String, displayName: String? = nil) {
         self.store = store
         self.root = root.hasSuffix("/") ? String(root.dropLast()) : root
+        self.displayName = displayName ?? (root.isEmpty ? "." : root)
     }
 
     /// The store path of the table-relative path `relative`.
@@ -23,9 +27,6 @@ package struct TableLocation: Sendable {
     package func relative(_ path: String) -> String {
         root.isEmpty ? path : String(path.dropFirst(root.count + 1))
     }
-
-    /// A name for messages: the root, or "." for a table at the store's root.
-    package var displayName: String { root.isEmpty ? "." : root }
 
     /// Lists table-relative paths starting with `prefix`.
     package func list(_ prefix: String) async throws(StrataError) -> [ObjectInfo] {
