@@ -22,7 +22,29 @@ extension Table {
             try await flushSmallWrites()
             try await smallWrites.append(aligned, schema: schema)
         }
-        if smallWrites.flushDue { try await flushSmallWrites() }
+        if smallWrites.flushDue {
+            try await flushSmallWrites()
+        } else if smallWrites.claimAgeCheck() {
+            scheduleAgeFlush(smallWrites)
+        }
+    }
+
+    /// Flushes the in-memory table once its oldest rows reach `flushAgeSeconds`, even if no
+    /// further insert comes to check. Holds the table and its log weakly: a dropped table is
+    /// not kept alive (nor its segment locked) by its timer; its log replays on the next open.
+    private func scheduleAgeFlush(_ smallWrites: SmallWriteBuffer) {
+        let delay = UInt64(options.flushAgeSeconds * 1_000_000_000)
+        Task { [weak self, weak smallWrites] in
+            try? await Task.sleep(nanoseconds: delay)
+            guard let self, let smallWrites else { return }
+            smallWrites.releaseAgeCheck()
+            if smallWrites.flushDue {
+                // A failure leaves the rows logged and visible; the next insert or open retries.
+                try? await self.flushSmallWrites()
+            } else if smallWrites.hasPendingRows, smallWrites.claimAgeCheck() {
+                self.scheduleAgeFlush(smallWrites)
+            }
+        }
     }
 
     /// Folds the in-memory table into a fragment and commits it, then, when more than

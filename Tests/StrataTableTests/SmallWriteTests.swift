@@ -43,6 +43,23 @@ import TestSupport
         #expect(manifest.walFlushed.count <= 1)
     }
 
+    @Test func oldRowsAreFlushedByAgeWithoutAnotherInsert() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        var options = TableOptions()
+        options.flushAgeSeconds = 0.05
+        options.durability = .group
+        let table = try await Table.create(directory: directory.path, schema: Fixtures.schema, options: options)
+        try await table.insert(Fixtures.batch([1, 2]))
+        var fragments = 0
+        for _ in 0..<100 where fragments == 0 {
+            try await Task.sleep(nanoseconds: 20_000_000)
+            fragments = try await table.latestManifest().fragments.count
+        }
+        #expect(fragments == 1)
+        #expect(try await Fixtures.ids(table.snapshot()) == [1, 2])
+    }
+
     @Test func concurrentInsertsShareFsyncs() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }

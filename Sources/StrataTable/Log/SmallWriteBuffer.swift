@@ -36,6 +36,9 @@ package final class SmallWriteBuffer: Sendable {
         /// The sequence numbers' schema: a segment's records all have one schema.
         var schema: Schema?
         var flushing = false
+        /// Whether a background fsync (group durability) or age check is scheduled.
+        var syncScheduled = false
+        var ageCheckScheduled = false
     }
 
     private let storage: any WriteAheadLogStorage
@@ -79,10 +82,42 @@ package final class SmallWriteBuffer: Sendable {
             try await waitDurable(sequence)
         case .group:
             let due = state.withLock { CommitCoordinator.nowMicros() - $0.lastSyncMicros >= Int64(options.groupCommitInterval * 1_000_000) }
-            if due { try await waitDurable(sequence) }
+            if due { try await waitDurable(sequence) } else { scheduleGroupSync() }
         case .none:
             break
         }
+    }
+
+    /// Makes sure an fsync runs within `groupCommitInterval`, even if no append follows.
+    private func scheduleGroupSync() {
+        let schedule = state.withLock { s in
+            defer { s.syncScheduled = true }
+            return !s.syncScheduled
+        }
+        guard schedule else { return }
+        let interval = UInt64(options.groupCommitInterval * 1_000_000_000)
+        Task {
+            try? await Task.sleep(nanoseconds: interval)
+            let target = state.withLock { s in
+                s.syncScheduled = false
+                return s.written
+            }
+            // A failure here surfaces at the next append's or flush's own fsync.
+            try? await waitDurable(target)
+        }
+    }
+
+    /// Claims the one pending age check; false when one is already scheduled.
+    package func claimAgeCheck() -> Bool {
+        state.withLock { s in
+            defer { s.ageCheckScheduled = true }
+            return !s.ageCheckScheduled
+        }
+    }
+
+    /// Releases the age check claimed by `claimAgeCheck`.
+    package func releaseAgeCheck() {
+        state.withLock { $0.ageCheckScheduled = false }
     }
 
     /// Returns once an fsync covering `sequence` of the current segment has completed.
@@ -130,6 +165,9 @@ package final class SmallWriteBuffer: Sendable {
                 || Double(CommitCoordinator.nowMicros() - s.oldestMicros) >= options.flushAgeSeconds * 1_000_000)
         }
     }
+
+    /// Whether the in-memory table holds rows.
+    package var hasPendingRows: Bool { state.withLock { $0.rows > 0 } }
 
     /// The rows this process has logged and that `manifest` does not yet hold.
     package func pendingBatches(notIn manifest: Manifest) -> [RecordBatch] {
