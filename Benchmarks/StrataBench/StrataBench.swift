@@ -1,19 +1,25 @@
 import Foundation
 import Strata
 
-/// `strata-bench format [--datasets mixed,vectors,passages] [--quick] [--work DIR]`: the
-/// Strata side of the format benchmark, as JSON lines on stdout (progress on stderr).
-/// `Benchmarks/run_format.sh` runs it beside the Lance and Parquet peers and renders the table.
+/// `strata-bench format [--datasets mixed,vectors,passages] [--quick] [--work DIR]` and
+/// `strata-bench table [--quick] [--repeat R] [--work DIR]`: the Strata side of the format and
+/// table benchmarks, as JSON lines on stdout (progress on stderr). `Benchmarks/run_format.sh`
+/// and `Benchmarks/run_table.sh` run them beside their peers and render the tables.
 @main
 enum StrataBench {
     static func main() async throws {
         var arguments = Array(CommandLine.arguments.dropFirst())
-        guard arguments.first == "format" else {
-            FileHandle.standardError.write(Data("usage: strata-bench format [--datasets mixed,vectors,passages] [--quick] [--work DIR]\n".utf8))
+        guard let bench = arguments.first, bench == "format" || bench == "table" else {
+            FileHandle.standardError.write(Data("""
+                usage: strata-bench format [--datasets mixed,vectors,passages] [--quick] [--work DIR]
+                       strata-bench table [--quick] [--repeat R] [--work DIR]
+
+                """.utf8))
             exit(1)
         }
         arguments.removeFirst()
         var datasets = ["mixed", "vectors", "passages"]
+        var repeats = 3
         var quick = false
         var work = NSTemporaryDirectory() + "strata-bench-\(getpid())"
         while !arguments.isEmpty {
@@ -22,10 +28,16 @@ enum StrataBench {
             case "--quick": quick = true
             case "--datasets": datasets = arguments.removeFirst().split(separator: ",").map(String.init)
             case "--work": work = arguments.removeFirst()
+            case "--repeat": repeats = Int(arguments.removeFirst()) ?? 3
             default:
                 FileHandle.standardError.write(Data("unknown option \(flag)\n".utf8))
                 exit(1)
             }
+        }
+        if bench == "table" {
+            try await TableBenchmark(quick: quick, work: work, repeats: repeats).run()
+            try? FileManager.default.removeItem(atPath: work)
+            return
         }
         let data = ProcessInfo.processInfo.environment["STRATA_DATA"]
             ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/data").standardized.path

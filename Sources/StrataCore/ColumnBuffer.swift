@@ -101,7 +101,36 @@ public struct ColumnBuffer: Sendable {
     /// Copies the rows at `indices` (any order, repeats allowed) into a new buffer.
     /// - Complexity: O(indices.count).
     public func gather(_ indices: [Int]) -> ColumnBuffer {
-        ColumnBuffer.concatenate(indices.map { (self, $0..<($0 + 1)) }, type: type)
+        var gatheredValidity: ValidityBitmap?
+        if let validity {
+            var bits = ValidityBitmap(capacity: indices.count)
+            for i in indices { bits.append(validity.isValid(i)) }
+            gatheredValidity = bits
+        }
+        if type.isVariableWidth {
+            var newOffsets: [Int] = []
+            newOffsets.reserveCapacity(indices.count + 1)
+            newOffsets.append(0)
+            var total = 0
+            for i in indices { total += offsets[i + 1] - offsets[i] }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(total)
+            for i in indices {
+                bytes.append(contentsOf: values[offsets[i]..<offsets[i + 1]])
+                newOffsets.append(bytes.count)
+            }
+            return ColumnBuffer(type: type, count: indices.count, validity: gatheredValidity, values: bytes, offsets: newOffsets)
+        }
+        if let width = type.fixedWidth {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(indices.count * width)
+            for i in indices { bytes.append(contentsOf: values[(i * width)..<((i + 1) * width)]) }
+            return ColumnBuffer(type: type, count: indices.count, validity: gatheredValidity, values: bytes)
+        }
+        var bits = ValidityBitmap(capacity: indices.count)
+        let source = ValidityBitmap(bytes: values, count: count)
+        for i in indices { bits.append(source.isValid(i)) }
+        return ColumnBuffer(type: type, count: indices.count, validity: gatheredValidity, values: bits.bytes)
     }
 
     /// Concatenates row ranges of buffers of the same type.
