@@ -61,7 +61,7 @@ let package = Package(
 
         .target(
             name: "StrataFuzzKit",
-            dependencies: ["Strata", "StrataKernels", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["Strata", "StrataKernels", "StrataTable", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             path: "Fuzz/Kit"
         ),
 

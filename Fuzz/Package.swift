@@ -12,5 +12,6 @@ let package = Package(
         .executableTarget(name: "FuzzFileReader", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "FileReader"),
         .executableTarget(name: "FuzzMetadata", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "Metadata"),
         .executableTarget(name: "FuzzText", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "Text"),
+        .executableTarget(name: "FuzzTableObjects", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "TableObjects"),
     ]
 )

@@ -5,7 +5,7 @@
 # Crashes land in Fuzz/artifacts/TARGET/; add each as a regression input under
 # Fuzz/regressions/TARGET/ (the test suite replays them) before fixing it.
 set -euo pipefail
-target=${1:?usage: run.sh FuzzFileReader|FuzzMetadata|FuzzText SECONDS}
+target=${1:?usage: run.sh FuzzFileReader|FuzzMetadata|FuzzText|FuzzTableObjects SECONDS}
 seconds=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
@@ -45,6 +45,27 @@ if len(data) >= 48:
         open(sys.argv[2], 'wb').write(data[offset:offset + length])
 PY
     done ;;
+  FuzzTableObjects)
+    # Real table objects, each behind its selector byte: manifests (0), deletion vectors (1),
+    # tags (2), log segments (3), predicates (4), made with the strata CLI and the crash writer.
+    (cd "$here/.." && swift build --product strata --product strata-crash-writer >&2)
+    table="$seeds/table"
+    printf '{"fields":[{"name":"id","type":"int64","nullable":false},{"name":"s","type":"string"}]}' > "$seeds/schema.json"
+    "$here/../.build/debug/strata" table create "$table" --schema "$seeds/schema.json" >/dev/null
+    printf '{"id":1,"s":"a"}\n{"id":2,"s":null}\n{"id":3,"s":"c"}\n' | "$here/../.build/debug/strata" table append "$table" - >/dev/null
+    "$here/../.build/debug/strata" table delete "$table" --where "id = 2" >/dev/null
+    "$here/../.build/debug/strata" table tag "$table" first --version 2 >/dev/null
+    "$here/../.build/debug/strata-crash-writer" "$table" 100 3 2 log none >/dev/null &
+    sleep 1; kill -9 $! 2>/dev/null || true
+    n=0
+    for f in "$table"/_versions/*.manifest; do { printf '\x00'; cat "$f"; } > "$seeds/m$n"; n=$((n+1)); done
+    for f in "$table"/_deletions/*; do { printf '\x01'; cat "$f"; } > "$seeds/d$n"; n=$((n+1)); done
+    for f in "$table"/_refs/tags/*; do { printf '\x02'; cat "$f"; } > "$seeds/t$n"; n=$((n+1)); done
+    for f in "$table"/_wal/*.wal; do [ -f "$f" ] && { printf '\x03'; cat "$f"; } > "$seeds/w$n"; n=$((n+1)); done
+    for p in "id = 3" "name != 'x' AND score < 0.5" "ts >= \"2024-01-01T00:00:00Z\"" "ok IS NOT NULL"; do
+      { printf '\x04'; printf '%s' "$p"; } > "$seeds/p$n"; n=$((n+1))
+    done
+    rm -rf "$table" "$seeds/schema.json" ;;
 esac
 SWIFT_BACKTRACE=enable=no "$binary" "$corpus" "$seeds" -max_total_time="$seconds" -max_len=200000 \
   -rss_limit_mb=4096 -artifact_prefix="$artifacts/" -print_final_stats=1

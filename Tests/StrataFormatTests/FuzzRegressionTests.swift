@@ -26,6 +26,14 @@ import Testing
         for length in 0..<min(sample.count, 400) { FuzzTargets.metadata(Array(sample.prefix(length))) }
     }
 
+    @Test func tableObjectInputs() {
+        for input in Self.inputs("Fuzz/regressions/FuzzTableObjects") { FuzzTargets.tableObjects(input) }
+        // Every selector with empty, short and patterned inputs.
+        for selector in UInt8(0)..<5 {
+            for length in 0..<64 { FuzzTargets.tableObjects([selector] + (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37) }) }
+        }
+    }
+
     @Test func textInputs() throws {
         for input in Self.inputs("Fuzz/regressions/FuzzText") { FuzzTargets.text(input) }
         // Every row of every conformance expectation, printed and parsed back.
