@@ -23,10 +23,10 @@ extension FuzzTargets {
         case 1:
             let rows = Int(input.first ?? 0) * 97
             for candidate in [input, FramedObject.encode(magic: DeletionVector.magic, payload: input)] {
-                for expected in [0, 1, 7, RoaringBitmap(portableBytes: input)?.count ?? 3] {
+                for expected in [0, 1, 7, RoaringBitmap(portableBytes: input, maxCount: rows)?.count ?? 3] {
                     if let bitmap = try? DeletionVector.decode(candidate, path: "fuzz", physicalRows: rows, expectedCount: expected) {
                         precondition(bitmap.values.allSatisfy { Int($0) < rows }, "deletion vector past its fragment")
-                        precondition(RoaringBitmap(portableBytes: bitmap.portableBytes) == bitmap, "bitmap does not round-trip")
+                        precondition(RoaringBitmap(portableBytes: bitmap.portableBytes, maxCount: rows) == bitmap, "bitmap does not round-trip")
                     }
                 }
             }

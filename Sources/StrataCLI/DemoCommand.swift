@@ -8,8 +8,8 @@ import Darwin
 #endif
 
 /// `strata demo [DIR]`: writes a sample of an agent's conversation log to a data file and
-/// walks through what the format does with it: encodings chosen per page, projection,
-/// random access by row, verification.
+/// walks through what the format does with it (encodings chosen per page, projection, random
+/// access by row, verification), then through a versioned table of the same turns.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
@@ -73,8 +73,17 @@ struct DemoCommand: AsyncParsableCommand {
 
         let report = try await reader.verify()
         try out.line("\nVerify: \(report.pagesChecked) pages and \(report.blocksChecked) checksum blocks, \(report.problems.isEmpty ? "all sound" : "\(report.problems.count) damaged").")
+        try await DemoTableTour.run(directory: directory, schema: schema, rows: rows)
         let strata = CommandLine.arguments[0]
-        try out.line("\nTry next:\n  \(strata) file inspect \(directory)/turns.strata\n  \(strata) file cat \(directory)/turns.strata --columns role,content --rows 7,42\n  \(strata) file verify \(directory)/turns.strata")
+        try out.line("""
+
+            Try next:
+              \(strata) file inspect \(directory)/turns.strata
+              \(strata) file cat \(directory)/turns.strata --columns role,content --rows 7,42
+              \(strata) table versions \(directory)/turns-table
+              \(strata) table cat \(directory)/turns-table --tag after-import --columns turn_id,content | head
+              \(strata) table verify \(directory)/turns-table
+            """)
     }
 
     static func defaultDirectory() -> String {

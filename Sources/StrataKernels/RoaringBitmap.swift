@@ -26,12 +26,16 @@ public struct RoaringBitmap: Sendable, Equatable {
     }
 
     /// Decodes the portable roaring serialization, or returns nil when `bytes` is not exactly
-    /// one valid serialized bitmap. The decoded set is rebuilt from its values after checking
-    /// that they are strictly increasing, so a crafted input cannot leave an inconsistent
-    /// bitmap behind.
-    /// - Complexity: O(n) in the serialized size.
-    public init?(portableBytes bytes: [UInt8]) {
-        // Safety: the buffer is `bytes.count` long and the `_safe` entry point reads at most
+    /// one valid serialized bitmap of at most `maxCount` values.
+    ///
+    /// The decoded containers are walked value by value (never trusting the cardinalities
+    /// the input declares) and must give strictly increasing values; the set is then rebuilt
+    /// from them, so a crafted input cannot leave an inconsistent bitmap behind. `maxCount`
+    /// bounds the work and memory: a run container holds 65,536 values in a few bytes, so the
+    /// input's size says nothing about its value count.
+    /// - Complexity: O(values), at most O(maxCount).
+    public init?(portableBytes bytes: [UInt8], maxCount: Int) {
+        // Safety: the buffer is `bytes.count` long and the `_safe` entry points read at most
         // `maxbytes` from it.
         let decoded: UnsafeMutablePointer<roaring_bitmap_t>? = bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
@@ -42,14 +46,17 @@ public struct RoaringBitmap: Sendable, Equatable {
         }
         guard let raw = decoded else { return nil }
         defer { roaring_bitmap_free(raw) }
-        let count = Int(roaring_bitmap_get_cardinality(raw))
-        // A bitmap of n values needs at least 2 bytes per value in any container, so a count
-        // far above the input size means a crafted header; refuse before allocating for it.
-        guard count <= bytes.count * 8 + 65_536 else { return nil }
-        var values = [UInt32](repeating: 0, count: count)
-        // Safety: `values` has exactly `cardinality` slots, which is what the call fills.
-        values.withUnsafeMutableBufferPointer { roaring_bitmap_to_uint32_array(raw, $0.baseAddress) }
-        for i in values.indices.dropFirst() where values[i - 1] >= values[i] { return nil }
+        guard let iterator = roaring_create_iterator(raw) else { return nil }
+        defer { roaring_free_uint32_iterator(iterator) }
+        var values: [UInt32] = []
+        var previous: UInt32?
+        while iterator.pointee.has_value {
+            let value = iterator.pointee.current_value
+            guard values.count < maxCount, previous.map({ $0 < value }) ?? true else { return nil }
+            values.append(value)
+            previous = value
+            roaring_advance_uint32_iterator(iterator)
+        }
         self.init(values)
     }
 

@@ -103,7 +103,9 @@ extension Table {
                     matches.append(next.addresses![row])
                 }
             }
-            return (try await self.prepareChange(snapshot, deleting: matches, adding: added, operation: .update, canRerun: true), aligned.rowCount)
+            var change = try await self.prepareChange(snapshot, deleting: matches, adding: added, operation: .update, canRerun: true)
+            change?.readsNewRows = true  // a key inserted concurrently must be matched, not inserted twice
+            return (change, aligned.rowCount)
         }
     }
 
@@ -160,7 +162,8 @@ extension Table {
             }
             let path = TablePaths.newDeletionFile(fragment: id, version: snapshot.version + 1)
             let bytes = DeletionVector.encode(combined)
-            try await location.store.write(location.object(path), bytes: bytes)
+            // Put-if-absent: a name collision can never overwrite another writer's vector.
+            try await location.store.putIfAbsent(location.object(path), bytes: bytes)
             replaced[id] = DeletionFile(path: path, deletedRows: combined.count, sizeBytes: UInt64(bytes.count))
         }
         guard !replaced.isEmpty || !adding.isEmpty else { return nil }

@@ -51,20 +51,20 @@ extension Table {
     /// `options.maxSmallFragments` fragments are smaller than `options.flushRows`, merges them.
     /// A no-op without small writes pending.
     public func flushSmallWrites() async throws(StrataError) {
-        guard let smallWrites, let sealed = try await smallWrites.seal() else { return }
-        do {
+        guard let smallWrites else { return }
+        await smallWrites.flushLock.lock()
+        defer { smallWrites.flushLock.unlock() }
+        // A sealed segment whose flush failed stays visible and first in line; it is retried here.
+        while let sealed = try await smallWrites.nextToFlush() {
             let base = try await latestManifest()
-            let schema = sealed.batches[0].schema
-            let written = try await FragmentWriter(location: location, options: options).write(sealed.batches, schema: schema)
+            let name = sealed.active.segment.name
+            let written = try await FragmentWriter(location: location, options: options).write(sealed.batches, schema: sealed.batches[0].schema)
             let live = Set(try smallWrites.logStorage.list())
-            var flushed = [sealed.segment.name: sealed.lastSequence]
+            var flushed = [name: sealed.lastSequence]
             // Entries for segments already deleted can never be replayed again: drop them.
-            for name in base.walFlushed.keys where !live.contains(name) && name != sealed.segment.name { flushed[name] = 0 }
+            for other in base.walFlushed.keys where !live.contains(other) && other != name { flushed[other] = 0 }
             _ = try await commitAppend(written, base: base, walFlushed: flushed)
-            smallWrites.finishFlush(sealed, committed: true)
-        } catch {
-            smallWrites.finishFlush(sealed, committed: false)
-            throw error
+            smallWrites.flushed(sealed)
         }
         try await mergeSmallFragmentsIfNeeded()
     }
@@ -86,8 +86,8 @@ extension Table {
             do {
                 decoded = try LogCoding.decode(try segment.readAll(), path: TablePaths.walPrefix + name)
             } catch let error where error.isDataError {
-                // A damaged header: the segment was never acknowledged to anyone.
-                try segment.remove()
+                // A damaged header (segments appear only complete, so this is real damage or a
+                // newer build's segment): keep it for an operator and go on without it.
                 continue
             }
             let base = try await latestManifest()

@@ -49,6 +49,10 @@ public final class Table: Sendable {
     private static func create(_ location: TableLocation, schema: Schema, options: TableOptions,
                                log: (any WriteAheadLogStorage)?) async throws(StrataError) -> Table {
         let store = location.store
+        // Version 1 may be gone (cleanup), so any manifest at all means a table is here.
+        if let existing = try await location.list(TablePaths.versionsPrefix).first(where: { TablePaths.version(ofManifest: $0.path) != nil }) {
+            throw .alreadyExists(path: location.object(existing.path))
+        }
         for field in schema.fields where field.metadata[FieldDefaults.metadataKey] != nil {
             _ = try FieldDefaults.value(of: field)
         }

@@ -11,6 +11,9 @@ package struct PendingCommit: Sendable {
     /// Whether the operation can run again from a fresh snapshot (a predicate delete, an
     /// upsert, a compaction). If not, a real conflict is an error for the caller.
     package var canRerun: Bool
+    /// Whether rows appended concurrently could change what the operation does (a
+    /// merge-insert must see a key another writer just inserted, or insert it twice).
+    package var readsNewRows = false
     /// Builds the new state from `base`, which is the read version or a later one the change
     /// rebases onto. Must not depend on anything but `base` and the files already written.
     /// - Throws: `.commitConflict` when the change cannot apply to `base`.
@@ -52,39 +55,56 @@ package struct CommitCoordinator: Sendable {
             next.timestampMicros = max(Self.nowMicros(), current.timestampMicros)
             next.transaction.readVersion = change.transaction.readVersion
             let path = location.object(TablePaths.manifest(next.version))
-            do {
-                try await location.store.putIfAbsent(path, bytes: next.encoded())
+            // A version below the slot that is gone was removed by a cleanup, which never
+            // removes the latest: newer versions exist, and the slot may be a removed number
+            // that must not be reused. Treat it as a lost race.
+            var won = false
+            let belowSlotPresent = slot == 1 ? true : try await locator.exists(slot - 1)
+            if belowSlotPresent {
+                do {
+                    try await location.store.putIfAbsent(path, bytes: next.encoded())
+                    won = true
+                } catch .alreadyExists {
+                    won = false
+                }
+            }
+            if won {
                 await locator.publishHint(next.version)
                 return .committed(next)
-            } catch .alreadyExists {
-                // Lost the race: look at every version committed since `current`.
-                let latest = try await locator.latestVersion()
-                var version = slot
-                while version <= latest {
-                    let theirs: Manifest
-                    do {
-                        theirs = try await locator.manifest(version)
-                    } catch .notFound {
-                        return .rerun(reason: "version \(version) was removed while committing",
-                                      latest: try await locator.newestManifest(atOrBelow: latest))
-                    } catch let error where VersionLocator.isTorn(error) {
-                        version += 1  // an aborted commit: it changed nothing
-                        continue
-                    }
-                    switch ConflictRules.classify(ours: change.transaction, theirs: theirs.transaction, oursCanRerun: change.canRerun) {
-                    case .rebase:
-                        break
-                    case let .retry(reason):
-                        return .rerun(reason: reason, latest: try await locator.newestManifest(atOrBelow: latest))
-                    case let .incompatible(reason):
-                        throw .commitConflict(table: location.displayName, version: version, detail: reason)
-                    }
-                    current = theirs
-                    version += 1
-                }
-                slot = max(slot, latest + 1)
-                try await Self.backoff(attempt: attempt)
             }
+            // Lost the race: look at every version committed since `current`.
+            let latest = try await locator.latestVersion()
+            var version = slot
+            while version <= latest {
+                let theirs: Manifest
+                do {
+                    theirs = try await locator.manifest(version)
+                } catch .notFound {
+                    // Removed by a cleanup meanwhile. An append cannot conflict with it;
+                    // anything else reads again.
+                    if change.transaction.operation == .append { version += 1; continue }
+                    return .rerun(reason: "version \(version) was removed while committing",
+                                  latest: try await locator.newestManifest(atOrBelow: latest))
+                } catch let error where VersionLocator.isTorn(error) {
+                    version += 1  // an aborted commit: it changed nothing
+                    continue
+                }
+                if change.readsNewRows && !theirs.transaction.addedFragments.isEmpty {
+                    return .rerun(reason: "rows were added concurrently", latest: try await locator.newestManifest(atOrBelow: latest))
+                }
+                switch ConflictRules.classify(ours: change.transaction, theirs: theirs.transaction, oursCanRerun: change.canRerun) {
+                case .rebase:
+                    break
+                case let .retry(reason):
+                    return .rerun(reason: reason, latest: try await locator.newestManifest(atOrBelow: latest))
+                case let .incompatible(reason):
+                    throw .commitConflict(table: location.displayName, version: version, detail: reason)
+                }
+                current = theirs
+                version += 1
+            }
+            slot = max(slot, latest + 1)
+            try await Self.backoff(attempt: attempt)
         }
         throw .retriesExhausted(table: location.displayName, version: current.version, attempts: maxAttempts)
     }

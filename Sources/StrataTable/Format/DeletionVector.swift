@@ -17,8 +17,10 @@ package enum DeletionVector {
     /// - Throws: `.corruption` when the bytes are damaged or disagree with the manifest.
     package static func decode(_ bytes: [UInt8], path: String, physicalRows: Int, expectedCount: Int) throws(StrataError) -> RoaringBitmap {
         let payload = try FramedObject.decode(bytes, magic: magic, path: path)
-        guard let rows = RoaringBitmap(portableBytes: Array(payload)) else {
-            throw .corruption(path: path, offset: 8, kind: .malformedMetadata, detail: "not a valid roaring bitmap")
+        // A fragment cannot delete more rows than it has: that bounds the decoding work.
+        guard let rows = RoaringBitmap(portableBytes: Array(payload), maxCount: physicalRows) else {
+            throw .corruption(path: path, offset: 8, kind: .malformedMetadata,
+                              detail: "not a valid roaring bitmap of at most \(physicalRows) rows")
         }
         guard rows.count == expectedCount else {
             throw .corruption(path: path, offset: 8, kind: .malformedMetadata,

@@ -46,9 +46,14 @@ package enum FramedObject {
         }
         let lengthAt = bytes.count - 16
         let length = readUInt64(bytes, at: lengthAt)
-        guard length == UInt64(lengthAt - 8) else {
+        guard length <= UInt64(lengthAt - 8) else {
+            // Fewer bytes than the envelope says: a write cut short.
             throw .corruption(path: path, offset: UInt64(lengthAt), kind: .truncated,
                               detail: "payload length \(length) but \(lengthAt - 8) bytes present")
+        }
+        guard length == UInt64(lengthAt - 8) else {
+            throw .corruption(path: path, offset: UInt64(lengthAt), kind: .malformedMetadata,
+                              detail: "payload length \(length) but \(lengthAt - 8) bytes present: extra bytes")
         }
         let stored = readUInt64(bytes, at: bytes.count - 8)
         let actual = bytes.withUnsafeBytes { Checksum.xxh3(UnsafeRawBufferPointer(rebasing: $0[0..<(bytes.count - 8)])) }

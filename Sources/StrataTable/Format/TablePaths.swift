@@ -30,7 +30,7 @@ package enum TablePaths {
     package static func version(ofManifest path: String) -> UInt64? {
         guard path.hasPrefix(versionsPrefix), path.hasSuffix(".manifest") else { return nil }
         let digits = path.dropFirst(versionsPrefix.count).dropLast(".manifest".count)
-        guard digits.count == versionDigits, digits.allSatisfy(\.isASCII) else { return nil }
+        guard digits.count == versionDigits, digits.allSatisfy({ ("0"..."9").contains($0) }) else { return nil }
         return UInt64(digits)
     }
 
@@ -39,10 +39,10 @@ package enum TablePaths {
         dataPrefix + UUID().uuidString.lowercased() + ".strata"
     }
 
-    /// The deletion vector of `fragment` written by the commit of `version`.
-    /// A random suffix keeps two racing writers of the same version apart.
+    /// The deletion vector of `fragment` written by a commit meant for `version`.
+    /// A UUID keeps writers racing for the same version apart.
     package static func newDeletionFile(fragment: UInt32, version: UInt64) -> String {
-        deletionsPrefix + "\(fragment)-\(version)-" + String(UInt32.random(in: 0...UInt32.max), radix: 16) + ".del"
+        deletionsPrefix + "\(fragment)-\(version)-" + UUID().uuidString.lowercased() + ".del"
     }
 
     /// The object of tag `name`.

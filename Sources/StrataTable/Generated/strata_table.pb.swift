@@ -232,7 +232,7 @@ package nonisolated struct Strata_Table_DeletionFile: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// Object path relative to the table root, "_deletions/<fragment>-<version>.del".
+  /// Object path relative to the table root, "_deletions/<fragment>-<version>-<uuid>.del".
   package var path: String = String()
 
   /// Number of deleted rows (the bitmap's cardinality).

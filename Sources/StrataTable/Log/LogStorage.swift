@@ -15,7 +15,7 @@ public protocol WriteAheadLogStorage: Sendable {
     func create(_ name: String, header: [UInt8]) throws(StrataError) -> any LogSegment
     /// The names of all segments.
     func list() throws(StrataError) -> [String]
-    /// Claims segment `name` if no live owner holds it; nil when one does.
+    /// Claims segment `name` if no live owner holds it; nil when one does or it is gone.
     func claim(_ name: String) throws(StrataError) -> (any LogSegment)?
 }
 
@@ -23,7 +23,8 @@ public protocol WriteAheadLogStorage: Sendable {
 public protocol LogSegment: Sendable {
     /// The segment's name.
     var name: String { get }
-    /// Appends bytes at the end (to the operating system, not yet durable).
+    /// Appends bytes at the end (to the operating system, not yet durable), all or nothing:
+    /// a failed append leaves the segment as it was, so later records never follow a partial one.
     func append(_ bytes: [UInt8]) throws(StrataError)
     /// Makes everything appended so far durable.
     func sync() throws(StrataError)
@@ -71,7 +72,11 @@ public struct LocalLogStorage: WriteAheadLogStorage {
     }
 
     public func claim(_ name: String) throws(StrataError) -> (any LogSegment)? {
-        try LocalLogSegment(directory: directory, name: name, flags: O_RDWR | O_APPEND, wait: false)
+        do {
+            return try LocalLogSegment(directory: directory, name: name, flags: O_RDWR | O_APPEND, wait: false)
+        } catch .io(_, "open", ENOENT, _) {
+            return nil  // removed by its replayer meanwhile
+        }
     }
 }
 
@@ -102,6 +107,7 @@ final class LocalLogSegment: LogSegment, @unchecked Sendable {
     deinit { close(descriptor) }
 
     func append(_ bytes: [UInt8]) throws(StrataError) {
+        let before = lseek(descriptor, 0, SEEK_END)
         var failure: StrataError?
         bytes.withUnsafeBytes { raw in
             var done = 0
@@ -115,7 +121,12 @@ final class LocalLogSegment: LogSegment, @unchecked Sendable {
                 }
             }
         }
-        if let failure { throw failure }
+        if let failure {
+            // Take back whatever part was written; if even that fails, the torn record ends
+            // the segment for replay, and the caller's error says the append did not happen.
+            if before >= 0 { _ = ftruncate(descriptor, before) }
+            throw failure
+        }
     }
 
     func sync() throws(StrataError) {
@@ -145,7 +156,7 @@ final class LocalLogSegment: LogSegment, @unchecked Sendable {
     }
 
     func remove() throws(StrataError) {
-        guard unlink(path) == 0 else { throw Self.error("unlink", path) }
+        guard unlink(path) == 0 || errno == ENOENT else { throw Self.error("unlink", path) }
         try syncDirectory()
     }
 

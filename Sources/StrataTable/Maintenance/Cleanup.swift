@@ -18,13 +18,17 @@ extension Table {
     ///
     /// Safety (spec/table.md §9): a file referenced by a retained version is never removed.
     /// A file no manifest references at all (left by a failed commit, or being written by a
-    /// commit in progress) is removed only once it is older than `olderThan` by its
-    /// modification time, so a live commit must finish within that time; stores that report
-    /// no times keep such files.
+    /// commit in progress) is removed only once it is older than both `olderThan` and
+    /// `orphanGraceSeconds` by its modification time; stores that report no times keep such files.
     /// - Parameter dryRun: list what would go without removing anything.
     public func cleanup(olderThan seconds: Double, dryRun: Bool = false) async throws(StrataError) -> CleanupReport {
-        precondition(seconds >= 0, "olderThan must not be negative")
+        guard seconds >= 0, seconds < 1e12 else {
+            throw .invalidInput(what: "cleanup age \(seconds) s", why: "must be between 0 and 10¹² seconds")
+        }
         let cutoff = CommitCoordinator.nowMicros() - Int64(seconds * 1_000_000)
+        // A file no manifest names may belong to a commit in progress: it must be older than
+        // the grace period as well, whatever `olderThan` says.
+        let orphanCutoff = min(cutoff, CommitCoordinator.nowMicros() - Int64(Self.orphanGraceSeconds * 1_000_000))
         let latest = try await latestManifest()
         let tagged = Set(try await tags().map(\.version))
         var retained: [Manifest] = []
@@ -42,7 +46,7 @@ extension Table {
         var bytes: UInt64 = 0
         for prefix in [TablePaths.dataPrefix, TablePaths.deletionsPrefix] {
             for object in try await location.list(prefix) where !keep.contains(object.path) {
-                let old = object.modifiedMicros.map { $0 < cutoff } ?? false
+                let old = object.modifiedMicros.map { $0 < orphanCutoff } ?? false
                 guard onceCommitted.contains(object.path) || old else { continue }
                 files.append(object.path)
                 bytes += object.size
@@ -57,6 +61,10 @@ extension Table {
         }
         return CleanupReport(dryRun: dryRun, versions: versions, files: files, bytes: bytes)
     }
+
+    /// The least age of a file that no manifest references before cleanup removes it: longer
+    /// than any commit takes from writing its first file to publishing its manifest.
+    public static let orphanGraceSeconds: Double = 15 * 60
 
     private func removeIfPresent(_ relative: String) async throws(StrataError) {
         do {

@@ -87,8 +87,7 @@ extension Table {
                 guard current.fragments.filter({ removedSet.contains($0.id) }).count == removed.count else {
                     throw .commitConflict(table: table, version: current.version, detail: "a fragment being compacted is gone")
                 }
-                // The new fragments take the place of the first one they replace, so table
-                // order is kept as far as possible; ids grow, so they sort after it.
+                // New fragments get new, higher ids, so their rows move to the end of table order.
                 next.fragments.removeAll { removedSet.contains($0.id) }
                 for fragment in added {
                     next.fragments.append(fragment.fragment(id: next.nextFragmentId))
@@ -137,7 +136,9 @@ extension Table {
             let wanted = only.map { $0.contains(fragment.id) }
                 ?? (fragment.physicalRows < compaction.targetRowsPerFragment || deletedShare >= compaction.maxDeletedFraction)
             guard wanted else {
-                close()
+                // General compaction keeps table order by merging neighbours only; merging
+                // small fragments (the fragment-count bound) takes them wherever they are.
+                if only == nil { close() }
                 continue
             }
             if rows + fragment.liveRows > compaction.targetRowsPerFragment && !current.isEmpty { close() }

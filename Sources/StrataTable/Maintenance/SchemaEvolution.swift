@@ -24,7 +24,9 @@ extension Table {
             if !value.isNull {
                 for fragment in base.fragments {
                     let column = try FieldDefaults.constantColumn(field, count: fragment.physicalRows)
-                    let written = try await FragmentWriter(location: location, options: options)
+                    var oneFile = options
+                    oneFile.maxRowsPerFragment = max(1, fragment.physicalRows)  // one file per fragment, however large
+                    let written = try await FragmentWriter(location: location, options: oneFile)
                         .write([try RecordBatch(schema: columnSchema, columns: [column])], schema: columnSchema)
                     if let file = written.first?.files.first { files[fragment.id] = file }
                 }
