@@ -15,6 +15,10 @@ extension Table {
         let schema = try await latestManifest().schema
         let aligned = try Self.align(batch, to: schema)
         guard aligned.rowCount > 0 else { return }
+        let size = aligned.columns.reduce(0) { $0 + $1.values.count + $1.offsets.count * 8 }
+        guard size <= SmallWriteBuffer.maxRecordBytes else {
+            throw .invalidInput(what: "insert of \(size) bytes", why: "larger than one log record allows (1 GiB); use append")
+        }
         do {
             try await smallWrites.append(aligned, schema: schema)
         } catch .invalidInput {
@@ -58,6 +62,12 @@ extension Table {
         while let sealed = try await smallWrites.nextToFlush() {
             let base = try await latestManifest()
             let name = sealed.active.segment.name
+            // A retried flush whose first attempt did publish (and then reported an error)
+            // must not fold the rows twice.
+            if (base.walFlushed[name] ?? 0) >= sealed.lastSequence {
+                smallWrites.flushed(sealed)
+                continue
+            }
             let written = try await FragmentWriter(location: location, options: options).write(sealed.batches, schema: sealed.batches[0].schema)
             let live = Set(try smallWrites.logStorage.list())
             var flushed = [name: sealed.lastSequence]
@@ -97,7 +107,10 @@ extension Table {
                 let written = try await FragmentWriter(location: location, options: options).write(records.map(\.batch), schema: decoded.schema)
                 _ = try await commitAppend(written, base: base, walFlushed: [name: records.map(\.sequence).max()!])
             }
-            try segment.remove()
+            // A torn tail is a crash mid-append, never acknowledged: the segment is done. A
+            // damaged record is kept for an operator; its good prefix is folded and skipped
+            // on later opens.
+            if !decoded.damaged { try segment.remove() }
         }
     }
 }

@@ -18,23 +18,27 @@ public struct TableOptions: Sendable {
     /// background timer).
     public var flushAgeSeconds: Double = 30
     /// After a flush, when more than this many fragments are smaller than `flushRows`, they
-    /// are merged into one. With `flushRows` this bounds the fragment count of any sequence
-    /// of small appends to ⌈rows / flushRows⌉ + `maxSmallFragments` (spec/table.md §8).
+    /// are merged (wherever they are in the table). With `flushRows` this bounds the fragment
+    /// count of any sequence of small appends to ⌊rows / flushRows⌋ + `maxSmallFragments`
+    /// (spec/table.md §9.6).
     public var maxSmallFragments = 16
 
     /// The default settings.
     public init() {}
 }
 
-/// When an acknowledged small append is safe (spec/table.md §8).
+/// When an acknowledged small append is safe (spec/table.md §9.3).
 public enum Durability: String, Sendable, Hashable, CaseIterable {
     /// Each append returns after an fsync that covers it; concurrent appends share one fsync
     /// (group commit). Survives power loss.
     case sync
-    /// Appends return once written to the operating system; the log is fsynced in groups,
-    /// at most `groupInterval` apart, and on flush and close. Survives a crash of the
-    /// process; power loss may take the last interval.
+    /// Appends return once written to the operating system (or, when the last fsync is
+    /// older than `groupCommitInterval`, after one); a background fsync follows within that
+    /// interval, and flushes fsync too. Survives a crash of the process; power loss may take
+    /// the last interval.
     case group
-    /// The log is never fsynced by Strata. Survives a crash of the process only.
+    /// Appends never wait for an fsync (only segment creation and flushes do), and tables
+    /// opened by directory skip fsync for their data files and manifests too. Survives a
+    /// crash of the process only.
     case none
 }

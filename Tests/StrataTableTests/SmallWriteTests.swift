@@ -43,6 +43,25 @@ import TestSupport
         #expect(manifest.walFlushed.count <= 1)
     }
 
+    @Test func aDamagedRecordKeepsItsSegmentAndFoldsTheRecordsBeforeIt() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        do {
+            let table = try await Table.create(directory: directory.path, schema: Fixtures.schema)
+            for i in 0..<10 { try await table.insert(Fixtures.batch([i])) }
+        }
+        let wal = directory.path + "/_wal"
+        let segment = try #require(try LocalLogStorage(directory: wal).list().first)
+        var bytes = try #require(FileManager.default.contents(atPath: wal + "/" + segment))
+        bytes[bytes.count - 20] ^= 0xFF  // inside the last record, which is complete
+        try bytes.write(to: URL(fileURLWithPath: wal + "/" + segment))
+        let reopened = try await Table.open(directory: directory.path)
+        #expect(try await Fixtures.ids(reopened.snapshot()) == Array(0..<9))
+        #expect(try LocalLogStorage(directory: wal).list() == [segment])
+        // Opening again folds nothing twice.
+        #expect(try await Table.open(directory: directory.path).snapshot().rowCount == 9)
+    }
+
     @Test func oldRowsAreFlushedByAgeWithoutAnotherInsert() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }

@@ -68,6 +68,14 @@ package struct CommitCoordinator: Sendable {
                     won = false
                 }
             }
+            // A tagged old base can pass that check while a cleanup removed the version above
+            // it: the manifest then lands under versions that existed before it (older
+            // timestamps), where no reader looks. Withdraw it and go round as a lost race. (A
+            // version committed on top of ours is never older than ours.)
+            if won, try await isBuried(next, locator: locator) {
+                try await location.store.delete(path)
+                won = false
+            }
             if won {
                 await locator.publishHint(next.version)
                 return .committed(next)
@@ -107,6 +115,16 @@ package struct CommitCoordinator: Sendable {
             try await Self.backoff(attempt: attempt)
         }
         throw .retriesExhausted(table: location.displayName, version: current.version, attempts: maxAttempts)
+    }
+
+    /// Whether a version above `manifest` existed before it was written.
+    private func isBuried(_ manifest: Manifest, locator: VersionLocator) async throws(StrataError) -> Bool {
+        guard try await locator.exists(manifest.version + 1) else { return false }
+        do {
+            return try await locator.manifest(manifest.version + 1).timestampMicros < manifest.timestampMicros
+        } catch {
+            return false  // torn or just removed: not evidence of burial
+        }
     }
 
     /// Commits `change`, which must not be able to ask for a re-run (`canRerun == false`

@@ -2,7 +2,7 @@ import Foundation
 import StrataCore
 import StrataStorage
 
-/// Finds and loads versions (spec/table.md §5, "Finding the latest version").
+/// Finds and loads versions (spec/table.md §7).
 ///
 /// The latest version is found without listing the history: the hint object names a recent
 /// version; the locator checks it exists, then probes forward at doubling distances and
@@ -56,7 +56,7 @@ package struct VersionLocator: Sendable {
 
     /// The newest readable manifest at or below `version`. A torn manifest (cut short: on a
     /// store without atomic publication, a commit that died while writing it) is an aborted
-    /// commit and is skipped; any other damage is an error (spec/table.md §5).
+    /// commit and is skipped; any other damage is an error (spec/table.md §5.4).
     package func newestManifest(atOrBelow version: UInt64) async throws(StrataError) -> Manifest {
         var candidate = version
         while true {

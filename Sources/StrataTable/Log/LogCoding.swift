@@ -3,7 +3,7 @@ import StrataFormat
 import StrataKernels
 import SwiftProtobuf
 
-/// The bytes of write-ahead-log segments (spec/table.md §8): a header holding the schema the
+/// The bytes of write-ahead-log segments (spec/table.md §9.1): a header holding the schema the
 /// records are written in, then records, each `[u32 length][u64 sequence][payload][u64
 /// xxh3]`, the payload one record batch column by column.
 package enum LogCoding {
@@ -50,6 +50,9 @@ package enum LogCoding {
         package var records: [(sequence: UInt64, batch: RecordBatch)]
         /// Bytes after the last intact record (a torn tail left by a crash mid-append).
         package var discardedBytes: Int
+        /// Whether decoding stopped at a complete record that is damaged (bad checksum or
+        /// contents), rather than at a record cut short: real damage, not a crash.
+        package var damaged: Bool
     }
 
     /// Decodes a segment. A record that is cut short or fails its checksum ends the segment:
@@ -72,14 +75,19 @@ package enum LogCoding {
         let schema = try SchemaCoding.schema(proto, path: path)
         var records: [(UInt64, RecordBatch)] = []
         var recordStart = reader.position
+        var damaged = false
         while reader.remaining > 0 {
-            guard let length = reader.u32(), let sequence = reader.u64(), let payload = reader.bytes(Int(length)), let checksum = reader.u64(),
-                  checksum == Checksum.xxh3(Array(bytes[recordStart..<(reader.position - 8)])),
-                  let batch = decodeBatch(payload, schema: schema) else { break }
+            guard let length = reader.u32(), let sequence = reader.u64(), let payload = reader.bytes(Int(length)), let checksum = reader.u64()
+            else { break }  // cut short: a torn tail
+            guard checksum == Checksum.xxh3(Array(bytes[recordStart..<(reader.position - 8)])),
+                  let batch = decodeBatch(payload, schema: schema) else {
+                damaged = true
+                break
+            }
             records.append((sequence, batch))
             recordStart = reader.position
         }
-        return Segment(schema: schema, records: records, discardedBytes: bytes.count - recordStart)
+        return Segment(schema: schema, records: records, discardedBytes: bytes.count - recordStart, damaged: damaged)
     }
 
     /// Decodes one record's batch, nil when it does not fit the schema.

@@ -6,7 +6,7 @@ import Darwin
 import StrataCore
 
 /// Where write-ahead-log segments live: append-only files that one process owns at a time
-/// (spec/table.md §8). The owner holds an exclusive lock for as long as it writes; a segment
+/// (spec/table.md §9.2). The owner holds an exclusive lock for as long as it writes; a segment
 /// whose owner died can be claimed by another process, which replays it.
 public protocol WriteAheadLogStorage: Sendable {
     /// Creates segment `name` holding `header`, owned (locked) by the caller. The segment

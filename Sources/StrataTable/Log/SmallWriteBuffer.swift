@@ -39,7 +39,7 @@ package final class SmallWriteBuffer: Sendable {
     package let flushLock = AsyncMutex()
 
     /// The largest batch one record may hold, in bytes of column data.
-    private static let maxRecordBytes = 1 << 30
+    package static let maxRecordBytes = 1 << 30
 
     package init(storage: any WriteAheadLogStorage, options: TableOptions) {
         self.storage = storage
@@ -49,8 +49,10 @@ package final class SmallWriteBuffer: Sendable {
     /// Logs `batch` (already aligned to `schema`) and adds it to the in-memory table; returns
     /// once it is as durable as `options.durability` promises.
     /// - Throws: `.invalidInput` when the schema changed since the segment began (the
-    ///   caller flushes and retries) or the batch is too large for one record; storage errors,
-    ///   after which nothing of the batch is logged or visible.
+    ///   caller flushes and retries) or the batch is too large for one record; a failed
+    ///   write, after which nothing of the batch is logged or visible; a failed fsync, after
+    ///   which the rows are logged and visible but not known durable until the next flush
+    ///   folds them into a fragment.
     package func append(_ batch: RecordBatch, schema: Schema) async throws(StrataError) {
         let size = batch.columns.reduce(0) { $0 + $1.values.count + $1.offsets.count * 8 }
         guard size <= Self.maxRecordBytes else {
@@ -101,9 +103,14 @@ package final class SmallWriteBuffer: Sendable {
         let interval = UInt64(options.groupCommitInterval * 1_000_000_000)
         Task { [weak self] in
             try? await Task.sleep(nanoseconds: interval)
-            self?.state.withLock { $0.syncScheduled = false }
-            // A failure is kept by the segment and thrown to the next append or flush that waits.
+            // The segment may have been sealed meanwhile: sync it and the one now current.
+            let current = self?.state.withLock { s in
+                s.syncScheduled = false
+                return s.current
+            }
+            // A failure is kept by the segment and thrown to the next append that waits.
             try? await active.waitDurable(active.written)
+            if let current, current !== active { try? await current.waitDurable(current.written) }
         }
     }
 
@@ -154,9 +161,11 @@ package final class SmallWriteBuffer: Sendable {
             return sealed
         }
         guard let next else { return nil }
-        // The flush publishes the rows in a fragment; the log must hold them durably first
-        // in case the fragment's commit is lost.
-        try await next.active.waitDurable(next.lastSequence)
+        // The log should hold the rows durably before the flush, in case the fragment's commit
+        // is lost. If the log's fsync failed, the rows are folded from memory all the same:
+        // the fragment and manifest are written durably on their own, and after the commit
+        // the unreliable segment is gone.
+        try? await next.active.waitDurable(next.lastSequence)
         return next
     }
 

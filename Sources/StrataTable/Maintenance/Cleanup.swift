@@ -16,7 +16,7 @@ extension Table {
     /// Removes versions older than `olderThan` seconds (except the latest and tagged ones)
     /// and every data file and deletion vector that no retained version references.
     ///
-    /// Safety (spec/table.md §9): a file referenced by a retained version is never removed.
+    /// Safety (spec/table.md §10.2): a file referenced by a retained version is never removed.
     /// A file no manifest references at all (left by a failed commit, or being written by a
     /// commit in progress) is removed only once it is older than both `olderThan` and
     /// `orphanGraceSeconds` by its modification time; stores that report no times keep such files.

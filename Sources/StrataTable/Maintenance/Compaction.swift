@@ -35,7 +35,7 @@ extension Table {
         return try await compact(compaction, only: nil)
     }
 
-    /// Keeps the fragment count bounded under a stream of small appends (spec/table.md §8).
+    /// Keeps the fragment count bounded under a stream of small appends (spec/table.md §9.6).
     package func mergeSmallFragmentsIfNeeded() async throws(StrataError) {
         let manifest = try await latestManifest()
         let small = manifest.fragments.filter { $0.physicalRows < options.flushRows }

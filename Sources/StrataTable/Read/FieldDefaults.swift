@@ -2,7 +2,7 @@ import StrataCore
 
 /// Defaults of columns added after data was written: the value rows read where no data file
 /// holds the column. Stored in the field's metadata under `strata.default` as JSON text in the
-/// JSONL conventions of spec/format.md §13 (spec/table.md §7).
+/// JSONL conventions of spec/format.md §13 (spec/table.md §3.3).
 package enum FieldDefaults {
     /// The metadata key of a field's default.
     package static let metadataKey = "strata.default"
