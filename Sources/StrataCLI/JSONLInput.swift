@@ -40,6 +40,13 @@ func forEachJSONLBatch(_ path: String, schema: Schema, batchRows: Int = 8192,
     if builders[0].count > 0 { try await emit() }
 }
 
+/// Every row of the JSON Lines file `path` as batches of `schema`.
+func readJSONLBatches(_ path: String, schema: Schema) async throws -> [RecordBatch] {
+    var batches: [RecordBatch] = []
+    try await forEachJSONLBatch(path, schema: schema, batchRows: 65_536) { batches.append($0) }
+    return batches
+}
+
 /// Prints every row of `batch` as one JSON line.
 func printRows(_ batch: RecordBatch) throws {
     for row in 0..<batch.rowCount { try StandardOutput.shared.line(JSONRows.line(batch, row: row)) }

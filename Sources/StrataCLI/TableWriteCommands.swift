@@ -43,9 +43,7 @@ struct TableAppend: AsyncParsableCommand {
 
     func run() async throws {
         let table = try await openTable(directory, durability: try parseDurability(durability))
-        let schema = try await table.latestManifest().schema
-        var batches: [RecordBatch] = []
-        try await forEachJSONLBatch(input, schema: schema, batchRows: 65_536) { batches.append($0) }
+        let batches = try await readJSONLBatches(input, schema: try await table.latestManifest().schema)
         let rows = batches.reduce(0) { $0 + $1.rowCount }
         let manifest = try await table.append(batches)
         try StandardOutput.shared.line("appended \(rows) rows; version \(manifest.version)")
@@ -92,8 +90,7 @@ struct TableUpsert: AsyncParsableCommand {
     func run() async throws {
         let table = try await openTable(directory)
         let schema = try await table.latestManifest().schema
-        var batches: [RecordBatch] = []
-        try await forEachJSONLBatch(input, schema: schema, batchRows: 65_536) { batches.append($0) }
+        let batches = try await readJSONLBatches(input, schema: schema)
         let result = try await table.mergeInsert(key: key, RecordBatch.concatenate(batches, schema: schema))
         let inserted = result.rowsAdded - result.rowsDeleted
         try StandardOutput.shared.line("updated \(result.rowsDeleted) rows, inserted \(inserted) rows; version \(result.version)")

@@ -6,15 +6,35 @@ import Darwin
 import StrataCore
 
 /// The POSIX calls `LocalFileStore` needs, with errno mapped to `StrataError`.
-enum FileSystem {
+package enum FileSystem {
     /// Maps an errno to the error case a caller can act on.
-    static func error(_ code: Int32, path: String, operation: String) -> StrataError {
+    package static func error(_ code: Int32, path: String, operation: String) -> StrataError {
         switch code {
         case ENOENT: return .notFound(path: path)
         case EEXIST: return .alreadyExists(path: path)
         case ENOSPC, EDQUOT: return .storageFull(path: path)
         default: return .io(path: path, operation: operation, code: code, message: String(cString: strerror(code)))
         }
+    }
+
+    /// Writes all of `bytes` to `descriptor` at its current position, retrying short writes
+    /// and EINTR. Errors name `path` (ENOSPC as `.storageFull`).
+    package static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws(StrataError) {
+        var failure: StrataError?
+        bytes.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                // Safety: the source is the unwritten tail of `raw`, `raw.count - done` bytes long.
+                let n = write(descriptor, raw.baseAddress! + done, raw.count - done)
+                if n >= 0 {
+                    done += n
+                } else if errno != EINTR {
+                    failure = error(errno, path: path, operation: "write")
+                    return
+                }
+            }
+        }
+        if let failure { throw failure }
     }
 
     /// `mkdir -p`, fsyncing the parent of every directory it creates so the new entry is durable.

@@ -179,20 +179,7 @@ final class LocalObjectWriter: ObjectWriter, @unchecked Sendable {
 
     func append(_ bytes: [UInt8]) async throws(StrataError) {
         guard descriptor >= 0 else { throw .invalidInput(what: "object writer", why: "already finished or aborted") }
-        var failure: StrataError?
-        bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = write(descriptor, raw.baseAddress! + done, raw.count - done)
-                if n >= 0 {
-                    done += n
-                } else if errno != EINTR {
-                    failure = FileSystem.error(errno, path: objectPath, operation: "write")
-                    return
-                }
-            }
-        }
-        if let failure { throw failure }
+        try FileSystem.writeAll(descriptor, bytes, path: objectPath)
         bytesWritten += UInt64(bytes.count)
     }
 

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import StrataCore
+import StrataStorage
 
 /// Where write-ahead-log segments live: append-only files that one process owns at a time
 /// (spec/table.md §9.2). The owner holds an exclusive lock for as long as it writes; a segment
@@ -108,24 +109,13 @@ final class LocalLogSegment: LogSegment, @unchecked Sendable {
 
     func append(_ bytes: [UInt8]) throws(StrataError) {
         let before = lseek(descriptor, 0, SEEK_END)
-        var failure: StrataError?
-        bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = write(descriptor, raw.baseAddress! + done, raw.count - done)
-                if n >= 0 {
-                    done += n
-                } else if errno != EINTR {
-                    failure = errno == ENOSPC ? .storageFull(path: path) : Self.error("write", path)
-                    return
-                }
-            }
-        }
-        if let failure {
+        do {
+            try FileSystem.writeAll(descriptor, bytes, path: path)
+        } catch {
             // Take back whatever part was written; if even that fails, the torn record ends
             // the segment for replay, and the caller's error says the append did not happen.
             if before >= 0 { _ = ftruncate(descriptor, before) }
-            throw failure
+            throw error
         }
     }
 
