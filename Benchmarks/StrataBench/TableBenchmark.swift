@@ -103,8 +103,8 @@ struct TableBenchmark {
             times.append(seconds(ContinuousClock.now - start))
         }
         precondition(rows == scanRows - scanRows / 10)
-        emit("scan_10pct_deleted_mrows_per_s", Double(rows) / 1e6 / median(times), "Mrows/s", scanRows, repeat_)
-        emit("scan_10pct_deleted_mbps", Double(bytes) / 1e6 / median(times), "MB/s", scanRows, repeat_)
+        emit("scan_10pct_deleted_mrows_per_s", Double(rows) / 1e6 / median(times), "Mrows/s", rows, repeat_)
+        emit("scan_10pct_deleted_mbps", Double(bytes) / 1e6 / median(times), "MB/s", rows, repeat_)
     }
 
     private func fresh(_ name: String) -> String {
