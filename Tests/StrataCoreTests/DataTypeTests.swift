@@ -54,9 +54,11 @@ import TestSupport
         // Slices, gathers and concatenations agree with the values they were cut from.
         let slice = column.slice(17..<211)
         #expect(firstDifference((0..<slice.count).map(slice.value(at:)), Array(values[17..<211])) == nil)
-        let picks = [5, 299, 0, 5, 123]
-        let gathered = column.gather(picks)
-        #expect(firstDifference((0..<gathered.count).map(gathered.value(at:)), picks.map { values[$0] }) == nil)
+        // Scattered picks with repeats, and runs with gaps (as rows kept around deletions).
+        for picks in [[5, 299, 0, 5, 123], (0..<300).filter { $0 % 10 != 0 }, Array(40..<60) + Array(41..<43) + [299, 298]] {
+            let gathered = column.gather(picks)
+            #expect(firstDifference((0..<gathered.count).map(gathered.value(at:)), picks.map { values[$0] }) == nil)
+        }
         let joined = ColumnBuffer.concatenate([(column, 200..<300), (column, 0..<3)], type: type)
         #expect(firstDifference((0..<joined.count).map(joined.value(at:)), Array(values[200..<300] + values[0..<3])) == nil)
     }
