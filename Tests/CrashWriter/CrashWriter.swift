@@ -5,6 +5,8 @@
 //
 // Each append holds ids FIRST_ID + k·ROWS_PER_APPEND … (+ ROWS_PER_APPEND − 1) and prints
 // "ack <first id of the append>" after it returns. Exit status 0 when all appends succeeded.
+// The log flushes every 50 rows, so that kills land in flushes too; STRATA_FLUSH_ROWS
+// overrides it (the default table setting is 8,192).
 import Foundation
 import Strata
 
@@ -20,7 +22,7 @@ struct CrashWriter {
         let logged = arguments[5] == "log"
         var options = TableOptions()
         options.durability = durability
-        options.flushRows = 50
+        options.flushRows = ProcessInfo.processInfo.environment["STRATA_FLUSH_ROWS"].flatMap { Int($0) } ?? 50
         do {
             let schema = try Schema([("id", .int64, false), ("writer", .string, true)])
             let table: Table
