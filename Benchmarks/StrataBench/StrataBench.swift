@@ -2,7 +2,7 @@ import Foundation
 import Strata
 
 /// `strata-bench format [--datasets mixed,vectors,passages] [--quick] [--work DIR]` and
-/// `strata-bench table [--quick] [--repeat R] [--work DIR]`: the Strata side of the format and
+/// `strata-bench table [--quick] [--repeat R] [--work DIR] [--benches …]`: the Strata side of the format and
 /// table benchmarks, as JSON lines on stdout (progress on stderr). `Benchmarks/run_format.sh`
 /// and `Benchmarks/run_table.sh` run them beside their peers and render the tables.
 @main
@@ -12,7 +12,7 @@ enum StrataBench {
         guard let bench = arguments.first, bench == "format" || bench == "table" else {
             FileHandle.standardError.write(Data("""
                 usage: strata-bench format [--datasets mixed,vectors,passages] [--quick] [--work DIR]
-                       strata-bench table [--quick] [--repeat R] [--work DIR]
+                       strata-bench table [--quick] [--repeat R] [--work DIR] [--benches append1,append10k,bulk,open,scan]
 
                 """.utf8))
             exit(1)
@@ -20,6 +20,7 @@ enum StrataBench {
         arguments.removeFirst()
         var datasets = ["mixed", "vectors", "passages"]
         var repeats = 3
+        var benches: Set<String> = ["append1", "append10k", "bulk", "open", "scan"]
         var quick = false
         var work = NSTemporaryDirectory() + "strata-bench-\(getpid())"
         while !arguments.isEmpty {
@@ -29,13 +30,14 @@ enum StrataBench {
             case "--datasets": datasets = arguments.removeFirst().split(separator: ",").map(String.init)
             case "--work": work = arguments.removeFirst()
             case "--repeat": repeats = Int(arguments.removeFirst()) ?? 3
+            case "--benches": benches = Set(arguments.removeFirst().split(separator: ",").map(String.init))
             default:
                 FileHandle.standardError.write(Data("unknown option \(flag)\n".utf8))
                 exit(1)
             }
         }
         if bench == "table" {
-            try await TableBenchmark(quick: quick, work: work, repeats: repeats).run()
+            try await TableBenchmark(quick: quick, work: work, repeats: repeats, benches: benches).run()
             try? FileManager.default.removeItem(atPath: work)
             return
         }

@@ -7,6 +7,8 @@ struct TableBenchmark {
     let quick: Bool
     let work: String
     let repeats: Int
+    /// Which parts to run: append1, append10k, bulk, open, scan (as the peer's `--benches`).
+    let benches: Set<String>
 
     var append1Rows: Int { quick ? 200 : 1_000 }
     var append10kRows: Int { quick ? 2_000 : 10_000 }
@@ -16,21 +18,23 @@ struct TableBenchmark {
 
     func run() async throws {
         for repeat_ in 0..<repeats {
-            for durability in Durability.allCases {
+            for durability in Durability.allCases where benches.contains("append1") {
                 let seconds = try await singleRowInserts(append1Rows, durability: durability, directory: fresh("append1-\(durability)"))
                 emit("append1_rows_per_s_\(durability.rawValue)", Double(append1Rows) / seconds, "rows/s", append1Rows, repeat_)
             }
-            let directory = fresh("append10k")
-            let seconds = try await singleRowInserts(append10kRows, durability: .sync, directory: directory)
-            let (files, bytes) = filesUnder(directory)
-            let fragments = try await Table.open(directory: directory).latestManifest().fragments.count
-            emit("append10k_seconds", seconds, "s", append10kRows, repeat_)
-            emit("files_after_10k_appends", Double(files), "files", append10kRows, repeat_)
-            emit("fragments_after_10k_appends", Double(fragments), "fragments", append10kRows, repeat_)
-            emit("bytes_after_10k_appends", Double(bytes), "bytes", append10kRows, repeat_)
-            try await bulk(repeat_)
-            try await openLatest(repeat_)
-            try await scanWithDeletes(repeat_)
+            if benches.contains("append10k") {
+                let directory = fresh("append10k")
+                let seconds = try await singleRowInserts(append10kRows, durability: .sync, directory: directory)
+                let (files, bytes) = filesUnder(directory)
+                let fragments = try await Table.open(directory: directory).latestManifest().fragments.count
+                emit("append10k_seconds", seconds, "s", append10kRows, repeat_)
+                emit("files_after_10k_appends", Double(files), "files", append10kRows, repeat_)
+                emit("fragments_after_10k_appends", Double(fragments), "fragments", append10kRows, repeat_)
+                emit("bytes_after_10k_appends", Double(bytes), "bytes", append10kRows, repeat_)
+            }
+            if benches.contains("bulk") { try await bulk(repeat_) }
+            if benches.contains("open") { try await openLatest(repeat_) }
+            if benches.contains("scan") { try await scanWithDeletes(repeat_) }
         }
     }
 
