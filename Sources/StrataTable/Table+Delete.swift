@@ -14,7 +14,7 @@ public struct WriteResult: Sendable, Hashable {
 extension Table {
     /// How many times an operation that reads before it writes is run again after a
     /// concurrent commit changed what it read.
-    private static var maxReruns: Int { 16 }
+    package static var maxReruns: Int { 16 }
 
     /// Deletes the rows at `addresses` (rows already deleted are ignored).
     /// - Throws: `.invalidInput` for an address naming no row of the latest version;
@@ -109,17 +109,32 @@ extension Table {
         }
     }
 
-    /// Runs `prepare` on the latest snapshot and commits its change, again on a fresh
-    /// snapshot whenever a concurrent commit changed what it read.
+    /// Runs `prepare` (a delete, update or upsert) through `commitRerunning` and reports it.
     private func rerunning(_ prepare: (TableSnapshot) async throws(StrataError) -> (PendingCommit?, Int)) async throws(StrataError) -> WriteResult {
-        var snapshot = try await self.snapshot()
+        var added = 0
+        let (manifest, committed) = try await commitRerunning { (snapshot) throws(StrataError) -> PendingCommit? in
+            let (change, rows) = try await prepare(snapshot)
+            added = rows
+            return change
+        }
+        guard committed else { return WriteResult(version: manifest.version, rowsDeleted: 0, rowsAdded: 0) }
+        return WriteResult(version: manifest.version, rowsDeleted: manifest.transaction.rowsDeleted, rowsAdded: added)
+    }
+
+    /// Runs `prepare` on the latest snapshot and commits the change it returns, again on a
+    /// fresh snapshot whenever a concurrent commit changed what it read, at most
+    /// `maxReruns` times.
+    /// - Returns: the committed manifest, or, when `prepare` found nothing to change, the
+    ///   manifest of the snapshot it looked at (`committed` false).
+    /// - Throws: `.retriesExhausted` after `maxReruns` runs; whatever `prepare` or the commit throws.
+    package func commitRerunning(_ prepare: (TableSnapshot) async throws(StrataError) -> PendingCommit?) async throws(StrataError) -> (manifest: Manifest, committed: Bool) {
+        var snapshot = TableSnapshot(manifest: try await latestManifest(), pendingRows: [], location: location, cache: cache)
         for _ in 0..<Self.maxReruns {
-            let (change, added) = try await prepare(snapshot)
-            guard let change else { return WriteResult(version: snapshot.version, rowsDeleted: 0, rowsAdded: 0) }
+            guard let change = try await prepare(snapshot) else { return (snapshot.manifest, false) }
             switch try await coordinator.commit(change, base: snapshot.manifest) {
             case let .committed(manifest):
                 remember(manifest)
-                return WriteResult(version: manifest.version, rowsDeleted: manifest.transaction.rowsDeleted, rowsAdded: added)
+                return (manifest, true)
             case let .rerun(_, latest):
                 snapshot = TableSnapshot(manifest: remember(latest), pendingRows: [], location: location, cache: cache)
             }
@@ -183,11 +198,7 @@ extension Table {
                 }
                 if let deletion { next.fragments[index].deletion = deletion } else { next.fragments.remove(at: index) }
             }
-            for fragment in adding {
-                next.fragments.append(fragment.fragment(id: next.nextFragmentId))
-                next.transaction.addedFragments.append(next.nextFragmentId)
-                next.nextFragmentId += 1
-            }
+            next.addFragments(adding)
             return next
         }
     }

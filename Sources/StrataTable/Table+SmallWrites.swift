@@ -15,7 +15,7 @@ extension Table {
         let schema = try await latestManifest().schema
         let aligned = try Self.align(batch, to: schema)
         guard aligned.rowCount > 0 else { return }
-        let size = aligned.columns.reduce(0) { $0 + $1.values.count + $1.offsets.count * 8 }
+        let size = SmallWriteBuffer.bytes(of: aligned)
         guard size <= SmallWriteBuffer.maxRecordBytes else {
             throw .invalidInput(what: "insert of \(size) bytes", why: "larger than one log record allows (1 GiB); use append")
         }

@@ -203,11 +203,7 @@ public final class Table: Sendable {
         let change = PendingCommit(transaction: transaction, canRerun: false) { (current) throws(StrataError) -> Manifest in
             var next = current
             next.transaction = record
-            for fragment in written {
-                next.fragments.append(fragment.fragment(id: next.nextFragmentId))
-                next.transaction.addedFragments.append(next.nextFragmentId)
-                next.nextFragmentId += 1
-            }
+            next.addFragments(written)
             for (segment, sequence) in walFlushed {
                 next.walFlushed[segment] = sequence == 0 ? nil : max(sequence, next.walFlushed[segment] ?? 0)
             }

@@ -48,8 +48,6 @@ package enum LogCoding {
     package struct Segment {
         package var schema: Schema
         package var records: [(sequence: UInt64, batch: RecordBatch)]
-        /// Bytes after the last intact record (a torn tail left by a crash mid-append).
-        package var discardedBytes: Int
         /// Whether decoding stopped at a complete record that is damaged (bad checksum or
         /// contents), rather than at a record cut short: real damage, not a crash.
         package var damaged: Bool
@@ -87,7 +85,7 @@ package enum LogCoding {
             records.append((sequence, batch))
             recordStart = reader.position
         }
-        return Segment(schema: schema, records: records, discardedBytes: bytes.count - recordStart, damaged: damaged)
+        return Segment(schema: schema, records: records, damaged: damaged)
     }
 
     /// Decodes one record's batch, nil when it does not fit the schema.

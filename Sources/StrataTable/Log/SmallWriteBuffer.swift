@@ -38,8 +38,14 @@ package final class SmallWriteBuffer: Sendable {
     /// Serializes flushes: "flush first" must mean that every row logged before it is folded.
     package let flushLock = AsyncMutex()
 
-    /// The largest batch one record may hold, in bytes of column data.
+    /// The largest batch one record may hold, in bytes of column data (`bytes(of:)`).
     package static let maxRecordBytes = 1 << 30
+
+    /// The bytes a batch counts for in `flushBytes` and `maxRecordBytes`: value bytes plus
+    /// 8 per offset.
+    package static func bytes(of batch: RecordBatch) -> Int {
+        batch.columns.reduce(0) { $0 + $1.values.count + $1.offsets.count * 8 }
+    }
 
     package init(storage: any WriteAheadLogStorage, options: TableOptions) {
         self.storage = storage
@@ -48,16 +54,15 @@ package final class SmallWriteBuffer: Sendable {
 
     /// Logs `batch` (already aligned to `schema`) and adds it to the in-memory table; returns
     /// once it is as durable as `options.durability` promises.
+    /// - Precondition: the batch is at most `maxRecordBytes` (the caller checks).
     /// - Throws: `.invalidInput` when the schema changed since the segment began (the
-    ///   caller flushes and retries) or the batch is too large for one record; a failed
+    ///   caller flushes and retries); a failed
     ///   write, after which nothing of the batch is logged or visible; a failed fsync, after
     ///   which the rows are logged and visible but not known durable until the next flush
     ///   folds them into a fragment.
     package func append(_ batch: RecordBatch, schema: Schema) async throws(StrataError) {
-        let size = batch.columns.reduce(0) { $0 + $1.values.count + $1.offsets.count * 8 }
-        guard size <= Self.maxRecordBytes else {
-            throw .invalidInput(what: "insert of \(size) bytes", why: "larger than one log record allows (1 GiB); use append")
-        }
+        let size = Self.bytes(of: batch)
+        precondition(size <= Self.maxRecordBytes, "a log record holds at most maxRecordBytes")
         let (active, sequence) = try state.withLock { (s) throws(StrataError) -> (ActiveSegment, UInt64) in
             if s.current != nil, s.schema != schema {
                 throw .invalidInput(what: "small append", why: "the table's schema changed; flush before appending")

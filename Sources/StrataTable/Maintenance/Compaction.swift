@@ -47,14 +47,15 @@ extension Table {
 
     @discardableResult
     private func compact(_ compaction: CompactionOptions, only: Set<UInt32>?) async throws(StrataError) -> CompactionResult {
-        for _ in 0..<16 {
-            let snapshot = TableSnapshot(manifest: try await latestManifest(), pendingRows: [], location: location, cache: cache)
+        // What the last run of the plan wrote: per bin, the old addresses and the new fragments.
+        var written: [(old: [RowAddress], fragments: [NewFragment])] = []
+        var removed: [UInt32] = []
+        var dropped = 0
+        let (manifest, committed) = try await commitRerunning { (snapshot) throws(StrataError) -> PendingCommit? in
             let bins = Self.plan(snapshot.manifest, compaction, only: only)
-            guard !bins.isEmpty else {
-                return CompactionResult(version: snapshot.version, fragmentsRemoved: [], fragmentsAdded: [], deletedRowsDropped: 0, addressMap: [:])
-            }
-            var written: [(old: [RowAddress], fragments: [NewFragment])] = []
-            var dropped = 0
+            guard !bins.isEmpty else { return nil }
+            written = []
+            dropped = 0
             for bin in bins {
                 var part = snapshot.manifest
                 part.fragments = bin
@@ -72,52 +73,42 @@ extension Table {
                 written.append((addresses, fragments))
                 dropped += bin.reduce(0) { $0 + ($1.deletion?.deletedRows ?? 0) }
             }
-            let removed = bins.flatMap { $0.map(\.id) }
+            removed = bins.flatMap { $0.map(\.id) }
             var transaction = Transaction(readVersion: snapshot.version, operation: .compact)
             transaction.removedFragments = removed
-            transaction.rowsDeleted = 0
             transaction.detail = "merged \(removed.count) fragment(s)"
-            let added = written.flatMap(\.fragments)
-            let record = transaction
+            let (record, gone, added) = (transaction, removed, written.flatMap(\.fragments))
             let table = location.displayName
-            let change = PendingCommit(transaction: transaction, canRerun: true) { (current) throws(StrataError) -> Manifest in
+            return PendingCommit(transaction: transaction, canRerun: true) { (current) throws(StrataError) -> Manifest in
                 var next = current
                 next.transaction = record
-                let removedSet = Set(removed)
-                guard current.fragments.filter({ removedSet.contains($0.id) }).count == removed.count else {
+                let removedSet = Set(gone)
+                guard current.fragments.filter({ removedSet.contains($0.id) }).count == gone.count else {
                     throw .commitConflict(table: table, version: current.version, detail: "a fragment being compacted is gone")
                 }
                 // New fragments get new, higher ids, so their rows move to the end of table order.
                 next.fragments.removeAll { removedSet.contains($0.id) }
-                for fragment in added {
-                    next.fragments.append(fragment.fragment(id: next.nextFragmentId))
-                    next.transaction.addedFragments.append(next.nextFragmentId)
-                    next.nextFragmentId += 1
-                }
+                next.addFragments(added)
                 return next
             }
-            switch try await coordinator.commit(change, base: snapshot.manifest) {
-            case let .committed(manifest):
-                remember(manifest)
-                var map: [RowAddress: RowAddress] = [:]
-                var ids = manifest.transaction.addedFragments.makeIterator()
-                for (old, fragments) in written {
-                    var position = 0
-                    for fragment in fragments {
-                        let id = ids.next()!
-                        for offset in 0..<fragment.rows {
-                            map[old[position]] = RowAddress(fragment: id, offset: UInt32(offset))
-                            position += 1
-                        }
-                    }
+        }
+        guard committed else {
+            return CompactionResult(version: manifest.version, fragmentsRemoved: [], fragmentsAdded: [], deletedRowsDropped: 0, addressMap: [:])
+        }
+        var map: [RowAddress: RowAddress] = [:]
+        var ids = manifest.transaction.addedFragments.makeIterator()
+        for (old, fragments) in written {
+            var position = 0
+            for fragment in fragments {
+                let id = ids.next()!
+                for offset in 0..<fragment.rows {
+                    map[old[position]] = RowAddress(fragment: id, offset: UInt32(offset))
+                    position += 1
                 }
-                return CompactionResult(version: manifest.version, fragmentsRemoved: removed,
-                                        fragmentsAdded: manifest.transaction.addedFragments, deletedRowsDropped: dropped, addressMap: map)
-            case .rerun:
-                continue
             }
         }
-        throw .retriesExhausted(table: location.displayName, version: try await latestManifest().version, attempts: 16)
+        return CompactionResult(version: manifest.version, fragmentsRemoved: removed,
+                                fragmentsAdded: manifest.transaction.addedFragments, deletedRowsDropped: dropped, addressMap: map)
     }
 
     /// Groups the fragments worth rewriting into bins of at most the target size. A bin of

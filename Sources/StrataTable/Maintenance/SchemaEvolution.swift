@@ -9,8 +9,8 @@ extension Table {
     @discardableResult
     public func addColumn(name: String, type: DataType, nullable: Bool = true, defaultJSON: String? = nil) async throws(StrataError) -> Manifest {
         try await flushSmallWrites()
-        for _ in 0..<16 {
-            let base = try await latestManifest()
+        return try await commitRerunning { (snapshot) throws(StrataError) -> PendingCommit? in
+            let base = snapshot.manifest
             guard base.schema[name] == nil else { throw .invalidInput(what: "column '\(name)'", why: "the table already has it") }
             var field = Field(id: base.nextFieldId, name: name, type: type, nullable: nullable)
             if let defaultJSON { field.metadata[FieldDefaults.metadataKey] = defaultJSON }
@@ -34,7 +34,7 @@ extension Table {
             var transaction = Transaction(readVersion: base.version, operation: .addColumns)
             transaction.detail = "add column \(name)"
             let (record, added, newFiles) = (transaction, field, files)
-            let change = PendingCommit(transaction: transaction, canRerun: true) { (current) throws(StrataError) -> Manifest in
+            return PendingCommit(transaction: transaction, canRerun: true) { (current) throws(StrataError) -> Manifest in
                 var next = current
                 next.transaction = record
                 next.schema = try Schema(fields: current.schema.fields + [added], metadata: current.schema.metadata)
@@ -44,9 +44,7 @@ extension Table {
                 }
                 return next
             }
-            if case let .committed(manifest) = try await coordinator.commit(change, base: base) { return remember(manifest) }
-        }
-        throw .retriesExhausted(table: location.displayName, version: try await latestManifest().version, attempts: 16)
+        }.manifest
     }
 
     /// Drops a column from the schema. Its data stays in existing files (unread) until
@@ -77,20 +75,17 @@ extension Table {
     private func changeSchema(_ operation: TableOperation, detail: String,
                               _ transform: @escaping @Sendable (Schema) throws(StrataError) -> Schema) async throws(StrataError) -> Manifest {
         try await flushSmallWrites()
-        for _ in 0..<16 {
-            let base = try await latestManifest()
-            _ = try transform(base.schema)
-            var transaction = Transaction(readVersion: base.version, operation: operation)
+        return try await commitRerunning { (snapshot) throws(StrataError) -> PendingCommit? in
+            _ = try transform(snapshot.schema)
+            var transaction = Transaction(readVersion: snapshot.version, operation: operation)
             transaction.detail = detail
             let record = transaction
-            let change = PendingCommit(transaction: transaction, canRerun: true) { (current) throws(StrataError) -> Manifest in
+            return PendingCommit(transaction: transaction, canRerun: true) { (current) throws(StrataError) -> Manifest in
                 var next = current
                 next.transaction = record
                 next.schema = try transform(current.schema)
                 return next
             }
-            if case let .committed(manifest) = try await coordinator.commit(change, base: base) { return remember(manifest) }
-        }
-        throw .retriesExhausted(table: location.displayName, version: try await latestManifest().version, attempts: 16)
+        }.manifest
     }
 }

@@ -14,6 +14,17 @@ package struct NewFragment: Sendable {
     }
 }
 
+extension Manifest {
+    /// Adds `fragments` with the next free ids, in order, and records them in the transaction.
+    package mutating func addFragments(_ fragments: [NewFragment]) {
+        for fragment in fragments {
+            self.fragments.append(fragment.fragment(id: nextFragmentId))
+            transaction.addedFragments.append(nextFragmentId)
+            nextFragmentId += 1
+        }
+    }
+}
+
 /// Writes rows into data files under `data/`, starting a new fragment every
 /// `maxRowsPerFragment` rows.
 package struct FragmentWriter: Sendable {
