@@ -26,6 +26,7 @@ let package = Package(
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
         // Debian's libroaring-dev ships no pkg-config file: the modulemap links `roaring`.
         .systemLibrary(name: "CRoaring", providers: [.apt(["libroaring-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
         // Layers, bottom up.
         .target(name: "StrataKernels", dependencies: ["CXXHash", "CRoaring"]),
@@ -38,10 +39,11 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
+        .target(name: "StrataIndex", dependencies: ["StrataCore", "StrataKernels", "COpenBLAS"]),
         .target(
             name: "StrataTable",
             dependencies: [
-                "StrataCore", "StrataKernels", "StrataStorage", "StrataFormat",
+                "StrataCore", "StrataKernels", "StrataStorage", "StrataFormat", "StrataIndex",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
@@ -76,6 +78,7 @@ let package = Package(
         ),
         // The child process of the table's crash and multi-process tests.
         .executableTarget(name: "StrataCrashWriter", dependencies: ["Strata"], path: "Tests/CrashWriter"),
+        .testTarget(name: "StrataIndexTests", dependencies: ["StrataIndex", "StrataKernels", "TestSupport"]),
         .testTarget(name: "StrataTableTests", dependencies: ["Strata", "StrataTable", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Strata", "TestSupport"]),
         .testTarget(name: "StrataCLITests", dependencies: ["TestSupport"]),

@@ -1,0 +1,188 @@
+import StrataCore
+import StrataKernels
+
+/// The sections a vector index file can hold (`spec/indexes.md` §2 lists their contents).
+/// Raw values are stored in the section table and never reused.
+public enum VectorIndexSection: UInt32, Sendable, CaseIterable {
+    /// float32 × count × dimension: the vectors in stored form.
+    case vectors = 1
+    /// u64 values: the kind's build parameters and scalar state.
+    case parameters = 2
+    /// u8 × count: each HNSW node's top level.
+    case hnswLevels = 3
+    /// u32 × count × (M0 + 1): level-0 neighbour lists, each a count then the slots.
+    case hnswLevel0 = 4
+    /// u32 × count: where each node's upper-level lists start in `hnswUpperLinks`.
+    case hnswUpperOffsets = 5
+    /// u32: upper-level neighbour lists, (M + 1) slots per level per node.
+    case hnswUpperLinks = 6
+    /// float32 × partitions × dimension: IVF centroids.
+    case ivfCentroids = 7
+    /// float32 × subvectors × 256 × subdimension: PQ codebooks.
+    case pqCodebooks = 8
+    /// u64 × (partitions + 1): where each partition's entries start.
+    case ivfListOffsets = 9
+    /// u32 × count: the ids in partition order.
+    case ivfListIds = 10
+    /// u8 × count × subvectors: the PQ codes in partition order.
+    case pqCodes = 11
+}
+
+/// Writes a vector index file: a fixed header, a section table, and the sections, each
+/// checksummed with XXH3-64 (layout in `spec/indexes.md` §1).
+struct VectorIndexFileWriter {
+    static let magic: [UInt8] = Array("STVI".utf8)
+    static let formatVersion: UInt16 = 1
+    static let headerSize = 32
+    static let tableEntrySize = 32
+
+    private let header: (kind: VectorIndexKind, metric: VectorMetric, dimension: Int, count: Int)
+    private var sections: [(id: VectorIndexSection, bytes: [UInt8])] = []
+
+    init(kind: VectorIndexKind, metric: VectorMetric, dimension: Int, count: Int) {
+        header = (kind, metric, dimension, count)
+    }
+
+    mutating func addSection(_ id: VectorIndexSection, floats: [Float]) {
+        addSection(id, bytes: floats.withUnsafeBytes { Array($0) })
+    }
+
+    mutating func addSection(_ id: VectorIndexSection, words: [UInt32]) {
+        addSection(id, bytes: words.withUnsafeBytes { Array($0) })
+    }
+
+    mutating func addSection(_ id: VectorIndexSection, integers: [UInt64]) {
+        addSection(id, bytes: integers.withUnsafeBytes { Array($0) })
+    }
+
+    mutating func addSection(_ id: VectorIndexSection, bytes: [UInt8]) {
+        sections.append((id, bytes))
+    }
+
+    /// The file's bytes. Little-endian hosts only (every platform Strata supports).
+    func finish() -> [UInt8] {
+        var out: [UInt8] = []
+        out.append(contentsOf: Self.magic)
+        out.appendLittleEndian(Self.formatVersion)
+        out.append(VectorIndexFileReader.kindCodes[header.kind]!)
+        out.append(VectorIndexFileReader.metricCodes[header.metric]!)
+        out.appendLittleEndian(UInt32(header.dimension))
+        out.appendLittleEndian(UInt32(0))  // reserved
+        out.appendLittleEndian(UInt64(header.count))
+        out.appendLittleEndian(UInt32(sections.count))
+        out.appendLittleEndian(UInt32(0))  // reserved
+        var offset = Self.headerSize + sections.count * Self.tableEntrySize + 8
+        for section in sections {
+            offset = (offset + 7) & ~7
+            out.appendLittleEndian(section.id.rawValue)
+            out.appendLittleEndian(UInt32(0))  // reserved
+            out.appendLittleEndian(UInt64(offset))
+            out.appendLittleEndian(UInt64(section.bytes.count))
+            out.appendLittleEndian(Checksum.xxh3(section.bytes))
+            offset += section.bytes.count
+        }
+        out.appendLittleEndian(Checksum.xxh3(out))  // covers header and section table
+        for section in sections {
+            while out.count % 8 != 0 { out.append(0) }
+            out.append(contentsOf: section.bytes)
+        }
+        out.append(contentsOf: Self.magic)
+        return out
+    }
+}
+
+/// Reads and validates a vector index file. Every length, offset and checksum is checked
+/// before use; damage raises `StrataError.corruption`, never a trap.
+struct VectorIndexFileReader {
+    static let kindCodes: [VectorIndexKind: UInt8] = [.flat: 1, .ivfPQ: 2, .hnsw: 3]
+    static let metricCodes: [VectorMetric: UInt8] = [.l2: 1, .cosine: 2, .dot: 3]
+
+    let path: String
+    let kind: VectorIndexKind
+    let metric: VectorMetric
+    let dimension: Int
+    let count: Int
+    private let bytes: [UInt8]
+    private var ranges: [VectorIndexSection: Range<Int>] = [:]
+
+    init(_ bytes: [UInt8], path: String) throws(StrataError) {
+        self.bytes = bytes
+        self.path = path
+        let headerSize = VectorIndexFileWriter.headerSize
+        guard bytes.count >= headerSize + 8 + 4 else { throw Self.corrupt(path, nil, .truncated, "file of \(bytes.count) bytes") }
+        guard Array(bytes[0..<4]) == VectorIndexFileWriter.magic, Array(bytes[(bytes.count - 4)...]) == VectorIndexFileWriter.magic else {
+            throw Self.corrupt(path, 0, .badMagic, "not a Strata vector index file")
+        }
+        let version = bytes.loadLE(UInt16.self, at: 4)
+        guard version == VectorIndexFileWriter.formatVersion else {
+            throw .incompatibleVersion(path: path, found: "vector index format \(version)", supported: "\(VectorIndexFileWriter.formatVersion)")
+        }
+        let sectionCount = Int(bytes.loadLE(UInt32.self, at: 24))
+        let tableEnd = headerSize + sectionCount * VectorIndexFileWriter.tableEntrySize
+        guard sectionCount <= VectorIndexSection.allCases.count, tableEnd + 8 <= bytes.count else {
+            throw Self.corrupt(path, 24, .malformedMetadata, "section count \(sectionCount)")
+        }
+        guard Checksum.xxh3(bytes, range: 0..<tableEnd) == bytes.loadLE(UInt64.self, at: tableEnd) else {
+            throw Self.corrupt(path, UInt64(tableEnd), .checksumMismatch, "header and section table")
+        }
+        guard let kind = Self.kindCodes.first(where: { $0.value == bytes[6] })?.key,
+              let metric = Self.metricCodes.first(where: { $0.value == bytes[7] })?.key else {
+            throw Self.corrupt(path, 6, .malformedMetadata, "unknown index kind \(bytes[6]) or metric \(bytes[7])")
+        }
+        let dimension = Int(bytes.loadLE(UInt32.self, at: 8))
+        let count = bytes.loadLE(UInt64.self, at: 16)
+        guard (1...DataType.maxVectorDimension).contains(dimension), count <= UInt64(UInt32.max) else {
+            throw Self.corrupt(path, 8, .malformedMetadata, "dimension \(dimension), count \(count)")
+        }
+        (self.kind, self.metric, self.dimension, self.count) = (kind, metric, dimension, Int(count))
+        let dataEnd = bytes.count - 4
+        for s in 0..<sectionCount {
+            let entry = headerSize + s * VectorIndexFileWriter.tableEntrySize
+            let offset = bytes.loadLE(UInt64.self, at: entry + 8), length = bytes.loadLE(UInt64.self, at: entry + 16)
+            guard let id = VectorIndexSection(rawValue: bytes.loadLE(UInt32.self, at: entry)), ranges[id] == nil,
+                  offset >= UInt64(tableEnd + 8), offset <= UInt64(dataEnd), length <= UInt64(dataEnd) - offset else {
+                throw Self.corrupt(path, UInt64(entry), .malformedMetadata, "section table entry \(s)")
+            }
+            let range = Int(offset)..<Int(offset + length)
+            guard Checksum.xxh3(bytes, range: range) == bytes.loadLE(UInt64.self, at: entry + 24) else {
+                throw Self.corrupt(path, offset, .checksumMismatch, "section \(id)")
+            }
+            ranges[id] = range
+        }
+    }
+
+    /// The section's elements, checking that there are exactly `expected` (when given).
+    func section<T: BitwiseCopyable>(_ id: VectorIndexSection, of type: T.Type, expected: Int? = nil) throws(StrataError) -> [T] {
+        guard let range = ranges[id] else { throw Self.corrupt(path, nil, .malformedMetadata, "missing section \(id)") }
+        let size = MemoryLayout<T>.size
+        guard range.count % size == 0, expected == nil || range.count / size == expected! else {
+            throw Self.corrupt(path, UInt64(range.lowerBound), .malformedMetadata,
+                               "section \(id) holds \(range.count) bytes, expected \(expected.map { "\($0 * size)" } ?? "a multiple of \(size)")")
+        }
+        return [T](unsafeUninitializedCapacity: range.count / size) { buffer, initialized in
+            bytes.withUnsafeBytes { raw in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[range]))
+            }
+            initialized = range.count / size
+        }
+    }
+
+    /// A corruption error for a structural problem the index decoders find.
+    func malformed(_ detail: String) -> StrataError {
+        Self.corrupt(path, nil, .malformedMetadata, detail)
+    }
+
+    static func corrupt(_ path: String, _ offset: UInt64?, _ kind: CorruptionKind, _ detail: String) -> StrataError {
+        .corruption(path: path, offset: offset, kind: kind, detail: detail)
+    }
+}
+
+extension [UInt8] {
+    mutating func appendLittleEndian<T: FixedWidthInteger>(_ value: T) {
+        Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
+    }
+
+    func loadLE<T: FixedWidthInteger>(_ type: T.Type, at offset: Int) -> T {
+        withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: T.self)) }
+    }
+}

@@ -1,0 +1,88 @@
+import StrataKernels
+
+extension HNSWIndex {
+    /// Greedy descent to level 1, then a beam search of width `ef` on level 0. Leaves the
+    /// best `ef` allowed nodes in `scratch.results`.
+    func searchGraph(_ view: HNSWView, query: [Float], ef: Int, allowed: IDBitset?, scratch: HNSWScratch) {
+        guard graph.maxLevel >= 0 else { return }
+        query.withUnsafeBufferPointer { q in
+            let (entry, entryDistance) = Self.descend(view, query: q.baseAddress!, from: graph.entryPoint,
+                                                      fromLevel: graph.maxLevel, toLevel: 1)
+            scratch.begin(nodeCount: count)
+            Self.searchLayer(view, query: q.baseAddress!, entry: entry, entryDistance: entryDistance, level: 0,
+                             ef: ef, allowed: allowed, scratch: scratch)
+        }
+    }
+
+    /// Walks from `entry` on each level from `fromLevel` down to `toLevel` (inclusive),
+    /// moving to a nearer neighbour while there is one. Returns the last node and its distance.
+    @inline(__always)
+    static func descend(_ view: HNSWView, query: UnsafePointer<Float>, from entry: UInt32, fromLevel: Int, toLevel: Int) -> (UInt32, Float) {
+        var current = entry
+        var currentDistance = view.distance(query, current)
+        var level = fromLevel
+        while level >= toLevel {
+            var changed = true
+            while changed {
+                changed = false
+                let list = view.links(current, level: level)
+                let linkCount = Int(list[0])
+                var slot = 1
+                while slot <= linkCount {
+                    let neighbour = list[slot]
+                    slot &+= 1
+                    let d = view.distance(query, neighbour)
+                    if d < currentDistance {
+                        currentDistance = d
+                        current = neighbour
+                        changed = true
+                    }
+                }
+            }
+            level -= 1
+        }
+        return (current, currentDistance)
+    }
+
+    /// The beam search of one level: expands the nearest unexpanded candidate until the
+    /// nearest remaining one is farther than the worst of `ef` results. Every node is a
+    /// stepping stone; only nodes in `allowed` (all when nil) become results, so a filter
+    /// shapes the answer, not the walk. `scratch` must have been begun for this search.
+    static func searchLayer(
+        _ view: HNSWView, query: UnsafePointer<Float>, entry: UInt32, entryDistance: Float, level: Int,
+        ef: Int, allowed: IDBitset?, scratch: HNSWScratch
+    ) {
+        let generation = scratch.generation
+        scratch.visited.withUnsafeMutableBufferPointer { visited in
+            visited[Int(entry)] = generation
+            scratch.candidates.push(-entryDistance, entry)
+            var bound = Float.infinity
+            if allowed?.contains(entry) ?? true {
+                scratch.results.push(entryDistance, entry)
+                bound = entryDistance
+            }
+            while let nearest = scratch.candidates.top {
+                let nearestDistance = -nearest.distance
+                if nearestDistance > bound && scratch.results.count >= ef { break }
+                scratch.candidates.pop()
+                let list = view.links(nearest.id, level: level)
+                let linkCount = Int(list[0])
+                var slot = 1
+                while slot <= linkCount {
+                    let neighbour = list[slot]
+                    slot &+= 1
+                    if visited[Int(neighbour)] == generation { continue }
+                    visited[Int(neighbour)] = generation
+                    let d = view.distance(query, neighbour)
+                    guard scratch.results.count < ef || d < bound else { continue }
+                    scratch.candidates.push(-d, neighbour)
+                    if allowed?.contains(neighbour) ?? true {
+                        scratch.results.push(d, neighbour)
+                        if scratch.results.count > ef { scratch.results.pop() }
+                        bound = scratch.results.top!.distance
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import StrataCore
+import StrataKernels
+
+/// A hierarchical navigable small-world graph (Malkov & Yashunin) over the vectors of a
+/// `VectorStore`: greedy descent through sparse upper levels, then a beam search of width
+/// ef on level 0. Neighbours are chosen by the paper's heuristic (a candidate is kept only
+/// if it is nearer to the new node than to every neighbour already kept). Vectors are added
+/// one at a time, so new rows join without a rebuild.
+///
+/// Inner product is not a metric, and a graph built on it strands low-norm vectors that no
+/// walk reaches. For `dot` the graph is therefore built on the reduction of maximum inner
+/// product search to L2 (Bachrach et al. 2014): each vector gains a last element
+/// √(Φ² − ‖x‖²), Φ being the largest norm of the first batch, and a query gains 0, so that
+/// ‖q′ − x′‖² = ‖q‖² + Φ² − 2 q·x ranks exactly as −q·x. Results report −q·x itself.
+/// Vectors added later with a norm above Φ get 0 there and are ranked approximately.
+///
+/// Value semantics: copies share storage until one of them is mutated.
+public struct HNSWIndex: VectorIndex {
+    public var kind: VectorIndexKind { .hnsw }
+    public let metric: VectorMetric
+    public var dimension: Int { metric == .dot ? store.dimension - 1 : store.dimension }
+    public var count: Int { store.count }
+
+    /// Build and default search settings.
+    public let parameters: HNSWParameters
+    /// The vectors, in stored form (for `dot`, with the extra element, under L2).
+    public private(set) var store: VectorStore
+    /// `dot` only: Φ, the norm bound of the reduction to L2 (0 until the first vectors).
+    var normBound: Float
+    var graph: HNSWGraph
+    /// Incoming level-0 links per node: pruning never drops a node's last one, so that no
+    /// node becomes unreachable. Derived from the graph (not persisted).
+    var inDegree: [UInt32] = []
+    var levelGenerator: SeededGenerator
+    let scratchPool = HNSWScratchPool()
+
+    /// An empty graph.
+    /// - Throws: `StrataError.invalidInput` for parameters out of range.
+    public init(dimension: Int, metric: VectorMetric, parameters: HNSWParameters = .init()) throws(StrataError) {
+        try parameters.validate()
+        self.parameters = parameters
+        self.metric = metric
+        normBound = 0
+        store = metric == .dot ? VectorStore(dimension: dimension + 1, metric: .l2) : VectorStore(dimension: dimension, metric: metric)
+        graph = HNSWGraph(m: parameters.m)
+        levelGenerator = SeededGenerator(seed: parameters.seed)
+    }
+
+    init(parameters: HNSWParameters, metric: VectorMetric, normBound: Float, store: VectorStore, graph: HNSWGraph, levelGenerator: SeededGenerator) {
+        self.parameters = parameters
+        self.metric = metric
+        self.normBound = normBound
+        self.store = store
+        self.graph = graph
+        self.levelGenerator = levelGenerator
+        inDegree = Self.countInDegrees(graph)
+    }
+
+    /// Inserts each vector into the graph (given back to back).
+    /// - Complexity: about O(n × efConstruction × M × log count × dimension).
+    public mutating func add(_ vectors: [Float]) throws(StrataError) {
+        let first = try store.append(contentsOf: metric == .dot ? augmentedForInnerProduct(vectors) : vectors)
+        let total = store.count
+        graph.levels.reserveCapacity(total)
+        graph.level0.reserveCapacity(total * (graph.m0 + 1))
+        for id in Int(first)..<total { insert(UInt32(id)) }
+    }
+
+    public func search(_ query: [Float], k: Int, parameters search: VectorSearchParameters = .init(), allowed: IDBitset? = nil) throws(StrataError) -> [VectorNeighbor] {
+        let wanted = try resultCount(k: k, allowed: allowed)
+        let ef = max(search.ef ?? parameters.efSearch, wanted)
+        guard (1...65536).contains(ef) else { throw .invalidInput(what: "ef", why: "must be in 1…65536, got \(ef)") }
+        let prepared = try metric == .dot ? store.prepareQuery(query.count == dimension ? query + [0] : query) : store.prepareQuery(query)
+        guard wanted > 0 else { return [] }
+        if let allowed, exactIsCheaper(allowedCount: allowed.count, ef: ef) {
+            return reported(FlatIndex.exactSearch(prepared, in: store, limit: wanted, ids: allowed), query: query)
+        }
+        let found = try scratchPool.withScratch { scratch in
+            withView { view in searchGraph(view, query: prepared, ef: ef, allowed: allowed, scratch: scratch) }
+            return Array(scratch.results.sortedBestFirst().prefix(wanted))
+        }
+        // The filtered region can be cut off from where the walk went: never come back short.
+        if found.count < wanted { return reported(FlatIndex.exactSearch(prepared, in: store, limit: wanted, ids: allowed), query: query) }
+        return reported(found, query: query)
+    }
+
+    /// For `dot`, the found vectors with −q·x as their distance (re-sorted: vectors above the
+    /// norm bound can change places); for other metrics, `found` unchanged.
+    private func reported(_ found: [VectorNeighbor], query: [Float]) -> [VectorNeighbor] {
+        guard metric == .dot else { return found }
+        let stride = store.dimension, d = dimension
+        return query.withUnsafeBufferPointer { q in
+            store.values.withUnsafeBufferPointer { all in
+                found.map { neighbour in
+                    let vector = UnsafeRawPointer(all.baseAddress! + Int(neighbour.id) * stride)
+                    return VectorNeighbor(distance: -VectorDistance.dot(q.baseAddress!, vector, as: Float32Element.self, dimension: d), id: neighbour.id)
+                }
+            }
+        }.sorted { $0.ranksBefore($1) }
+    }
+
+    /// The vectors with the reduction's extra element; the first batch sets the norm bound.
+    private mutating func augmentedForInnerProduct(_ vectors: [Float]) throws(StrataError) -> [Float] {
+        let d = dimension
+        try VectorStore.validate(vectors, dimension: d, what: "vectors")
+        let norms = stride(from: 0, to: vectors.count, by: d).map { start in
+            vectors.withUnsafeBufferPointer { VectorDistance.squaredNorm($0.baseAddress! + start, dimension: d) }
+        }
+        if count == 0 { normBound = max(normBound, (norms.max() ?? 0).squareRoot()) }
+        var out: [Float] = []
+        out.reserveCapacity(vectors.count + norms.count)
+        for (row, norm) in norms.enumerated() {
+            out.append(contentsOf: vectors[(row * d)..<((row + 1) * d)])
+            out.append(max(0, normBound * normBound - norm).squareRoot())
+        }
+        return out
+    }
+
+    /// Whether scanning the allowed vectors costs less than walking the graph to them. The
+    /// walk expands about ef / selectivity nodes of 2M neighbours each; the scan computes
+    /// one distance per allowed vector.
+    func exactIsCheaper(allowedCount: Int, ef: Int) -> Bool {
+        let total = Double(max(count, 1)), allowed = Double(max(allowedCount, 1))
+        let walk = Double(ef) * Double(graph.m0) * total / allowed
+        return allowed <= walk
+    }
+
+    /// Runs `body` with raw pointers into the graph and vectors. Mutating, so that the
+    /// arrays are uniquely owned (copied first if shared) and the pointers may be written.
+    mutating func withMutableView<R>(_ body: (HNSWView) -> R) -> R {
+        let dimension = store.dimension, metric = store.metric, m = graph.m, m0 = graph.m0
+        return store.values.withUnsafeBufferPointer { vectors in
+            graph.upperOffsets.withUnsafeBufferPointer { offsets in
+                graph.level0.withUnsafeMutableBufferPointer { level0 in
+                    graph.upperLinks.withUnsafeMutableBufferPointer { upper in
+                        body(HNSWView(vectors: vectors.baseAddress ?? Self.emptyFloats, dimension: dimension, metric: metric,
+                                      level0: level0.baseAddress ?? Self.emptyWords, upperOffsets: offsets.baseAddress ?? UnsafePointer(Self.emptyWords),
+                                      upperLinks: upper.baseAddress ?? Self.emptyWords, m: m, m0: m0))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Read-only form of `withView` for searches: the view's pointers are only read.
+    func withView<R>(_ body: (HNSWView) -> R) -> R {
+        let dimension = store.dimension, metric = store.metric, m = graph.m, m0 = graph.m0
+        return store.values.withUnsafeBufferPointer { vectors in
+            graph.upperOffsets.withUnsafeBufferPointer { offsets in
+                graph.level0.withUnsafeBufferPointer { level0 in
+                    graph.upperLinks.withUnsafeBufferPointer { upper in
+                        // Safety: searches never write through the view; see `searchGraph`.
+                        body(HNSWView(vectors: vectors.baseAddress ?? Self.emptyFloats, dimension: dimension, metric: metric,
+                                      level0: UnsafeMutablePointer(mutating: level0.baseAddress ?? UnsafePointer(Self.emptyWords)),
+                                      upperOffsets: offsets.baseAddress ?? UnsafePointer(Self.emptyWords),
+                                      upperLinks: UnsafeMutablePointer(mutating: upper.baseAddress ?? UnsafePointer(Self.emptyWords)), m: m, m0: m0))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Stand-ins for the base address of an empty array (never dereferenced: an empty graph
+    /// has no node to follow).
+    nonisolated(unsafe) static let emptyWords = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+    nonisolated(unsafe) static let emptyFloats = UnsafePointer(UnsafeMutablePointer<Float>.allocate(capacity: 1))
+
+    static func countInDegrees(_ graph: HNSWGraph) -> [UInt32] {
+        var degrees = [UInt32](repeating: 0, count: graph.nodeCount)
+        for node in 0..<graph.nodeCount {
+            for neighbour in graph.neighbours(of: UInt32(node), level: 0) where Int(neighbour) < degrees.count {
+                degrees[Int(neighbour)] += 1
+            }
+        }
+        return degrees
+    }
+}

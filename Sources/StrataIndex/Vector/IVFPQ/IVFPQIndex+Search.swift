@@ -1,0 +1,125 @@
+import StrataCore
+import StrataKernels
+
+extension IVFPQIndex {
+    public func search(_ query: [Float], k: Int, parameters search: VectorSearchParameters = .init(), allowed: IDBitset? = nil) throws(StrataError) -> [VectorNeighbor] {
+        let wanted = try resultCount(k: k, allowed: allowed)
+        let nprobes = search.nprobes ?? parameters.nprobes!
+        let refine = search.refine ?? parameters.refine!
+        guard nprobes >= 1 else { throw .invalidInput(what: "nprobes", why: "must be at least 1, got \(nprobes)") }
+        guard (0...1000).contains(refine) else { throw .invalidInput(what: "refine", why: "must be in 0…1000, got \(refine)") }
+        let prepared = try store.prepareQuery(query)
+        guard wanted > 0 else { return [] }
+        let candidates = wanted * max(refine, 1)
+        if let allowed, exactIsCheaper(allowedCount: allowed.count, nprobes: nprobes, candidates: candidates) {
+            return FlatIndex.exactSearch(prepared, in: store, limit: wanted, ids: allowed)
+        }
+        var heap = scan(prepared, nprobes: min(nprobes, partitions), candidates: candidates, minimum: wanted, allowed: allowed)
+        guard refine > 0 else {
+            // Table distances for cosine are squared L2 between unit vectors: 2 × cosine distance.
+            let scale: Float = store.metric == .cosine ? 0.5 : 1
+            return heap.sortedBestFirst().prefix(wanted).map { VectorNeighbor(distance: $0.distance * scale, id: $0.id) }
+        }
+        return rerank(prepared, candidates: &heap, limit: wanted)
+    }
+
+    /// Whether scoring the allowed vectors exactly costs less than the scan: a code costs
+    /// about `subvectors` table lookups, an exact distance about dimension / 4 (SIMD), and
+    /// under a filter the scan reads about candidates / selectivity codes.
+    func exactIsCheaper(allowedCount: Int, nprobes: Int, candidates: Int) -> Bool {
+        let n = Double(max(count, 1)), allowed = Double(max(allowedCount, 1))
+        let scanned = max(n * Double(min(nprobes, partitions)) / Double(partitions), Double(candidates) * n / allowed)
+        return allowed * Double(dimension) / 4 <= min(scanned, n) * Double(quantizer.subvectors)
+    }
+
+    /// Scans partitions nearest first, keeping the `candidates` best PQ distances: the
+    /// `nprobes` nearest always, then more while fewer than `minimum` allowed vectors were
+    /// found, so a filter never leaves the search short.
+    func scan(_ query: [Float], nprobes: Int, candidates: Int, minimum: Int, allowed: IDBitset?) -> DistanceHeap<UInt32> {
+        let dimension = store.dimension, m = quantizer.subvectors, byCode = ProductQuantizer.centroidsPerSubvector
+        let order = rankPartitions(query)
+        var heap = DistanceHeap<UInt32>(capacity: candidates + 1)
+        var table = [Float](repeating: 0, count: m * byCode)
+        var residual = [Float](repeating: 0, count: dimension)
+        let metric = store.metric
+        query.withUnsafeBufferPointer { q in
+            table.withUnsafeMutableBufferPointer { table in
+                if metric == .dot { quantizer.negatedDotTable(query: q.baseAddress!, into: table.baseAddress!) }
+                for (probed, entry) in order.enumerated() {
+                    if probed >= nprobes && heap.count >= minimum { break }
+                    let list = Int(entry.id)
+                    var base: Float = 0
+                    if metric == .dot {
+                        base = entry.distance  // −q·c; the table holds −q·r
+                    } else {
+                        for j in 0..<dimension { residual[j] = q[j] - centroids[list * dimension + j] }
+                        residual.withUnsafeBufferPointer { quantizer.l2Table(query: $0.baseAddress!, into: table.baseAddress!) }
+                    }
+                    Self.scanList(listIDs[list], listCodes[list], m: m, table: UnsafePointer(table.baseAddress!), base: base,
+                                  allowed: allowed, limit: candidates, into: &heap)
+                }
+            }
+        }
+        return heap
+    }
+
+    /// Adds each allowed entry of one partition to `heap` by its table distance.
+    @inline(__always)
+    static func scanList(_ ids: [UInt32], _ codes: [UInt8], m: Int, table: UnsafePointer<Float>, base: Float,
+                         allowed: IDBitset?, limit: Int, into heap: inout DistanceHeap<UInt32>) {
+        ids.withUnsafeBufferPointer { ids in
+            codes.withUnsafeBufferPointer { codes in
+                var worst = heap.count >= limit ? heap.top!.distance : .infinity
+                for i in 0..<ids.count {
+                    let id = ids[i]
+                    if let allowed, !allowed.contains(id) { continue }
+                    let code = codes.baseAddress! + i &* m
+                    var d = base
+                    var row = table
+                    for j in 0..<m {
+                        d += row[Int(code[j])]
+                        row += ProductQuantizer.centroidsPerSubvector
+                    }
+                    if d <= worst, heap.insert(d, id, keepingBest: limit), heap.count >= limit {
+                        worst = heap.top!.distance
+                    }
+                }
+            }
+        }
+    }
+
+    /// Partitions nearest first by centroid distance (the metric's own for dot, L2 otherwise).
+    func rankPartitions(_ query: [Float]) -> [VectorNeighbor] {
+        let dimension = store.dimension, dot = store.metric == .dot
+        var ranked = [VectorNeighbor]()
+        ranked.reserveCapacity(partitions)
+        query.withUnsafeBufferPointer { q in
+            centroids.withUnsafeBytes { c in
+                for list in 0..<partitions {
+                    let centroid = c.baseAddress! + list * dimension * 4
+                    let d = dot
+                        ? -VectorDistance.dot(q.baseAddress!, centroid, as: Float32Element.self, dimension: dimension)
+                        : VectorDistance.l2Squared(q.baseAddress!, centroid, as: Float32Element.self, dimension: dimension)
+                    ranked.append(VectorNeighbor(distance: d, id: UInt32(list)))
+                }
+            }
+        }
+        ranked.sort { $0.ranksBefore($1) }
+        return ranked
+    }
+
+    /// The `limit` nearest candidates by exact distance.
+    func rerank(_ query: [Float], candidates: inout DistanceHeap<UInt32>, limit: Int) -> [VectorNeighbor] {
+        var best = DistanceHeap<UInt32>(capacity: limit + 1)
+        let dimension = store.dimension, metric = store.metric
+        query.withUnsafeBufferPointer { q in
+            store.values.withUnsafeBufferPointer { all in
+                while let candidate = candidates.pop() {
+                    let d = VectorStore.distance(metric, q.baseAddress!, all.baseAddress! + Int(candidate.id) * dimension, dimension: dimension)
+                    best.insert(d, candidate.id, keepingBest: limit)
+                }
+            }
+        }
+        return best.sortedBestFirst()
+    }
+}

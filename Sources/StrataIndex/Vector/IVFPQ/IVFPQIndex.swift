@@ -1,0 +1,109 @@
+import StrataCore
+import StrataKernels
+
+/// An inverted file over k-means partitions with product-quantized residuals (Jégou et al.):
+/// a search ranks the partition centroids, scans the codes of the `nprobes` nearest
+/// partitions through a distance table, and re-ranks the best `refine × k` candidates with
+/// exact distances from the stored vectors. New vectors are assigned and encoded with the
+/// trained centroids and codebooks: no retraining.
+public struct IVFPQIndex: VectorIndex {
+    public var kind: VectorIndexKind { .ivfPQ }
+    public var metric: VectorMetric { store.metric }
+    public var dimension: Int { store.dimension }
+    public var count: Int { store.count }
+
+    /// The parameters, every one resolved.
+    public let parameters: IVFPQParameters
+    /// The vectors in stored form, for re-ranking.
+    public private(set) var store: VectorStore
+    /// partitions × dimension.
+    let centroids: [Float]
+    let quantizer: ProductQuantizer
+    /// Per partition: its ids and their codes (`subvectors` bytes each), in insertion order.
+    var listIDs: [[UInt32]]
+    var listCodes: [[UInt8]]
+
+    var partitions: Int { listIDs.count }
+
+    /// Trains the partitions and codebooks on `vectors` (back to back; on a sample when
+    /// they are many) and adds them.
+    /// - Throws: `StrataError.invalidInput` for bad vectors or parameters.
+    /// - Complexity: O(iterations × sample × (partitions + 256) × dimension) to train, plus
+    ///   O(n × (partitions + 256) × dimension) to add.
+    public init(training vectors: [Float], dimension: Int, metric: VectorMetric, parameters: IVFPQParameters = .init()) throws(StrataError) {
+        var store = VectorStore(dimension: dimension, metric: metric)
+        try store.append(contentsOf: vectors)
+        let resolved = try parameters.resolved(count: store.count, dimension: dimension)
+        var generator = SeededGenerator(seed: resolved.seed)
+        let n = store.count, partitions = resolved.partitions!, iterations = resolved.iterations!
+        let coarseSample = Self.sample(store, size: min(n, resolved.sampleSize ?? partitions * 256), generator: &generator)
+        let centroids = coarseSample.withUnsafeBufferPointer {
+            KMeans.train(points: $0.baseAddress!, count: $0.count / dimension, dimension: dimension, k: partitions,
+                         iterations: iterations, generator: &generator)
+        }
+        var pqSample = Self.sample(store, size: min(n, resolved.sampleSize ?? 32_768), generator: &generator)
+        Self.subtractNearestCentroids(&pqSample, centroids: centroids, dimension: dimension)
+        let quantizer = pqSample.withUnsafeBufferPointer {
+            ProductQuantizer.train(points: $0.baseAddress!, count: $0.count / dimension, dimension: dimension,
+                                   subvectors: resolved.subvectors!, iterations: iterations, generator: &generator)
+        }
+        self.init(parameters: resolved, store: VectorStore(dimension: dimension, metric: metric), centroids: centroids,
+                  quantizer: quantizer, listIDs: Array(repeating: [], count: partitions), listCodes: Array(repeating: [], count: partitions))
+        try add(store.values)
+    }
+
+    init(parameters: IVFPQParameters, store: VectorStore, centroids: [Float], quantizer: ProductQuantizer,
+         listIDs: [[UInt32]], listCodes: [[UInt8]]) {
+        self.parameters = parameters
+        self.store = store
+        self.centroids = centroids
+        self.quantizer = quantizer
+        self.listIDs = listIDs
+        self.listCodes = listCodes
+    }
+
+    /// Assigns each vector to its nearest partition and appends its code there.
+    /// - Complexity: O(n × (partitions + 256) × dimension).
+    public mutating func add(_ vectors: [Float]) throws(StrataError) {
+        let first = Int(try store.append(contentsOf: vectors))
+        let n = store.count - first, dimension = store.dimension
+        guard n > 0 else { return }
+        var residuals = Array(store.values[(first * dimension)...])
+        let assignment = Self.subtractNearestCentroids(&residuals, centroids: centroids, dimension: dimension)
+        let codes = residuals.withUnsafeBufferPointer { quantizer.encode(points: $0.baseAddress!, count: n) }
+        let m = quantizer.subvectors
+        for i in 0..<n {
+            let list = Int(assignment[i])
+            listIDs[list].append(UInt32(first + i))
+            listCodes[list].append(contentsOf: codes[(i * m)..<((i + 1) * m)])
+        }
+    }
+
+    /// Replaces each vector by its residual from the nearest centroid; returns the centroids.
+    @discardableResult
+    static func subtractNearestCentroids(_ vectors: inout [Float], centroids: [Float], dimension: Int) -> [Int32] {
+        let n = vectors.count / dimension, k = centroids.count / dimension
+        var assignment = [Int32](repeating: 0, count: n)
+        vectors.withUnsafeBufferPointer {
+            KMeans.assign(points: $0.baseAddress!, count: n, dimension: dimension, centroids: centroids, k: k, into: &assignment)
+        }
+        for i in 0..<n {
+            let c = Int(assignment[i]) * dimension
+            for j in 0..<dimension { vectors[i * dimension + j] -= centroids[c + j] }
+        }
+        return assignment
+    }
+
+    /// `size` vectors drawn without replacement (all, in order, when size ≥ count).
+    static func sample(_ store: VectorStore, size: Int, generator: inout SeededGenerator) -> [Float] {
+        guard size < store.count else { return store.values }
+        var order = Array(0..<store.count)
+        for i in 0..<size { order.swapAt(i, Int.random(in: i..<store.count, using: &generator)) }
+        var out: [Float] = []
+        out.reserveCapacity(size * store.dimension)
+        for row in order[..<size].sorted() {
+            out.append(contentsOf: store.values[(row * store.dimension)..<((row + 1) * store.dimension)])
+        }
+        return out
+    }
+}
