@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Strata", targets: ["Strata"]),
         .executable(name: "strata", targets: ["StrataCLI"]),
         .executable(name: "strata-bench", targets: ["StrataBench"]),
+        .executable(name: "strata-peer-runner", targets: ["StrataPeerRunner"]),
         .executable(name: "strata-conformance-generator", targets: ["StrataConformanceGenerator"]),
         .executable(name: "strata-crash-writer", targets: ["StrataCrashWriter"]),
         // The bodies of the fuzz targets, for the libFuzzer package in Fuzz/ and for regression tests.
@@ -55,6 +56,8 @@ let package = Package(
 
         // Tools: benchmarks and the conformance fixture generator.
         .executableTarget(name: "StrataBench", dependencies: ["Strata"], path: "Benchmarks/StrataBench"),
+        // The runner of the shared peer harness (protocol strata-peers/1).
+        .executableTarget(name: "StrataPeerRunner", dependencies: ["StrataIndex", "StrataKernels"], path: "Benchmarks/PeerRunner"),
         .executableTarget(
             name: "StrataConformanceGenerator",
             dependencies: ["Strata", "StrataKernels", .product(name: "SwiftProtobuf", package: "swift-protobuf")],

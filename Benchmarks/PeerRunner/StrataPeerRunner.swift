@@ -1,0 +1,58 @@
+import Foundation
+import StrataIndex
+import StrataKernels
+
+/// The Strata runner of the peer harness (`../shared/peers`, protocol `strata-peers/1`):
+/// reads one task as JSON on stdin, builds each configuration, answers the queries one at a
+/// time on one thread, and prints `build` and `queries` JSON lines on stdout (logs on stderr).
+@main
+struct StrataPeerRunner {
+    static func main() throws {
+        let input = FileHandle.standardInput.readDataToEndOfFile()
+        guard let task = try JSONSerialization.jsonObject(with: input) as? [String: Any] else {
+            throw RunnerError("the task is not a JSON object")
+        }
+        guard task["kind"] as? String == "vector" else {
+            emit(["type": "error", "message": "unsupported kind \(task["kind"] ?? "?")"])
+            exit(2)
+        }
+        try VectorWorkload(task: task).run()
+    }
+}
+
+struct RunnerError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Prints one JSON line on stdout.
+func emit(_ object: [String: Any]) {
+    let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    FileHandle.standardOutput.write(data + Data("\n".utf8))
+}
+
+func log(_ message: String) {
+    FileHandle.standardError.write(Data("[strata] \(message)\n".utf8))
+}
+
+/// Nanoseconds on a monotonic clock.
+func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+/// A row-major float32 matrix with its `.json` sidecar (`count`, `dim`).
+struct Matrix {
+    let count: Int
+    let dimension: Int
+    let values: [Float]
+
+    init(path: String) throws {
+        let sidecar = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: String(path.dropLast(4)) + ".json"))) as? [String: Any]
+        guard let count = sidecar?["count"] as? Int, let dimension = sidecar?["dim"] as? Int else { throw RunnerError("bad sidecar for \(path)") }
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        guard data.count == count * dimension * 4 else { throw RunnerError("\(path): \(data.count) bytes for \(count)×\(dimension)") }
+        self.count = count
+        self.dimension = dimension
+        values = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+    }
+
+    func row(_ i: Int) -> [Float] { Array(values[(i * dimension)..<((i + 1) * dimension)]) }
+}
