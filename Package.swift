@@ -48,7 +48,7 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
-        .target(name: "Strata", dependencies: ["StrataCore", "StrataStorage", "StrataFormat", "StrataTable"]),
+        .target(name: "Strata", dependencies: ["StrataCore", "StrataKernels", "StrataStorage", "StrataFormat", "StrataIndex", "StrataTable"]),
         .executableTarget(
             name: "StrataCLI",
             dependencies: ["Strata", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -3,3 +3,5 @@
 @_exported import StrataFormat
 @_exported import StrataStorage
 @_exported import StrataTable
+@_exported import StrataIndex
+@_exported import StrataKernels

@@ -15,7 +15,7 @@ struct TableCommand: AsyncParsableCommand {
         subcommands: [
             TableCreate.self, TableAppend.self, TableCat.self, TableVersions.self, TableTag.self, TableRestore.self,
             TableDelete.self, TableUpsert.self, TableCompact.self, TableCleanup.self, TableAddColumn.self,
-            TableDropColumn.self, TableRenameColumn.self, TableVerify.self,
+            TableDropColumn.self, TableRenameColumn.self, TableVerify.self, TableCreateIndex.self, TableSearch.self, TableOptimize.self,
         ]
     )
 }

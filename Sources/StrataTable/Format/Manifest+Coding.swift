@@ -37,6 +37,22 @@ extension Manifest {
         proto.transaction = transaction.proto
         proto.metadata = metadata
         proto.walFlushed = walFlushed
+        proto.indexes = indexes.map { index in
+            var i = Strata_Table_Index()
+            i.name = index.name
+            i.uuid = index.uuid
+            i.fieldIds = index.fieldIds
+            i.kind = index.kind
+            i.metric = index.metric
+            i.fragmentIds = index.fragmentIds.map(UInt64.init)
+            i.indexFile.path = index.indexFile.path
+            i.indexFile.sizeBytes = index.indexFile.sizeBytes
+            i.rowsFile.path = index.rowsFile.path
+            i.rowsFile.sizeBytes = index.rowsFile.sizeBytes
+            i.parameters = index.parameters
+            i.createdVersion = index.createdVersion
+            return i
+        }
         var options = BinaryEncodingOptions()
         options.useDeterministicOrdering = true
         // Serializing a message built from valid values cannot fail.
@@ -83,11 +99,28 @@ extension Manifest {
             fragments.append(Fragment(id: UInt32(f.id), files: files, physicalRows: Int(f.physicalRows), deletion: deletion))
         }
         guard zip(fragments, fragments.dropFirst()).allSatisfy({ $0.id < $1.id }) else { throw bad("fragments are not in id order") }
+        var indexes: [TableIndex] = []
+        for i in proto.indexes {
+            guard !i.name.isEmpty, !indexes.contains(where: { $0.name == i.name }) else { throw bad("index name '\(i.name)' empty or repeated") }
+            guard !i.fieldIds.isEmpty, i.fieldIds.allSatisfy({ id in schema.fields.contains { $0.id == id } }) else {
+                throw bad("index '\(i.name)' names a field the schema does not have")
+            }
+            guard i.fragmentIds.allSatisfy({ $0 < proto.nextFragmentID }) else { throw bad("index '\(i.name)' covers an unknown fragment") }
+            for file in [i.indexFile.path, i.rowsFile.path] {
+                try Self.validateRelativePath(file, prefix: TablePaths.indicesPrefix, in: path)
+            }
+            indexes.append(TableIndex(
+                name: i.name, uuid: i.uuid, fieldIds: i.fieldIds, kind: i.kind, metric: i.metric,
+                fragmentIds: i.fragmentIds.map { UInt32($0) }.sorted(),
+                indexFile: IndexFileReference(path: i.indexFile.path, sizeBytes: i.indexFile.sizeBytes),
+                rowsFile: IndexFileReference(path: i.rowsFile.path, sizeBytes: i.rowsFile.sizeBytes),
+                parameters: i.parameters, createdVersion: i.createdVersion))
+        }
         self.init(
             version: proto.version, timestampMicros: proto.timestampMicros, schema: schema, fragments: fragments,
             nextFragmentId: UInt32(proto.nextFragmentID), nextFieldId: proto.nextFieldID,
             transaction: try Transaction(proto: proto.transaction, path: path),
-            metadata: proto.metadata, walFlushed: proto.walFlushed)
+            metadata: proto.metadata, walFlushed: proto.walFlushed, indexes: indexes)
     }
 
     private static func validateRelativePath(_ relative: String, prefix: String, in path: String) throws(StrataError) {
@@ -139,6 +172,7 @@ extension Transaction {
         case .addColumns: operation = .addColumns
         case .dropColumns: operation = .dropColumns
         case .renameColumn: operation = .renameColumn
+        case .index: operation = .index
         case .unspecified, .UNRECOGNIZED: operation = .unknown
         }
         self.init(readVersion: t.readVersion, operation: operation)
@@ -167,6 +201,7 @@ extension TableOperation {
         case .addColumns: return .addColumns
         case .dropColumns: return .dropColumns
         case .renameColumn: return .renameColumn
+        case .index: return .index
         case .unknown: return .unspecified
         }
     }

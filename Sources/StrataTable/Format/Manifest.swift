@@ -21,6 +21,8 @@ public struct Manifest: Sendable {
     public var metadata: [String: String]
     /// WAL segment name → highest record sequence folded into fragments.
     public var walFlushed: [String: UInt64]
+    /// The table's indexes.
+    public var indexes: [TableIndex] = []
 
     /// Rows visible in this version (physical rows minus deleted rows).
     public var rowCount: Int { fragments.reduce(0) { $0 + $1.liveRows } }
@@ -35,6 +37,10 @@ public struct Manifest: Sendable {
         for fragment in fragments {
             for file in fragment.files { files.insert(file.path) }
             if let deletion = fragment.deletion { files.insert(deletion.path) }
+        }
+        for index in indexes {
+            files.insert(index.indexFile.path)
+            files.insert(index.rowsFile.path)
         }
         return files
     }
@@ -81,6 +87,8 @@ public enum TableOperation: String, Sendable, Hashable, CaseIterable {
     case addColumns = "add_columns"
     case dropColumns = "drop_columns"
     case renameColumn = "rename_column"
+    /// An index created, extended, remapped or dropped.
+    case index
     /// An operation recorded by a newer build. Its manifest is still complete and readable;
     /// conflict checks rely on the fragment lists, which every version records.
     case unknown
@@ -112,4 +120,36 @@ public struct Transaction: Sendable, Hashable {
         self.readVersion = readVersion
         self.operation = operation
     }
+}
+
+/// One index of a table: what it indexes, how, the fragments it covers and its two files.
+public struct TableIndex: Sendable, Hashable {
+    /// Unique within the table.
+    public var name: String
+    /// Names the index's folder, `_indices/<uuid>/`.
+    public var uuid: String
+    /// The indexed column(s), by field id.
+    public var fieldIds: [UInt32]
+    /// "flat", "ivf_pq" or "hnsw".
+    public var kind: String
+    /// "l2", "cosine" or "dot".
+    public var metric: String
+    /// The fragments whose rows the index holds, ascending.
+    public var fragmentIds: [UInt32]
+    /// The index structure.
+    public var indexFile: IndexFileReference
+    /// The row address of each internal id.
+    public var rowsFile: IndexFileReference
+    /// The parameters as given at creation.
+    public var parameters: [String: String]
+    /// The version that created the index under this name.
+    public var createdVersion: UInt64
+}
+
+/// An index file: path relative to the table root and size in bytes.
+public struct IndexFileReference: Sendable, Hashable {
+    /// Path relative to the table root, under `_indices/`.
+    public var path: String
+    /// The object's size in bytes.
+    public var sizeBytes: UInt64
 }

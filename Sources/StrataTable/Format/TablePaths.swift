@@ -15,6 +15,8 @@ package enum TablePaths {
     package static let deletionsPrefix = "_deletions/"
     /// The folder of write-ahead-log segments.
     package static let walPrefix = "_wal/"
+    /// Index files: `_indices/<uuid>/…`.
+    package static let indicesPrefix = "_indices/"
 
     /// Digits in a manifest's version number: 20 holds every UInt64, and fixed width makes
     /// name order equal version order.
@@ -35,6 +37,11 @@ package enum TablePaths {
     }
 
     /// A fresh data-file path.
+    /// A new file of the index whose folder is `uuid`, with extension `ext`.
+    package static func newIndexFile(uuid: String, ext: String) -> String {
+        indicesPrefix + uuid + "/" + UUID().uuidString.lowercased() + "." + ext
+    }
+
     package static func newDataFile() -> String {
         dataPrefix + UUID().uuidString.lowercased() + ".strata"
     }

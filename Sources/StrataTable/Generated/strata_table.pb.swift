@@ -44,6 +44,9 @@ package nonisolated enum Strata_Table_Operation: SwiftProtobuf.Enum, Swift.CaseI
   case addColumns // = 7
   case dropColumns // = 8
   case renameColumn // = 9
+
+  /// an index created, extended, remapped or dropped
+  case index // = 10
   case UNRECOGNIZED(Int)
 
   package init() {
@@ -62,6 +65,7 @@ package nonisolated enum Strata_Table_Operation: SwiftProtobuf.Enum, Swift.CaseI
     case 7: self = .addColumns
     case 8: self = .dropColumns
     case 9: self = .renameColumn
+    case 10: self = .index
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -78,6 +82,7 @@ package nonisolated enum Strata_Table_Operation: SwiftProtobuf.Enum, Swift.CaseI
     case .addColumns: return 7
     case .dropColumns: return 8
     case .renameColumn: return 9
+    case .index: return 10
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -94,6 +99,7 @@ package nonisolated enum Strata_Table_Operation: SwiftProtobuf.Enum, Swift.CaseI
     .addColumns,
     .dropColumns,
     .renameColumn,
+    .index,
   ]
 
 }
@@ -167,11 +173,92 @@ package nonisolated struct Strata_Table_Manifest: @unchecked Sendable {
     set {_uniqueStorage()._walFlushed = newValue}
   }
 
+  /// The table's indexes (spec/indexes.md §4), each with the fragments it covers.
+  package var indexes: [Strata_Table_Index] {
+    get {_storage._indexes}
+    set {_uniqueStorage()._indexes = newValue}
+  }
+
   package var unknownFields = SwiftProtobuf.UnknownStorage()
 
   package init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// One index of the table. Its files live under "_indices/<uuid>/" and are immutable: a change
+/// to the index (new rows folded in, addresses remapped after compaction) writes new files and
+/// commits a new entry under the same name.
+package nonisolated struct Strata_Table_Index: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Unique within the table.
+  package var name: String = String()
+
+  /// Names the index's folder.
+  package var uuid: String = String()
+
+  /// The indexed column(s), by field id.
+  package var fieldIds: [UInt32] = []
+
+  /// "flat", "ivf_pq" or "hnsw".
+  package var kind: String = String()
+
+  /// "l2", "cosine" or "dot".
+  package var metric: String = String()
+
+  /// The fragments whose rows the index holds. Rows of other fragments are searched exactly.
+  package var fragmentIds: [UInt64] = []
+
+  /// The index structure (spec/indexes.md §2).
+  package var indexFile: Strata_Table_IndexFile {
+    get {_indexFile ?? Strata_Table_IndexFile()}
+    set {_indexFile = newValue}
+  }
+  /// Returns true if `indexFile` has been explicitly set.
+  package var hasIndexFile: Bool {self._indexFile != nil}
+  /// Clears the value of `indexFile`. Subsequent reads from it will return its default value.
+  package mutating func clearIndexFile() {self._indexFile = nil}
+
+  /// The row address of each of the index's internal ids (spec/indexes.md §3).
+  package var rowsFile: Strata_Table_IndexFile {
+    get {_rowsFile ?? Strata_Table_IndexFile()}
+    set {_rowsFile = newValue}
+  }
+  /// Returns true if `rowsFile` has been explicitly set.
+  package var hasRowsFile: Bool {self._rowsFile != nil}
+  /// Clears the value of `rowsFile`. Subsequent reads from it will return its default value.
+  package mutating func clearRowsFile() {self._rowsFile = nil}
+
+  /// The parameters the index was created with, as given (key=value).
+  package var parameters: Dictionary<String,String> = [:]
+
+  /// The version whose commit created the index under this name.
+  package var createdVersion: UInt64 = 0
+
+  package var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  package init() {}
+
+  fileprivate var _indexFile: Strata_Table_IndexFile? = nil
+  fileprivate var _rowsFile: Strata_Table_IndexFile? = nil
+}
+
+/// An index file: object path relative to the table root and its size, checked on open.
+package nonisolated struct Strata_Table_IndexFile: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  package var path: String = String()
+
+  package var sizeBytes: UInt64 = 0
+
+  package var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  package init() {}
 }
 
 /// An immutable piece of the table: rows 0..<physical_rows, stored column-wise in data files.
@@ -304,12 +391,12 @@ package nonisolated struct Strata_Table_Tag: Sendable {
 fileprivate nonisolated let _protobuf_package = "strata.table"
 
 nonisolated extension Strata_Table_Operation: SwiftProtobuf._ProtoNameProviding {
-  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0OPERATION_UNSPECIFIED\0\u{1}OPERATION_CREATE\0\u{1}OPERATION_APPEND\0\u{1}OPERATION_DELETE\0\u{1}OPERATION_UPDATE\0\u{1}OPERATION_COMPACT\0\u{1}OPERATION_RESTORE\0\u{1}OPERATION_ADD_COLUMNS\0\u{1}OPERATION_DROP_COLUMNS\0\u{1}OPERATION_RENAME_COLUMN\0")
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0OPERATION_UNSPECIFIED\0\u{1}OPERATION_CREATE\0\u{1}OPERATION_APPEND\0\u{1}OPERATION_DELETE\0\u{1}OPERATION_UPDATE\0\u{1}OPERATION_COMPACT\0\u{1}OPERATION_RESTORE\0\u{1}OPERATION_ADD_COLUMNS\0\u{1}OPERATION_DROP_COLUMNS\0\u{1}OPERATION_RENAME_COLUMN\0\u{1}OPERATION_INDEX\0")
 }
 
 nonisolated extension Strata_Table_Manifest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   package static let protoMessageName: String = _protobuf_package + ".Manifest"
-  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}timestamp_micros\0\u{1}schema\0\u{1}fragments\0\u{3}next_fragment_id\0\u{3}next_field_id\0\u{1}transaction\0\u{1}metadata\0\u{3}wal_flushed\0")
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}timestamp_micros\0\u{1}schema\0\u{1}fragments\0\u{3}next_fragment_id\0\u{3}next_field_id\0\u{1}transaction\0\u{1}metadata\0\u{3}wal_flushed\0\u{1}indexes\0")
 
   fileprivate class _StorageClass {
     var _version: UInt64 = 0
@@ -321,6 +408,7 @@ nonisolated extension Strata_Table_Manifest: SwiftProtobuf.Message, SwiftProtobu
     var _transaction: Strata_Table_Transaction? = nil
     var _metadata: Dictionary<String,String> = [:]
     var _walFlushed: Dictionary<String,UInt64> = [:]
+    var _indexes: [Strata_Table_Index] = []
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -340,6 +428,7 @@ nonisolated extension Strata_Table_Manifest: SwiftProtobuf.Message, SwiftProtobu
       _transaction = source._transaction
       _metadata = source._metadata
       _walFlushed = source._walFlushed
+      _indexes = source._indexes
     }
   }
 
@@ -367,6 +456,7 @@ nonisolated extension Strata_Table_Manifest: SwiftProtobuf.Message, SwiftProtobu
         case 7: try { try decoder.decodeSingularMessageField(value: &_storage._transaction) }()
         case 8: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &_storage._metadata) }()
         case 9: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufUInt64>.self, value: &_storage._walFlushed) }()
+        case 10: try { try decoder.decodeRepeatedMessageField(value: &_storage._indexes) }()
         default: break
         }
       }
@@ -406,6 +496,9 @@ nonisolated extension Strata_Table_Manifest: SwiftProtobuf.Message, SwiftProtobu
       if !_storage._walFlushed.isEmpty {
         try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufUInt64>.self, value: _storage._walFlushed, fieldNumber: 9)
       }
+      if !_storage._indexes.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._indexes, fieldNumber: 10)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -424,10 +517,125 @@ nonisolated extension Strata_Table_Manifest: SwiftProtobuf.Message, SwiftProtobu
         if _storage._transaction != rhs_storage._transaction {return false}
         if _storage._metadata != rhs_storage._metadata {return false}
         if _storage._walFlushed != rhs_storage._walFlushed {return false}
+        if _storage._indexes != rhs_storage._indexes {return false}
         return true
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Strata_Table_Index: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  package static let protoMessageName: String = _protobuf_package + ".Index"
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}uuid\0\u{3}field_ids\0\u{1}kind\0\u{1}metric\0\u{3}fragment_ids\0\u{3}index_file\0\u{3}rows_file\0\u{1}parameters\0\u{3}created_version\0")
+
+  package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.uuid) }()
+      case 3: try { try decoder.decodeRepeatedUInt32Field(value: &self.fieldIds) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.kind) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.metric) }()
+      case 6: try { try decoder.decodeRepeatedUInt64Field(value: &self.fragmentIds) }()
+      case 7: try { try decoder.decodeSingularMessageField(value: &self._indexFile) }()
+      case 8: try { try decoder.decodeSingularMessageField(value: &self._rowsFile) }()
+      case 9: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.parameters) }()
+      case 10: try { try decoder.decodeSingularUInt64Field(value: &self.createdVersion) }()
+      default: break
+      }
+    }
+  }
+
+  package func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    if !self.uuid.isEmpty {
+      try visitor.visitSingularStringField(value: self.uuid, fieldNumber: 2)
+    }
+    if !self.fieldIds.isEmpty {
+      try visitor.visitPackedUInt32Field(value: self.fieldIds, fieldNumber: 3)
+    }
+    if !self.kind.isEmpty {
+      try visitor.visitSingularStringField(value: self.kind, fieldNumber: 4)
+    }
+    if !self.metric.isEmpty {
+      try visitor.visitSingularStringField(value: self.metric, fieldNumber: 5)
+    }
+    if !self.fragmentIds.isEmpty {
+      try visitor.visitPackedUInt64Field(value: self.fragmentIds, fieldNumber: 6)
+    }
+    try { if let v = self._indexFile {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
+    } }()
+    try { if let v = self._rowsFile {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+    } }()
+    if !self.parameters.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: self.parameters, fieldNumber: 9)
+    }
+    if self.createdVersion != 0 {
+      try visitor.visitSingularUInt64Field(value: self.createdVersion, fieldNumber: 10)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  package static func ==(lhs: Strata_Table_Index, rhs: Strata_Table_Index) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs.uuid != rhs.uuid {return false}
+    if lhs.fieldIds != rhs.fieldIds {return false}
+    if lhs.kind != rhs.kind {return false}
+    if lhs.metric != rhs.metric {return false}
+    if lhs.fragmentIds != rhs.fragmentIds {return false}
+    if lhs._indexFile != rhs._indexFile {return false}
+    if lhs._rowsFile != rhs._rowsFile {return false}
+    if lhs.parameters != rhs.parameters {return false}
+    if lhs.createdVersion != rhs.createdVersion {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Strata_Table_IndexFile: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  package static let protoMessageName: String = _protobuf_package + ".IndexFile"
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}path\0\u{3}size_bytes\0")
+
+  package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.path) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.sizeBytes) }()
+      default: break
+      }
+    }
+  }
+
+  package func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.path.isEmpty {
+      try visitor.visitSingularStringField(value: self.path, fieldNumber: 1)
+    }
+    if self.sizeBytes != 0 {
+      try visitor.visitSingularUInt64Field(value: self.sizeBytes, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  package static func ==(lhs: Strata_Table_IndexFile, rhs: Strata_Table_IndexFile) -> Bool {
+    if lhs.path != rhs.path {return false}
+    if lhs.sizeBytes != rhs.sizeBytes {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -84,6 +84,9 @@ extension Table {
                 var next = current
                 next.transaction = record
                 next.schema = try transform(current.schema)
+                // An index over a dropped column goes with it.
+                let remaining = Set(next.schema.fields.map(\.id))
+                next.indexes.removeAll { !$0.fieldIds.allSatisfy(remaining.contains) }
                 return next
             }
         }.manifest

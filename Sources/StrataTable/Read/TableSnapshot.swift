@@ -16,7 +16,12 @@ public final class TableSnapshot: Sendable {
     /// Guards the fragment readers opened so far, by fragment id.
     private let readers = Mutex<[UInt32: FragmentReader]>([:])
 
-    package init(manifest: Manifest, pendingRows: [RecordBatch], location: TableLocation, cache: BlockCache?) {
+    /// Loaded vector indexes, shared with the table and its other snapshots.
+    package let vectorIndexes: VectorIndexCache
+
+    package init(manifest: Manifest, pendingRows: [RecordBatch], location: TableLocation, cache: BlockCache?,
+                 vectorIndexes: VectorIndexCache = VectorIndexCache()) {
+        self.vectorIndexes = vectorIndexes
         self.manifest = manifest
         self.pendingRows = pendingRows
         self.location = location

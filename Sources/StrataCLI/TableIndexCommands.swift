@@ -1,0 +1,87 @@
+import ArgumentParser
+import Strata
+
+/// `strata table create-index DIR --column C --type ivf_pq|hnsw|flat [--metric M] [--param k=v …]`.
+struct TableCreateIndex: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create-index",
+        abstract: "Build a vector index on a column over every committed row, in a new version.",
+        discussion: """
+            Parameters (spec/indexes.md): hnsw takes m, ef_construction, ef, seed; ivf_pq takes \
+            partitions, subvectors, nprobes, refine, iterations, sample_size, seed; flat takes \
+            none. Unset ones are chosen from the data. Rows appended later are searched exactly \
+            until 'strata table optimize' folds them in. Prints one JSON line.
+            """
+    )
+
+    @Option(name: .long, help: "The vector column.")
+    var column: String
+
+    @Option(name: .long, help: "ivf_pq, hnsw or flat.")
+    var type: String
+
+    @Option(name: .long, help: "l2 (default), cosine or dot.")
+    var metric: String = "l2"
+
+    @Option(name: .long, help: "An index parameter key=value (repeatable).")
+    var param: [String] = []
+
+    @Option(name: .long, help: "The index name (default: <column>_idx).")
+    var name: String?
+
+    @Argument(help: "The table's directory.")
+    var directory: String
+
+    func run() async throws {
+        guard let kind = VectorIndexKind(rawValue: type) else {
+            throw StrataError.invalidInput(what: "--type \(type)", why: "expected ivf_pq, hnsw or flat")
+        }
+        let parameters = try keyValues(param)
+        let table = try await openTable(directory)
+        let manifest = try await table.createIndex(column: column, kind: kind, metric: try parseMetric(metric),
+                                                   parameters: parameters, name: name)
+        let index = manifest.indexes.last { $0.name == (name ?? column + "_idx") }
+        try StandardOutput.shared.line(
+            #"{"index":\#(JSONText.quoted(index?.name ?? "")),"type":\#(JSONText.quoted(kind.rawValue)),"metric":\#(JSONText.quoted(metric)),"version":\#(manifest.version),"fragments":\#(index?.fragmentIds.count ?? 0)}"#)
+    }
+}
+
+/// `strata table optimize DIR`.
+struct TableOptimize: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "optimize",
+        abstract: "Fold rows written since an index was built into it (no rebuild). Prints the version as JSON."
+    )
+
+    @Argument(help: "The table's directory.")
+    var directory: String
+
+    func run() async throws {
+        let manifest = try await openTable(directory).optimizeIndexes()
+        let covered = manifest.indexes.map { #"\#(JSONText.quoted($0.name)):\#($0.fragmentIds.count)"# }.joined(separator: ",")
+        try StandardOutput.shared.line(#"{"version":\#(manifest.version),"covered_fragments":{\#(covered)}}"#)
+    }
+}
+
+/// Parses `key=value` arguments.
+func keyValues(_ items: [String]) throws(StrataError) -> [String: String] {
+    var result: [String: String] = [:]
+    for item in items {
+        guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
+            throw .invalidInput(what: "--param \(item)", why: "expected key=value")
+        }
+        let key = String(item[..<equals])
+        guard result.updateValue(String(item[item.index(after: equals)...]), forKey: key) == nil else {
+            throw .invalidInput(what: "--param \(item)", why: "\(key) given twice")
+        }
+    }
+    return result
+}
+
+/// Parses a metric name.
+func parseMetric(_ text: String) throws(StrataError) -> VectorMetric {
+    guard let metric = VectorMetric(rawValue: text) else {
+        throw .invalidInput(what: "--metric \(text)", why: "expected l2, cosine or dot")
+    }
+    return metric
+}

@@ -1,0 +1,129 @@
+import Foundation
+import StrataCore
+import StrataIndex
+import StrataKernels
+
+extension Table {
+    /// Builds a vector index on `column` over every committed row and records it in a new
+    /// version with the fragments it covers. Rows appended later are searched exactly until
+    /// `optimizeIndexes` folds them in. An index of the same name is replaced.
+    /// - Parameters:
+    ///   - parameters: `key=value` settings of the kind (spec/indexes.md §5); unknown keys
+    ///     are an error.
+    ///   - name: default `<column>_idx`.
+    /// - Throws: `.invalidInput` for an unknown or non-vector column, a bad name or
+    ///   parameter; storage and commit errors.
+    @discardableResult
+    public func createIndex(column: String, kind: VectorIndexKind, metric: VectorMetric = .l2,
+                            parameters: [String: String] = [:], name: String? = nil) async throws(StrataError) -> Manifest {
+        let indexName = name ?? column + "_idx"
+        guard !indexName.isEmpty, indexName.count <= 128,
+              indexName.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == "-" }) else {
+            throw .invalidInput(what: "index name '\(indexName)'", why: "use 1–128 letters, digits, '_' or '-'")
+        }
+        try await flushSmallWrites()
+        return try await commitRerunning { (snapshot) throws(StrataError) -> PendingCommit? in
+            let field = try Self.vectorField(column, in: snapshot.schema)
+            let fragments = snapshot.manifest.fragments.map(\.id)
+            let (vectors, addresses) = try await Self.collectVectors(snapshot, field: field, fragments: Set(fragments))
+            let index = try VectorIndexSettings.build(kind: kind, metric: metric, dimension: Self.dimension(of: field),
+                                                      vectors: vectors, parameters: parameters)
+            let entry = try await writeIndex(index, addresses: addresses.map(\.rawValue), template: TableIndex(
+                name: indexName, uuid: UUID().uuidString.lowercased(), fieldIds: [field.id], kind: kind.rawValue,
+                metric: metric.rawValue, fragmentIds: fragments, indexFile: IndexFileReference(path: "", sizeBytes: 0),
+                rowsFile: IndexFileReference(path: "", sizeBytes: 0), parameters: parameters, createdVersion: 0))
+            return indexCommit(snapshot, [entry], detail: "create \(kind.rawValue) index \(indexName) on \(column)", newName: true)
+        }.manifest
+    }
+
+    /// Folds the rows of fragments an index does not cover yet into it, for every vector
+    /// index: HNSW inserts them into the graph, IVF-PQ assigns and encodes them with its
+    /// trained centroids and codebooks. Nothing is rebuilt. Returns the latest manifest
+    /// (unchanged when every index was current).
+    @discardableResult
+    public func optimizeIndexes() async throws(StrataError) -> Manifest {
+        try await flushSmallWrites()
+        return try await commitRerunning { (snapshot) throws(StrataError) -> PendingCommit? in
+            let present = Set(snapshot.manifest.fragments.map(\.id))
+            var changed: [TableIndex] = []
+            for entry in snapshot.manifest.indexes where VectorIndexKind(rawValue: entry.kind) != nil {
+                let uncovered = present.subtracting(entry.fragmentIds)
+                guard !uncovered.isEmpty else { continue }
+                guard let field = snapshot.schema.fields.first(where: { $0.id == entry.fieldIds.first }) else { continue }
+                let loaded = try await snapshot.vectorIndexes.index(entry, location: location)
+                var index = loaded.index
+                let (vectors, addresses) = try await Self.collectVectors(snapshot, field: field, fragments: uncovered)
+                try index.add(vectors)
+                var template = entry
+                template.fragmentIds = present.intersection(entry.fragmentIds).union(uncovered).sorted()
+                changed.append(try await writeIndex(index, addresses: loaded.addresses + addresses.map(\.rawValue), template: template))
+            }
+            guard !changed.isEmpty else { return nil }
+            return indexCommit(snapshot, changed, detail: "optimize index(es) \(changed.map(\.name).joined(separator: ", "))", newName: false)
+        }.manifest
+    }
+
+    /// The commit installing `entries` (replacing same-named ones); re-run when a concurrent
+    /// commit removed a covered fragment or changed an index.
+    private func indexCommit(_ snapshot: TableSnapshot, _ entries: [TableIndex], detail: String, newName: Bool) -> PendingCommit {
+        var transaction = Transaction(readVersion: snapshot.version, operation: .index)
+        transaction.detail = detail
+        let record = transaction, table = location.displayName
+        return PendingCommit(transaction: transaction, canRerun: true) { (current) throws(StrataError) -> Manifest in
+            var next = current
+            next.transaction = record
+            let present = Set(current.fragments.map(\.id))
+            for var entry in entries {
+                guard entry.fragmentIds.allSatisfy(present.contains) else {
+                    throw .commitConflict(table: table, version: current.version, detail: "a fragment index \(entry.name) covers is gone")
+                }
+                if newName { entry.createdVersion = current.version + 1 }
+                next.indexes.removeAll { $0.name == entry.name }
+                next.indexes.append(entry)
+            }
+            return next
+        }
+    }
+
+    /// Writes the index and rows files and returns `template` pointing at them.
+    private func writeIndex(_ index: any VectorIndex, addresses: [UInt64], template: TableIndex) async throws(StrataError) -> TableIndex {
+        var entry = template
+        let indexBytes = index.encoded(), rowBytes = VectorIndexRows.encode(addresses)
+        entry.indexFile = IndexFileReference(path: TablePaths.newIndexFile(uuid: entry.uuid, ext: "vidx"), sizeBytes: UInt64(indexBytes.count))
+        entry.rowsFile = IndexFileReference(path: TablePaths.newIndexFile(uuid: entry.uuid, ext: "rows"), sizeBytes: UInt64(rowBytes.count))
+        try await location.store.write(location.object(entry.indexFile.path), bytes: indexBytes)
+        try await location.store.write(location.object(entry.rowsFile.path), bytes: rowBytes)
+        return entry
+    }
+
+    /// The vector column named `column`.
+    package static func vectorField(_ column: String, in schema: Schema) throws(StrataError) -> Field {
+        guard let field = schema.fields.first(where: { $0.name == column }) else {
+            throw .invalidInput(what: "column '\(column)'", why: "the table has no such column (columns: \(schema.fields.map(\.name).joined(separator: ", ")))")
+        }
+        guard case .vector = field.type else {
+            throw .invalidInput(what: "column '\(column)'", why: "is \(field.type), not a vector column")
+        }
+        return field
+    }
+
+    package static func dimension(of field: Field) -> Int {
+        if case let .vector(_, dimension) = field.type { return dimension }
+        preconditionFailure("not a vector field")
+    }
+
+    /// The finite, non-null vectors of `field` in `fragments` of `snapshot`, with their rows.
+    static func collectVectors(_ snapshot: TableSnapshot, field: Field, fragments: Set<UInt32>) async throws(StrataError) -> ([Float], [RowAddress]) {
+        var part = snapshot.manifest
+        part.fragments = part.fragments.filter { fragments.contains($0.id) }
+        let restricted = TableSnapshot(manifest: part, pendingRows: [], location: snapshot.location, cache: nil)
+        let scanner = try restricted.scanner(columns: [field.name], withAddresses: true)
+        var vectors: [Float] = [], addresses: [RowAddress] = []
+        while let next = try await scanner.next() {
+            let (values, rows) = ColumnDistances.floats(next.batch.columns[0])
+            vectors += values
+            addresses += rows.map { next.addresses![$0] }
+        }
+        return (vectors, addresses)
+    }
+}

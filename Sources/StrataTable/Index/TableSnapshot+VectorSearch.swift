@@ -1,0 +1,162 @@
+import StrataCore
+import StrataIndex
+import StrataKernels
+
+/// A nearest-neighbour search over one vector column of a snapshot.
+public struct VectorSearchRequest: Sendable {
+    /// The vector column.
+    public var column: String
+    /// The query, with the column's dimension.
+    public var vector: [Float]
+    /// How many rows to return (fewer only when fewer rows match).
+    public var k: Int
+    /// Only rows matching it are returned.
+    public var filter: Predicate?
+    /// ef, nprobes, refine; nil fields take the index's defaults.
+    public var parameters: VectorSearchParameters
+    /// The metric; nil takes the index's (or L2 without one). A metric other than the
+    /// index's searches exactly.
+    public var metric: VectorMetric?
+    /// Columns of the returned rows (nil: all).
+    public var columns: [String]?
+
+    /// A request; see each property.
+    public init(column: String, vector: [Float], k: Int, filter: Predicate? = nil, parameters: VectorSearchParameters = .init(),
+                metric: VectorMetric? = nil, columns: [String]? = nil) {
+        self.column = column
+        self.vector = vector
+        self.k = k
+        self.filter = filter
+        self.parameters = parameters
+        self.metric = metric
+        self.columns = columns
+    }
+}
+
+/// The rows a search found, nearest first.
+public struct VectorSearchResult: Sendable {
+    /// The rows, projected as asked.
+    public var rows: RecordBatch
+    /// Each row's distance under the search's metric.
+    public var distances: [Float]
+    /// Each row's address; nil for rows still in the in-memory table.
+    public var addresses: [RowAddress?]
+}
+
+extension TableSnapshot {
+    /// The `k` rows nearest to the query. Fragments an index covers are searched through it;
+    /// every other row — fragments written since, this process's in-memory rows — exactly;
+    /// the two are merged, so a row is findable as soon as its write returns. Ties break on
+    /// row address (in-memory rows last).
+    /// - Throws: `.invalidInput` for an unknown or non-vector column, a query of the wrong
+    ///   dimension or with a non-finite element, k < 1 or a bad parameter.
+    public func search(_ request: VectorSearchRequest) async throws(StrataError) -> VectorSearchResult {
+        let field = try Table.vectorField(request.column, in: schema)
+        let dimension = Table.dimension(of: field)
+        guard request.vector.count == dimension else {
+            throw .invalidInput(what: "query vector", why: "has \(request.vector.count) elements, column '\(request.column)' has dimension \(dimension)")
+        }
+        guard request.vector.allSatisfy(\.isFinite) else { throw .invalidInput(what: "query vector", why: "has an element that is not a finite number") }
+        guard request.k >= 1 else { throw .invalidInput(what: "k", why: "must be at least 1, got \(request.k)") }
+        let projection = try fields(request.columns).map(\.name)
+
+        let entry = manifest.indexes.last { $0.fieldIds == [field.id] && VectorIndexKind(rawValue: $0.kind) != nil }
+        let indexMetric = entry.flatMap { VectorMetric(rawValue: $0.metric) }
+        let metric = request.metric ?? indexMetric ?? .l2
+        let useIndex = entry != nil && indexMetric == metric
+        let present = Set(manifest.fragments.map(\.id))
+        let covered = useIndex ? present.intersection(entry!.fragmentIds) : []
+
+        // Keys order candidates: committed rows by address, in-memory rows after them.
+        var best = DistanceHeap<UInt64>(capacity: request.k + 1)
+        var matching: Set<RowAddress>?
+        if let filter = request.filter { matching = try await matchingCommitted(filter, fragments: covered) }
+        if useIndex, let entry {
+            let loaded = try await vectorIndexes.index(entry, location: location)
+            var allowed = try await loaded.liveIDs(in: self, covered: covered)
+            if let matching {
+                var filtered = IDBitset(capacity: loaded.index.count)
+                for address in matching { if let id = loaded.id(of: address) { filtered.insert(id) } }
+                if let live = allowed { filtered.formIntersection(live) }
+                allowed = filtered
+            }
+            if allowed?.count != 0 {
+                for hit in try loaded.index.search(request.vector, k: request.k, parameters: request.parameters, allowed: allowed) {
+                    best.insert(hit.distance, loaded.addresses[Int(hit.id)], keepingBest: request.k)
+                }
+            }
+        }
+        var pending: [(batch: RecordBatch, row: Int)] = []
+        try await exactSearch(request, field: field, metric: metric, skipping: covered) { distance, address, batch, row in
+            if let address {
+                best.insert(distance, address.rawValue, keepingBest: request.k)
+            } else if best.insert(distance, 1 << 63 | UInt64(pending.count), keepingBest: request.k) {
+                pending.append((batch, row))
+            }
+        }
+        let found = best.sortedBestFirst()
+        return try await rows(for: found, pending: pending, columns: projection)
+    }
+
+    /// Addresses of committed rows in `fragments` that match `filter`.
+    private func matchingCommitted(_ filter: Predicate, fragments: Set<UInt32>) async throws(StrataError) -> Set<RowAddress> {
+        var part = manifest
+        part.fragments = part.fragments.filter { fragments.contains($0.id) }
+        let restricted = TableSnapshot(manifest: part, pendingRows: [], location: location, cache: nil)
+        return Set(try await Table.matching(filter, in: restricted))
+    }
+
+    /// Scores every row outside `skipping` exactly (matching the filter, not deleted, vector
+    /// not null): committed fragments with their addresses, then in-memory rows without.
+    private func exactSearch(_ request: VectorSearchRequest, field: Field, metric: VectorMetric, skipping: Set<UInt32>,
+                             _ visit: (Float, RowAddress?, RecordBatch, Int) -> Void) async throws(StrataError) {
+        let columns = Array(Set([field.name] + (request.filter?.columns ?? []))).sorted()
+        var part = manifest
+        part.fragments = part.fragments.filter { !skipping.contains($0.id) }
+        let committed = TableSnapshot(manifest: part, pendingRows: [], location: location, cache: nil)
+        var inMemory = manifest
+        inMemory.fragments = []
+        let memory = TableSnapshot(manifest: inMemory, pendingRows: pendingRows, location: location, cache: nil)
+        for (snapshot, withAddresses) in [(committed, true), (memory, false)] {
+            let scanner = try snapshot.scanner(columns: columns, withAddresses: withAddresses)
+            while let next = try await scanner.next() {
+                let vectors = next.batch.column(named: field.name)!
+                ColumnDistances.forEach(vectors, query: request.vector, metric: metric) { row, distance in
+                    guard distance.isFinite, request.filter?.matches(next.batch, row: row) ?? true else { return }
+                    visit(distance, next.addresses?[row], next.batch, row)
+                }
+            }
+        }
+    }
+
+    /// The result rows in `found` order: committed ones through `take`, in-memory ones from
+    /// the batches they were scored in.
+    private func rows(for found: [DistanceHeap<UInt64>.Entry], pending: [(batch: RecordBatch, row: Int)],
+                      columns: [String]) async throws(StrataError) -> VectorSearchResult {
+        let committed = found.filter { $0.id >> 63 == 0 }.map { RowAddress(rawValue: $0.id) }
+        let taken = try await take(committed, columns: columns)
+        let fields = try self.fields(columns)
+        var memoryRows: [ColumnBuffer] = []
+        let memoryPicks = found.filter { $0.id >> 63 == 1 }.map { pending[Int($0.id & ~(1 << 63))] }
+        if !memoryPicks.isEmpty {
+            memoryRows = try fields.map { (field) throws(StrataError) -> ColumnBuffer in
+                let parts = try memoryPicks.map { (pick) throws(StrataError) -> (ColumnBuffer, Range<Int>) in
+                    if let column = pick.batch.column(named: field.name) { return (column, pick.row..<(pick.row + 1)) }
+                    return (try FieldDefaults.constantColumn(field, count: 1), 0..<1)
+                }
+                return ColumnBuffer.concatenate(parts, type: field.type)
+            }
+        }
+        var order: [Int] = [], nextCommitted = 0, nextMemory = committed.count
+        for entry in found {
+            if entry.id >> 63 == 0 { order.append(nextCommitted); nextCommitted += 1 } else { order.append(nextMemory); nextMemory += 1 }
+        }
+        let columnsOut = fields.indices.map { c in
+            let memoryPart = memoryRows.isEmpty ? [] : [(memoryRows[c], 0..<memoryPicks.count)]
+            return ColumnBuffer.concatenate([(taken.columns[c], 0..<committed.count)] + memoryPart, type: fields[c].type).gather(order)
+        }
+        return VectorSearchResult(rows: try RecordBatch(schema: try Schema(fields: fields), columns: columnsOut),
+                                  distances: found.map(\.distance),
+                                  addresses: found.map { $0.id >> 63 == 0 ? RowAddress(rawValue: $0.id) : nil })
+    }
+}
