@@ -76,9 +76,28 @@ import TestSupport
         #expect(try await Self.recall(table, group: 3) >= 0.95)
         // Compaction moves rows to new fragments: still found, exactly once.
         try await table.compact()
+        let compacted = try await table.latestManifest()
+        #expect(compacted.transaction.operation == .index, "indexes are remapped right after compaction")
+        #expect(compacted.indexes[0].fragmentIds == compacted.fragments.map(\.id), "the merged fragment is covered")
         #expect(try await Self.recall(table) >= 0.95)
         let result = try await table.snapshot().search(VectorSearchRequest(column: "emb", vector: probe, k: 50))
         #expect(Set(Self.ids(result)).count == 50)
+    }
+
+    @Test func compactingCoveredWithUncoveredRowsFallsBackToExactWithoutDuplicates() async throws {
+        let table = try await Table.create(store: MemoryObjectStore(), schema: Self.schema)
+        try await table.append(Self.batch(0..<600, seed: 5))
+        try await table.createIndex(column: "emb", kind: .hnsw)
+        try await table.append(Self.batch(600..<700, seed: 6))
+        try await table.compact()
+        let latest = try await table.latestManifest()
+        #expect(latest.fragments.count == 1 && latest.indexes[0].fragmentIds.isEmpty)
+        #expect(try await Self.recall(table) == 1, "everything is searched exactly now")
+        let all = try await table.snapshot().search(VectorSearchRequest(column: "emb", vector: Array(repeating: 0, count: Self.dimension), k: 700))
+        #expect(Set(Self.ids(all)).count == all.rows.rowCount)
+        try await table.optimizeIndexes()
+        #expect(try await table.latestManifest().indexes[0].fragmentIds == latest.fragments.map(\.id))
+        #expect(try await Self.recall(table) >= 0.95)
     }
 
     @Test func inMemoryRowsAndReopenAndBadRequests() async throws {

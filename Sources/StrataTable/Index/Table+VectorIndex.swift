@@ -85,13 +85,55 @@ extension Table {
         }
     }
 
-    /// Writes the index and rows files and returns `template` pointing at them.
-    private func writeIndex(_ index: any VectorIndex, addresses: [UInt64], template: TableIndex) async throws(StrataError) -> TableIndex {
+    /// Applies a compaction's address map to every index that covered a compacted fragment,
+    /// in a commit of its own (only the rows file is rewritten). A new fragment becomes
+    /// covered when all the fragments its rows came from were; otherwise the index forgets
+    /// those rows and the fragment is searched exactly. Until this commit lands — or if the
+    /// process dies first — searches stay correct: the compacted fragments are gone from the
+    /// manifest, so the index's entries for them are skipped and the new fragments are
+    /// searched exactly.
+    package func remapIndexes(after compaction: CompactionResult) async throws(StrataError) {
+        let removed = Set(compaction.fragmentsRemoved)
+        guard !removed.isEmpty else { return }
+        var sources: [UInt32: Set<UInt32>] = [:]
+        for (old, new) in compaction.addressMap { sources[new.fragment, default: []].insert(old.fragment) }
+        _ = try await commitRerunning { (snapshot) throws(StrataError) -> PendingCommit? in
+            let present = Set(snapshot.manifest.fragments.map(\.id))
+            var changed: [TableIndex] = []
+            for entry in snapshot.manifest.indexes where VectorIndexKind(rawValue: entry.kind) != nil && !removed.isDisjoint(with: entry.fragmentIds) {
+                let covered = Set(entry.fragmentIds)
+                let adopted = Set(sources.filter { present.contains($0.key) && $0.value.isSubset(of: covered) }.keys)
+                let loaded = try await snapshot.vectorIndexes.index(entry, location: location)
+                var addresses = loaded.addresses
+                for i in addresses.indices where addresses[i] != VectorIndexRows.removed {
+                    let address = RowAddress(rawValue: addresses[i])
+                    guard removed.contains(address.fragment) else { continue }
+                    if let moved = compaction.addressMap[address], adopted.contains(moved.fragment) {
+                        addresses[i] = moved.rawValue
+                    } else {
+                        addresses[i] = VectorIndexRows.removed
+                    }
+                }
+                var template = entry
+                template.fragmentIds = covered.subtracting(removed).intersection(present).union(adopted).sorted()
+                changed.append(try await writeIndex(nil, addresses: addresses, template: template))
+            }
+            guard !changed.isEmpty else { return nil }
+            return indexCommit(snapshot, changed, detail: "remap index(es) \(changed.map(\.name).joined(separator: ", ")) after compaction", newName: false)
+        }
+    }
+
+    /// Writes the rows file, and the index file unless `index` is nil (the template's is
+    /// kept), and returns `template` pointing at them.
+    private func writeIndex(_ index: (any VectorIndex)?, addresses: [UInt64], template: TableIndex) async throws(StrataError) -> TableIndex {
         var entry = template
-        let indexBytes = index.encoded(), rowBytes = VectorIndexRows.encode(addresses)
-        entry.indexFile = IndexFileReference(path: TablePaths.newIndexFile(uuid: entry.uuid, ext: "vidx"), sizeBytes: UInt64(indexBytes.count))
+        if let index {
+            let indexBytes = index.encoded()
+            entry.indexFile = IndexFileReference(path: TablePaths.newIndexFile(uuid: entry.uuid, ext: "vidx"), sizeBytes: UInt64(indexBytes.count))
+            try await location.store.write(location.object(entry.indexFile.path), bytes: indexBytes)
+        }
+        let rowBytes = VectorIndexRows.encode(addresses)
         entry.rowsFile = IndexFileReference(path: TablePaths.newIndexFile(uuid: entry.uuid, ext: "rows"), sizeBytes: UInt64(rowBytes.count))
-        try await location.store.write(location.object(entry.indexFile.path), bytes: indexBytes)
         try await location.store.write(location.object(entry.rowsFile.path), bytes: rowBytes)
         return entry
     }

@@ -107,8 +107,11 @@ extension Table {
                 }
             }
         }
-        return CompactionResult(version: manifest.version, fragmentsRemoved: removed,
-                                fragmentsAdded: manifest.transaction.addedFragments, deletedRowsDropped: dropped, addressMap: map)
+        let result = CompactionResult(version: manifest.version, fragmentsRemoved: removed,
+                                      fragmentsAdded: manifest.transaction.addedFragments, deletedRowsDropped: dropped, addressMap: map)
+        // Indexes follow the rows in a version of their own (spec/indexes.md).
+        if !manifest.indexes.isEmpty { try await remapIndexes(after: result) }
+        return result
     }
 
     /// Groups the fragments worth rewriting into bins of at most the target size. A bin of
