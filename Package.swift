@@ -66,7 +66,7 @@ let package = Package(
 
         .target(
             name: "StrataFuzzKit",
-            dependencies: ["Strata", "StrataKernels", "StrataTable", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["Strata", "StrataKernels", "StrataIndex", "StrataTable", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             path: "Fuzz/Kit"
         ),
 

@@ -13,5 +13,6 @@ let package = Package(
         .executableTarget(name: "FuzzMetadata", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "Metadata"),
         .executableTarget(name: "FuzzText", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "Text"),
         .executableTarget(name: "FuzzTableObjects", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "TableObjects"),
+        .executableTarget(name: "FuzzVectorIndex", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "VectorIndex"),
     ]
 )

@@ -5,7 +5,7 @@
 # Crashes land in Fuzz/artifacts/TARGET/; add each as a regression input under
 # Fuzz/regressions/TARGET/ (the test suite replays them) before fixing it.
 set -euo pipefail
-target=${1:?usage: run.sh FuzzFileReader|FuzzMetadata|FuzzText|FuzzTableObjects SECONDS}
+target=${1:?usage: run.sh FuzzFileReader|FuzzMetadata|FuzzText|FuzzTableObjects|FuzzVectorIndex SECONDS}
 seconds=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
@@ -66,6 +66,29 @@ PY
       { printf '\x04'; printf '%s' "$p"; } > "$seeds/p$n"; n=$((n+1))
     done
     rm -rf "$table" "$seeds/schema.json" ;;
+  FuzzVectorIndex)
+    # Index files (selector 0) and rows files (1) of every kind and metric, made with the CLI
+    # on a small table: dimensions 3 and 5, a few hundred rows.
+    (cd "$here/.." && swift build --product strata >&2)
+    strata="$here/../.build/debug/strata"
+    n=0
+    for dim in 3 5; do
+      table="$seeds/t$dim"
+      printf '{"fields":[{"name":"v","type":"vector(float32,%d)"}]}' "$dim" > "$seeds/schema.json"
+      "$strata" table create "$table" --schema "$seeds/schema.json" >/dev/null
+      python3 -c "import random; random.seed($dim); [print('{\"v\":[%s]}' % ','.join(str(random.gauss(0,1)) for _ in range($dim))) for _ in range(300)]" |
+        "$strata" table append "$table" - >/dev/null
+      for spec in "hnsw l2 m=4" "hnsw dot m=4" "hnsw cosine m=4" "ivf_pq l2 partitions=4" "ivf_pq dot partitions=3" "flat cosine"; do
+        set -- $spec
+        extra=(); [ $# -ge 3 ] && extra=(--param "$3")
+        "$strata" table create-index "$table" --column v --type "$1" --metric "$2" --name "i$n" "${extra[@]}" >/dev/null
+        n=$((n+1))
+      done
+      for f in "$table"/_indices/*/*.vidx; do { printf '\x00'; cat "$f"; } > "$seeds/x$n"; n=$((n+1)); done
+      for f in "$table"/_indices/*/*.rows; do { printf '\x01'; cat "$f"; } > "$seeds/r$n"; n=$((n+1)); done
+      rm -rf "$table"
+    done
+    rm -f "$seeds/schema.json" ;;
 esac
 SWIFT_BACKTRACE=enable=no "$binary" "$corpus" "$seeds" -max_total_time="$seconds" -max_len=200000 \
   -rss_limit_mb=4096 -artifact_prefix="$artifacts/" -print_final_stats=1

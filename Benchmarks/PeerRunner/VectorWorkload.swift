@@ -62,7 +62,7 @@ struct VectorWorkload {
         let refines = ivf["refine"] as? [Int] ?? [0, 2, 5, 10]
         let ivfParameters = IVFPQParameters(partitions: ivf["partitions"] as? Int, subvectors: ivf["subvectors"] as? Int)
         let resolved = try? ivfParameters.resolved(count: base.count, dimension: base.dimension)
-        return [
+        let all = [
             Config(name: "hnsw-m\(m)-efc\(efc)", build: {
                 var index = try HNSWIndex(dimension: base.dimension, metric: .l2, parameters: HNSWParameters(m: m, efConstruction: efc))
                 try index.add(base.values)
@@ -74,5 +74,8 @@ struct VectorWorkload {
                 refines.map { r in ("nprobes=\(p),refine=\(r)", VectorSearchParameters(nprobes: p, refine: r)) }
             }),
         ]
+        // `params.configs`: name prefixes to run (default: all).
+        guard let only = params["configs"] as? [String] else { return all }
+        return all.filter { config in only.contains { config.name.hasPrefix($0) } }
     }
 }

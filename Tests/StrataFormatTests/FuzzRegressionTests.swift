@@ -34,6 +34,13 @@ import Testing
         }
     }
 
+    @Test func vectorIndexInputs() throws {
+        for input in Self.inputs("Fuzz/regressions/FuzzVectorIndex") { FuzzTargets.vectorIndex(input) }
+        for selector in UInt8(0)..<2 {
+            for length in 0..<80 { FuzzTargets.vectorIndex([selector] + (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 29) }) }
+        }
+    }
+
     @Test func textInputs() throws {
         for input in Self.inputs("Fuzz/regressions/FuzzText") { FuzzTargets.text(input) }
         // Every row of every conformance expectation, printed and parsed back.

@@ -31,20 +31,21 @@ package enum ConflictRules {
         if ours.operation == .restore || ours.operation == .create { return .rebase }
         // Pure appends only add fragments: nothing the winner did can invalidate them.
         if ours.operation == .append { return .rebase }
-        // An index change reads the covered fragments' rows; compaction rewrites them. Either
-        // order re-runs the later one, so an index never names rows that moved under it.
-        if ours.operation == .index && (theirs.operation == .index || !theirs.removedFragments.isEmpty) {
-            return conflict("a concurrent \(theirs.operation.rawValue) changed the indexed fragments or indexes")
-        }
-        if ours.operation == .index { return .rebase }
-        if ours.operation == .compact && theirs.operation == .index {
-            return conflict("an index changed concurrently")
-        }
         if theirs.operation == .restore {
             return conflict("version restored to \(theirs.restoredVersion) by a concurrent commit")
         }
         if theirs.operation == .unknown && !ourTouched.isEmpty {
             return conflict("a concurrent commit of an operation this build does not know")
+        }
+        // An index change reads the covered fragments' rows and the indexed column; compaction
+        // rewrites rows, a schema change may drop the column. Either order re-runs the later
+        // one, so an index never names rows that moved or a column that left.
+        if ours.operation == .index && (theirs.operation == .index || schemaOps.contains(theirs.operation) || !theirs.removedFragments.isEmpty) {
+            return conflict("a concurrent \(theirs.operation.rawValue) changed the indexed fragments or indexes")
+        }
+        if ours.operation == .index { return .rebase }
+        if ours.operation == .compact && theirs.operation == .index {
+            return conflict("an index changed concurrently")
         }
         if schemaOps.contains(ours.operation) && schemaOps.contains(theirs.operation) {
             return .retry(reason: "the schema changed concurrently (\(theirs.detail))")

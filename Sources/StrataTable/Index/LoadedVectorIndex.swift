@@ -10,8 +10,11 @@ package final class LoadedVectorIndex: Sendable {
     package let index: any VectorIndex
     /// Row address of each internal id (`VectorIndexRows.removed` for rows gone).
     package let addresses: [UInt64]
-    /// Per fragment: offset → internal id (`UInt32.max` where the index has no vector).
-    private let idsByFragment: [UInt32: [UInt32]]
+    /// The live ids ordered by their addresses, and those addresses: a fragment's ids are
+    /// one contiguous run, found by binary search (no per-offset table, whose size a damaged
+    /// rows file could inflate).
+    private let idsByAddress: [UInt32]
+    private let sortedAddresses: [UInt64]
     /// Guards the searchable-id masks computed so far, by manifest version (nil: all ids).
     private let liveMasks = Mutex<[UInt64: IDBitset?]>([:])
 
@@ -19,21 +22,19 @@ package final class LoadedVectorIndex: Sendable {
         self.entry = entry
         self.index = index
         self.addresses = addresses
-        var ids: [UInt32: [UInt32]] = [:]
-        for (id, raw) in addresses.enumerated() where raw != VectorIndexRows.removed {
-            let address = RowAddress(rawValue: raw)
-            var offsets = ids[address.fragment] ?? []
-            if offsets.count <= Int(address.offset) { offsets += repeatElement(UInt32.max, count: Int(address.offset) + 1 - offsets.count) }
-            offsets[Int(address.offset)] = UInt32(id)
-            ids[address.fragment] = offsets
-        }
-        idsByFragment = ids
+        let live = addresses.indices.filter { addresses[$0] != VectorIndexRows.removed }.sorted { addresses[$0] < addresses[$1] }
+        idsByAddress = live.map { UInt32($0) }
+        sortedAddresses = live.map { addresses[$0] }
     }
 
     /// Reads and validates both files of `entry`.
     static func load(_ entry: TableIndex, location: TableLocation) async throws(StrataError) -> LoadedVectorIndex {
         let indexBytes = try await read(entry.indexFile, location: location)
         let index = try VectorIndexCoding.decode(indexBytes, path: location.object(entry.indexFile.path))
+        guard index.kind.rawValue == entry.kind, index.metric.rawValue == entry.metric else {
+            throw .corruption(path: location.object(entry.indexFile.path), offset: nil, kind: .malformedMetadata,
+                              detail: "holds a \(index.kind.rawValue) \(index.metric.rawValue) index, the manifest says \(entry.kind) \(entry.metric)")
+        }
         let rowBytes = try await read(entry.rowsFile, location: location)
         let addresses = try VectorIndexRows.decode(rowBytes, path: location.object(entry.rowsFile.path), expectedCount: index.count)
         return LoadedVectorIndex(entry: entry, index: index, addresses: addresses)
@@ -49,28 +50,45 @@ package final class LoadedVectorIndex: Sendable {
     }
 
     /// The internal id of the row at `address`, if the index holds it.
+    /// - Complexity: O(log n).
     package func id(of address: RowAddress) -> UInt32? {
-        guard let offsets = idsByFragment[address.fragment], Int(address.offset) < offsets.count else { return nil }
-        let id = offsets[Int(address.offset)]
-        return id == UInt32.max ? nil : id
+        let position = firstPosition(atOrAfter: address.rawValue)
+        guard position < sortedAddresses.count, sortedAddresses[position] == address.rawValue else { return nil }
+        return idsByAddress[position]
+    }
+
+    /// The first position in `sortedAddresses` holding `value` or more.
+    private func firstPosition(atOrAfter value: UInt64) -> Int {
+        var low = 0, high = sortedAddresses.count
+        while low < high {
+            let middle = (low + high) / 2
+            if sortedAddresses[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// The ids a search of `snapshot` may return: rows of covered fragments still in the
     /// snapshot and not deleted there. Nil when that is every id (the unfiltered fast path).
+    /// - Throws: `.corruption` when the rows file names an offset past its fragment's rows.
     package func liveIDs(in snapshot: TableSnapshot, covered: Set<UInt32>) async throws(StrataError) -> IDBitset? {
         if let known = liveMasks.withLock({ $0[snapshot.version] }) { return known }
         var mask = IDBitset(capacity: index.count)
-        var everything = true
         for fragment in snapshot.manifest.fragments where covered.contains(fragment.id) {
-            guard let offsets = idsByFragment[fragment.id] else { continue }
+            let first = firstPosition(atOrAfter: RowAddress(fragment: fragment.id, offset: 0).rawValue)
+            let end = fragment.id == UInt32.max ? sortedAddresses.count
+                : firstPosition(atOrAfter: RowAddress(fragment: fragment.id + 1, offset: 0).rawValue)
+            guard first < end else { continue }
+            guard Int(RowAddress(rawValue: sortedAddresses[end - 1]).offset) < fragment.physicalRows else {
+                throw .corruption(path: snapshot.location.object(entry.rowsFile.path), offset: nil, kind: .malformedMetadata,
+                                  detail: "an address past the \(fragment.physicalRows) rows of fragment \(fragment.id)")
+            }
             let reader = fragment.deletion == nil ? nil : try await snapshot.reader(for: fragment)
-            for (offset, id) in offsets.enumerated() where id != UInt32.max {
-                if let reader, reader.isDeleted(offset) { everything = false; continue }
-                mask.insert(id)
+            for position in first..<end {
+                if let reader, reader.isDeleted(Int(RowAddress(rawValue: sortedAddresses[position]).offset)) { continue }
+                mask.insert(idsByAddress[position])
             }
         }
-        if mask.count != index.count { everything = false }
-        let result: IDBitset? = everything ? nil : mask
+        let result: IDBitset? = mask.count == index.count ? nil : mask
         liveMasks.withLock { if $0.count > 16 { $0.removeAll() }; $0[snapshot.version] = result }
         return result
     }

@@ -17,9 +17,9 @@ extension Table {
     public func createIndex(column: String, kind: VectorIndexKind, metric: VectorMetric = .l2,
                             parameters: [String: String] = [:], name: String? = nil) async throws(StrataError) -> Manifest {
         let indexName = name ?? column + "_idx"
-        guard !indexName.isEmpty, indexName.count <= 128,
-              indexName.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == "-" }) else {
-            throw .invalidInput(what: "index name '\(indexName)'", why: "use 1–128 letters, digits, '_' or '-'")
+        guard (1...128).contains(indexName.utf8.count),
+              indexName.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x5F || $0 == 0x2D }) else {
+            throw .invalidInput(what: "index name '\(indexName)'", why: "use 1–128 ASCII letters, digits, '_' or '-'")
         }
         try await flushSmallWrites()
         return try await commitRerunning { (snapshot) throws(StrataError) -> PendingCommit? in
@@ -74,6 +74,9 @@ extension Table {
             next.transaction = record
             let present = Set(current.fragments.map(\.id))
             for var entry in entries {
+                guard entry.fieldIds.allSatisfy({ id in current.schema.fields.contains { $0.id == id } }) else {
+                    throw .commitConflict(table: table, version: current.version, detail: "the column of index \(entry.name) is gone")
+                }
                 guard entry.fragmentIds.allSatisfy(present.contains) else {
                     throw .commitConflict(table: table, version: current.version, detail: "a fragment index \(entry.name) covers is gone")
                 }

@@ -60,7 +60,9 @@ extension TableSnapshot {
         guard request.k >= 1 else { throw .invalidInput(what: "k", why: "must be at least 1, got \(request.k)") }
         let projection = try fields(request.columns).map(\.name)
 
-        let entry = manifest.indexes.last { $0.fieldIds == [field.id] && VectorIndexKind(rawValue: $0.kind) != nil }
+        // With several indexes on the column, the most recently created one answers.
+        let entry = manifest.indexes.filter { $0.fieldIds == [field.id] && VectorIndexKind(rawValue: $0.kind) != nil }
+            .max { ($0.createdVersion, $0.name) < ($1.createdVersion, $1.name) }
         let indexMetric = entry.flatMap { VectorMetric(rawValue: $0.metric) }
         let metric = request.metric ?? indexMetric ?? .l2
         let useIndex = entry != nil && indexMetric == metric
@@ -73,6 +75,10 @@ extension TableSnapshot {
         if let filter = request.filter { matching = try await matchingCommitted(filter, fragments: covered) }
         if useIndex, let entry {
             let loaded = try await vectorIndexes.index(entry, location: location)
+            guard loaded.index.dimension == dimension else {
+                throw .corruption(path: location.object(entry.indexFile.path), offset: nil, kind: .malformedMetadata,
+                                  detail: "index of dimension \(loaded.index.dimension) on a column of dimension \(dimension)")
+            }
             var allowed = try await loaded.liveIDs(in: self, covered: covered)
             if let matching {
                 var filtered = IDBitset(capacity: loaded.index.count)

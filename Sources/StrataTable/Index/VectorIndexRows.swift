@@ -3,12 +3,12 @@ import StrataCore
 /// The rows file of a vector index (spec/indexes.md §3): the row address of each internal
 /// id, in id order, inside the framed-object envelope. An id whose row left the table
 /// (dropped by compaction) holds `removed`.
-enum VectorIndexRows {
-    static let magic: [UInt8] = Array("STRI".utf8)
+package enum VectorIndexRows {
+    package static let magic: [UInt8] = Array("STRI".utf8)
     /// The address of an id whose row no longer exists.
     static let removed = UInt64.max
 
-    static func encode(_ addresses: [UInt64]) -> [UInt8] {
+    package static func encode(_ addresses: [UInt64]) -> [UInt8] {
         var payload: [UInt8] = []
         payload.reserveCapacity(8 * (addresses.count + 1))
         for value in [UInt64(addresses.count)] + addresses {
@@ -18,7 +18,7 @@ enum VectorIndexRows {
     }
 
     /// - Throws: `.corruption` for a damaged file or one whose count is not `expectedCount`.
-    static func decode(_ bytes: [UInt8], path: String, expectedCount: Int) throws(StrataError) -> [UInt64] {
+    package static func decode(_ bytes: [UInt8], path: String, expectedCount: Int) throws(StrataError) -> [UInt64] {
         let payload = Array(try FramedObject.decode(bytes, magic: magic, path: path))
         guard payload.count % 8 == 0, payload.count >= 8 else {
             throw .corruption(path: path, offset: 8, kind: .malformedMetadata, detail: "rows payload of \(payload.count) bytes")

@@ -44,7 +44,7 @@ extension Table {
         let onceCommitted = expired.reduce(into: Set<String>()) { $0.formUnion($1.referencedFiles) }
         var files: [String] = []
         var bytes: UInt64 = 0
-        for prefix in [TablePaths.dataPrefix, TablePaths.deletionsPrefix] {
+        for prefix in [TablePaths.dataPrefix, TablePaths.deletionsPrefix, TablePaths.indicesPrefix] {
             for object in try await location.list(prefix) where !keep.contains(object.path) {
                 let old = object.modifiedMicros.map { $0 < orphanCutoff } ?? false
                 guard onceCommitted.contains(object.path) || old else { continue }

@@ -8,7 +8,8 @@ public struct VectorSearchParameters: Sendable, Hashable {
     public var ef: Int?
     /// IVF-PQ: how many partitions to scan.
     public var nprobes: Int?
-    /// IVF-PQ: re-rank `refine × k` PQ candidates with exact distances (0 or 1: no re-ranking).
+    /// IVF-PQ: re-rank `refine × k` PQ candidates with exact distances (0: no re-ranking,
+    /// PQ distances are returned).
     public var refine: Int?
 
     /// Settings; every nil one takes the index's default.

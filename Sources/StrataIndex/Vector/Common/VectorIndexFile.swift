@@ -110,8 +110,9 @@ struct VectorIndexFileReader {
         self.path = path
         let headerSize = VectorIndexFileWriter.headerSize
         guard bytes.count >= headerSize + 8 + 4 else { throw Self.corrupt(path, nil, .truncated, "file of \(bytes.count) bytes") }
-        guard Array(bytes[0..<4]) == VectorIndexFileWriter.magic, Array(bytes[(bytes.count - 4)...]) == VectorIndexFileWriter.magic else {
-            throw Self.corrupt(path, 0, .badMagic, "not a Strata vector index file")
+        guard Array(bytes[0..<4]) == VectorIndexFileWriter.magic else { throw Self.corrupt(path, 0, .badMagic, "not a Strata vector index file") }
+        guard Array(bytes[(bytes.count - 4)...]) == VectorIndexFileWriter.magic else {
+            throw Self.corrupt(path, UInt64(bytes.count - 4), .truncated, "no closing magic: the file is cut short")
         }
         let version = bytes.loadLE(UInt16.self, at: 4)
         guard version == VectorIndexFileWriter.formatVersion else {
@@ -127,7 +128,7 @@ struct VectorIndexFileReader {
         }
         guard let kind = Self.kindCodes.first(where: { $0.value == bytes[6] })?.key,
               let metric = Self.metricCodes.first(where: { $0.value == bytes[7] })?.key else {
-            throw Self.corrupt(path, 6, .malformedMetadata, "unknown index kind \(bytes[6]) or metric \(bytes[7])")
+            throw .unsupportedFeature(path: path, feature: "vector index kind \(bytes[6]) with metric \(bytes[7])")
         }
         let dimension = Int(bytes.loadLE(UInt32.self, at: 8))
         let count = bytes.loadLE(UInt64.self, at: 16)

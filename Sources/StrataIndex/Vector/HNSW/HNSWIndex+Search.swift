@@ -53,18 +53,27 @@ extension HNSWIndex {
         ef: Int, allowed: IDBitset?, scratch: HNSWScratch
     ) {
         let generation = scratch.generation
+        // Work on local copies of the heaps (moved out, moved back): a class's stored
+        // properties pay a dynamic exclusivity check on every access, locals do not.
+        var candidates = scratch.candidates, results = scratch.results
+        scratch.candidates = DistanceHeap()
+        scratch.results = DistanceHeap()
+        defer {
+            scratch.candidates = candidates
+            scratch.results = results
+        }
         scratch.visited.withUnsafeMutableBufferPointer { visited in
             visited[Int(entry)] = generation
-            scratch.candidates.push(-entryDistance, entry)
+            candidates.push(-entryDistance, entry)
             var bound = Float.infinity
             if allowed?.contains(entry) ?? true {
-                scratch.results.push(entryDistance, entry)
+                results.push(entryDistance, entry)
                 bound = entryDistance
             }
-            while let nearest = scratch.candidates.top {
+            while let nearest = candidates.top {
                 let nearestDistance = -nearest.distance
-                if nearestDistance > bound && scratch.results.count >= ef { break }
-                scratch.candidates.pop()
+                if nearestDistance > bound && results.count >= ef { break }
+                candidates.pop()
                 let list = view.links(nearest.id, level: level)
                 let linkCount = Int(list[0])
                 var slot = 1
@@ -74,12 +83,12 @@ extension HNSWIndex {
                     if visited[Int(neighbour)] == generation { continue }
                     visited[Int(neighbour)] = generation
                     let d = view.distance(query, neighbour)
-                    guard scratch.results.count < ef || d < bound else { continue }
-                    scratch.candidates.push(-d, neighbour)
+                    guard results.count < ef || d < bound else { continue }
+                    candidates.push(-d, neighbour)
                     if allowed?.contains(neighbour) ?? true {
-                        scratch.results.push(d, neighbour)
-                        if scratch.results.count > ef { scratch.results.pop() }
-                        bound = scratch.results.top!.distance
+                        results.push(d, neighbour)
+                        if results.count > ef { results.pop() }
+                        bound = results.top!.distance
                     }
                 }
             }

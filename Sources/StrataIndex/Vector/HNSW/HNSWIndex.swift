@@ -69,14 +69,17 @@ public struct HNSWIndex: VectorIndex {
 
     public func search(_ query: [Float], k: Int, parameters search: VectorSearchParameters = .init(), allowed: IDBitset? = nil) throws(StrataError) -> [VectorNeighbor] {
         let wanted = try resultCount(k: k, allowed: allowed)
+        if let ef = search.ef, !(1...4096).contains(ef) { throw .invalidInput(what: "ef", why: "must be in 1…4096, got \(ef)") }
         let ef = max(search.ef ?? parameters.efSearch, wanted)
-        guard (1...65536).contains(ef) else { throw .invalidInput(what: "ef", why: "must be in 1…65536, got \(ef)") }
-        let prepared = try metric == .dot ? store.prepareQuery(query.count == dimension ? query + [0] : query) : store.prepareQuery(query)
+        guard query.count == dimension else {
+            throw .invalidInput(what: "query vector", why: "has \(query.count) elements, the index has dimension \(dimension)")
+        }
+        let prepared = try store.prepareQuery(metric == .dot ? query + [0] : query)
         guard wanted > 0 else { return [] }
         if let allowed, exactIsCheaper(allowedCount: allowed.count, ef: ef) {
             return reported(FlatIndex.exactSearch(prepared, in: store, limit: wanted, ids: allowed), query: query)
         }
-        let found = try scratchPool.withScratch { scratch in
+        let found = scratchPool.withScratch { scratch in
             withView { view in searchGraph(view, query: prepared, ef: ef, allowed: allowed, scratch: scratch) }
             return Array(scratch.results.sortedBestFirst().prefix(wanted))
         }

@@ -53,7 +53,9 @@ public struct IVFPQParameters: Sendable, Hashable {
         guard nprobes >= 1 else { throw .invalidInput(what: "IVF-PQ nprobes", why: "must be at least 1, got \(nprobes)") }
         guard (0...1000).contains(refine) else { throw .invalidInput(what: "IVF-PQ refine", why: "must be in 0…1000, got \(refine)") }
         guard (1...1000).contains(iterations) else { throw .invalidInput(what: "IVF-PQ iterations", why: "must be in 1…1000, got \(iterations)") }
-        if let sample = p.sampleSize, sample < 1 { throw .invalidInput(what: "IVF-PQ sample_size", why: "must be positive, got \(sample)") }
+        if let sample = p.sampleSize, sample < min(partitions, count) {
+            throw .invalidInput(what: "IVF-PQ sample_size", why: "must be at least the number of partitions (\(partitions)), got \(sample)")
+        }
         (p.partitions, p.subvectors, p.nprobes, p.refine, p.iterations) = (partitions, subvectors, nprobes, refine, iterations)
         return p
     }
