@@ -29,8 +29,12 @@ let package = Package(
         .systemLibrary(name: "CRoaring", providers: [.apt(["libroaring-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
+        // Float32 distance kernels in C with run-time dispatch to AVX2/AVX-512 (function
+        // target attributes, no package-wide flags); used by StrataKernels only.
+        .target(name: "CStrataSIMD"),
+
         // Layers, bottom up.
-        .target(name: "StrataKernels", dependencies: ["CXXHash", "CRoaring"]),
+        .target(name: "StrataKernels", dependencies: ["CXXHash", "CRoaring", "CStrataSIMD"]),
         .target(name: "StrataCore", dependencies: ["StrataKernels"]),
         .target(name: "StrataStorage", dependencies: ["StrataCore"]),
         .target(
@@ -72,7 +76,7 @@ let package = Package(
 
         // Tests.
         .target(name: "TestSupport", dependencies: ["Strata"], path: "Tests/TestSupport"),
-        .testTarget(name: "StrataKernelsTests", dependencies: ["StrataKernels", "TestSupport"]),
+        .testTarget(name: "StrataKernelsTests", dependencies: ["StrataKernels", "CStrataSIMD", "TestSupport"]),
         .testTarget(name: "StrataCoreTests", dependencies: ["StrataCore", "TestSupport"]),
         .testTarget(name: "StrataStorageTests", dependencies: ["StrataStorage", "TestSupport"]),
         .testTarget(

@@ -2,9 +2,11 @@
 # The vector benchmark in one command: Strata beside LanceDB, hnswlib and FAISS in the same
 # run of the shared peer harness (../shared/peers, protocol strata-peers/1).
 #   Benchmarks/run_vector.sh [WORKLOAD …] [-- extra run_peers.py options]
-# Default workloads: W5 (100k × 100 synthetic) and W1 (10k × 64). The harness is copied to a
-# scratch folder and Strata is added to its workloads.json there, so the shared copy is never
-# modified. Results: $WORK/harness/RESULTS.md (and results/*.jsonl).
+# Workloads: W5 (100k × 100 synthetic), W5R (21k × 384 MiniLM SQuAD passages, 1,000 questions),
+# W5M (1M × 128 synthetic; ~1 hour with every peer, so not in the default set), W1 (10k × 64).
+# Default: W5 W5R W1. The harness is copied to a scratch folder and the W5R/W5M datasets and
+# Strata's runner are added to its workloads.json there (Benchmarks/peers/vector/), so the
+# shared copy is never modified. Results: $WORK/harness/RESULTS.md (and results/*.jsonl).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 peers=${STRATA_PEERS:-$root/../shared/peers}
@@ -23,11 +25,13 @@ runner=$(cd "$root" && swift build -c release --show-bin-path)/strata-peer-runne
 harness=$work/harness
 rm -rf "$harness" && mkdir -p "$harness" && cp -r "$peers"/*.py "$peers"/workloads.json "$peers"/runners "$harness"/
 mkdir -p "$harness/results"
-"$py" - "$harness/workloads.json" "$runner" <<'PY'
+"$py" - "$harness/workloads.json" "$root/Benchmarks/peers/vector/workloads_vector.json" "$runner" <<'PY'
 import json, sys
-path, runner = sys.argv[1], sys.argv[2]
+path, additions, runner = sys.argv[1], json.load(open(sys.argv[2])), sys.argv[3]
 cfg = json.load(open(path))
-cfg.setdefault("external_systems", {})["strata"] = {"command": [runner], "workloads": ["W1", "W5"]}
+for section in ("datasets", "workloads"):
+    cfg[section].update(additions[section])
+cfg.setdefault("external_systems", {})["strata"] = {"command": [runner], "workloads": ["W1", "W5", "W5R", "W5M"]}
 json.dump(cfg, open(path, "w"), indent=2)
 PY
 workloads=(); extra=()
@@ -35,9 +39,14 @@ while [ $# -gt 0 ]; do
   if [ "$1" = "--" ]; then shift; extra=("$@"); break; fi
   workloads+=("$1"); shift
 done
-[ ${#workloads[@]} -eq 0 ] && workloads=(W5 W1)
+[ ${#workloads[@]} -eq 0 ] && workloads=(W5 W5R W1)
 cd "$harness"
-[ -f "$STRATA_PEERS_WORK/inputs/syn100k100/PREPARED.json" ] || "$py" run_peers.py prepare
+# The harness's own datasets, then the vector-only ones it cannot make alone (a SQuAD dataset
+# with base.f32; the 1M set only when asked for: ~20 s and 5.5 GB to prepare).
+[ -f "$STRATA_PEERS_WORK/inputs/syn100k100/PREPARED.json" ] || "$py" run_peers.py prepare --only syn10k64,syn100k100,squad10k,squadall_filter
+extra_sets=squadall_vec
+[[ " ${workloads[*]} " == *" W5M "* ]] && extra_sets+=,syn1m128
+"$py" "$root/Benchmarks/peers/vector/prepare_extra.py" --harness "$harness" --only "$extra_sets" >/dev/null
 OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-2} "$py" run_peers.py run "${workloads[@]}" --external "${extra[@]}"
 "$py" run_peers.py render >/dev/null
 echo "results: $harness/RESULTS.md"

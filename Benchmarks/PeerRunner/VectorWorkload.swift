@@ -27,7 +27,15 @@ struct VectorWorkload {
         for config in configs(base: base, params: params) {
             log("building \(config.name) on \(base.count)×\(base.dimension)")
             let start = now()
-            let index = try config.build()
+            // STRATA_RUNNER_CACHE (for profiling searches): reuse an index file built before.
+            let cached = ProcessInfo.processInfo.environment["STRATA_RUNNER_CACHE"].map { "\($0)/\(config.name)-\(base.count)x\(base.dimension).vidx" }
+            let index: any VectorIndex
+            if let cached, let bytes = FileManager.default.contents(atPath: cached) {
+                index = try VectorIndexCoding.decode(Array(bytes), path: cached)
+            } else {
+                index = try config.build()
+                if let cached { _ = FileManager.default.createFile(atPath: cached, contents: Data(index.encoded())) }
+            }
             let buildSeconds = Double(now() - start) / 1e9
             let bytes = index.encoded().count
             emit(["type": "build", "system": "strata", "config": config.name, "rows": base.count, "ingest_s": ingest,

@@ -1,3 +1,4 @@
+import CStrataSIMD
 import StrataCore
 import StrataKernels
 import Testing
@@ -45,6 +46,22 @@ import TestSupport
                 #expect(abs(got - expected) <= 1e-4 * max(1, abs(expected)) + 1e-5 * scale, "dim \(dimension)")
             }
         }
+    }
+
+    /// The C kernels, through the dispatch (the widest instruction set this CPU has) and at
+    /// baseline, against the reference, at every tail length of the 8- and 16-lane loops.
+    @Test func float32KernelsMatchReferenceAtEveryInstructionSet() {
+        var rng = SeededRandom(seed: 21)
+        for dimension in 1...80 {
+            let a = (0..<dimension).map { _ in Float.random(in: -2...2, using: &rng) }
+            let b = (0..<dimension).map { _ in Float.random(in: -2...2, using: &rng) }
+            let l2 = VectorDistanceReference.distance(.l2, a, b), dot = -VectorDistanceReference.distance(.dot, a, b)
+            for (got, expected) in [(strata_l2sq_f32(a, b, dimension), l2), (strata_l2sq_f32_baseline(a, b, dimension), l2),
+                                    (strata_dot_f32(a, b, dimension), dot), (strata_dot_f32_baseline(a, b, dimension), dot)] {
+                #expect(abs(Double(got) - expected) <= 1e-4 * max(1, abs(expected)), "dimension \(dimension), level \(strata_simd_level())")
+            }
+        }
+        #expect([0, 2, 3].contains(strata_simd_level()))
     }
 
     @Test func cosineOfZeroVectorIsOne() throws {

@@ -86,7 +86,24 @@ public struct DistanceHeap<ID: FixedWidthInteger & Sendable>: Sendable {
     /// The entries, best first. The heap is unchanged.
     /// - Complexity: O(n log n).
     public func sortedBestFirst() -> [Entry] {
-        entries.sorted { $0.ranksBefore($1) }
+        var copy = self
+        return copy.drainBestFirst(keeping: count)
+    }
+
+    /// Empties the heap and returns its `limit` best entries, best first, by popping (no
+    /// comparison closure, one allocation).
+    /// - Complexity: O(n log n).
+    public mutating func drainBestFirst(keeping limit: Int) -> [Entry] {
+        while entries.count > limit { pop() }
+        let kept = entries.count
+        return [Entry](unsafeUninitializedCapacity: kept) { buffer, initialized in
+            var slot = kept
+            while let worst = pop() {
+                slot -= 1
+                buffer.initializeElement(at: slot, to: worst)
+            }
+            initialized = kept
+        }
     }
 
     @inlinable

@@ -1,7 +1,10 @@
+import CStrataSIMD
+
 /// Distance kernels between a float32 query and a stored vector of any `StoredVectorElement`.
 ///
-/// Each kernel runs 32 lanes per step in two independent SIMD16 accumulators (so additions
-/// overlap), then 16, then a scalar tail; it writes `acc += d * d` rather than a fused
+/// Each kernel runs 16 lanes per step into one SIMD16 accumulator (four independent vector
+/// registers on SSE, enough to overlap the additions without spilling), folds the lanes by
+/// halves, then finishes with a scalar tail; it writes `acc += d * d` rather than a fused
 /// multiply-add, which without a target CPU would become a library call per lane. Nothing
 /// allocates. Scalar references live in `VectorDistanceReference` and property tests hold
 /// every kernel to them.
@@ -12,22 +15,18 @@ public enum VectorDistance {
     public static func l2Squared<E: StoredVectorElement>(
         _ query: UnsafePointer<Float>, _ stored: UnsafeRawPointer, as element: E.Type, dimension: Int
     ) -> Float {
-        let q = UnsafeRawPointer(query)
-        var acc0 = SIMD16<Float>(), acc1 = SIMD16<Float>()
-        var i = 0
-        while i &+ 32 <= dimension {
-            let d0 = Float32Element.load16(q, at: i) - E.load16(stored, at: i)
-            let d1 = Float32Element.load16(q, at: i &+ 16) - E.load16(stored, at: i &+ 16)
-            acc0 += d0 * d0
-            acc1 += d1 * d1
-            i &+= 32
+        if E.self == Float32Element.self {  // resolved when specialized
+            return strata_l2sq_f32(query, stored.assumingMemoryBound(to: Float.self), dimension)
         }
-        if i &+ 16 <= dimension {
-            let d0 = Float32Element.load16(q, at: i) - E.load16(stored, at: i)
-            acc0 += d0 * d0
+        let q = UnsafeRawPointer(query)
+        var acc = SIMD16<Float>()
+        var i = 0
+        while i &+ 16 <= dimension {
+            let d = Float32Element.load16(q, at: i) - E.load16(stored, at: i)
+            acc += d * d
             i &+= 16
         }
-        var sum = (acc0 + acc1).sum()
+        var sum = reduce(acc)
         while i < dimension {
             let d = query[i] - E.load1(stored, at: i)
             sum += d * d
@@ -36,25 +35,32 @@ public enum VectorDistance {
         return sum
     }
 
+    /// The sum of the lanes, folding halves (two vector additions, then four lanes) rather
+    /// than adding sixteen lanes one by one.
+    @inlinable @inline(__always)
+    public static func reduce(_ v: SIMD16<Float>) -> Float {
+        let eight = v.lowHalf + v.highHalf
+        let four = eight.lowHalf + eight.highHalf
+        return (four[0] + four[2]) + (four[1] + four[3])
+    }
+
     /// Inner product Σ qᵢ·vᵢ.
     /// - Complexity: O(dimension).
     @inlinable
     public static func dot<E: StoredVectorElement>(
         _ query: UnsafePointer<Float>, _ stored: UnsafeRawPointer, as element: E.Type, dimension: Int
     ) -> Float {
-        let q = UnsafeRawPointer(query)
-        var acc0 = SIMD16<Float>(), acc1 = SIMD16<Float>()
-        var i = 0
-        while i &+ 32 <= dimension {
-            acc0 += Float32Element.load16(q, at: i) * E.load16(stored, at: i)
-            acc1 += Float32Element.load16(q, at: i &+ 16) * E.load16(stored, at: i &+ 16)
-            i &+= 32
+        if E.self == Float32Element.self {  // resolved when specialized
+            return strata_dot_f32(query, stored.assumingMemoryBound(to: Float.self), dimension)
         }
-        if i &+ 16 <= dimension {
-            acc0 += Float32Element.load16(q, at: i) * E.load16(stored, at: i)
+        let q = UnsafeRawPointer(query)
+        var acc = SIMD16<Float>()
+        var i = 0
+        while i &+ 16 <= dimension {
+            acc += Float32Element.load16(q, at: i) * E.load16(stored, at: i)
             i &+= 16
         }
-        var sum = (acc0 + acc1).sum()
+        var sum = reduce(acc)
         while i < dimension {
             sum += query[i] * E.load1(stored, at: i)
             i &+= 1
@@ -77,7 +83,7 @@ public enum VectorDistance {
             normAcc += v * v
             i &+= 16
         }
-        var dot = dotAcc.sum(), norm = normAcc.sum()
+        var dot = reduce(dotAcc), norm = reduce(normAcc)
         while i < dimension {
             let v = E.load1(stored, at: i)
             dot += query[i] * v

@@ -50,8 +50,9 @@ struct HNSWGraph: Sendable, Equatable {
 
 /// Raw pointers into a graph and its vectors for the duration of one operation: the hot
 /// loops index these without bounds checks or copy-on-write checks. Valid only inside the
-/// closure that made it (`HNSWIndex.withView`).
-struct HNSWView {
+/// closure that made it (`HNSWIndex.withView`). Sendable so that the parallel phase of an
+/// insertion batch can share it: during that phase every thread only reads through it.
+struct HNSWView: @unchecked Sendable {
     let vectors: UnsafePointer<Float>
     let dimension: Int
     let metric: VectorMetric

@@ -8,37 +8,81 @@ extension HNSWIndex {
         return min(Int(-log(uniform) / log(Double(graph.m))), 30)
     }
 
-    /// Links the stored vector `id` into the graph.
-    mutating func insert(_ id: UInt32) {
-        let level = randomLevel()
+    /// Links the stored vectors with ids in `ids` into the graph, as one batch: their
+    /// neighbour searches run in parallel against the graph as it was before the batch, then
+    /// each is linked in id order, choosing its neighbours among what its search found and
+    /// the batch members linked before it. The result depends only on the vectors and the
+    /// seed, never on thread timing.
+    mutating func insertBatch(_ ids: Range<Int>) {
+        let levels = ids.map { _ in randomLevel() }
+        let frozenTop = graph.maxLevel, frozenEntry = graph.entryPoint, frozenCount = graph.nodeCount
+        var found = [[[VectorNeighbor]]](repeating: [], count: ids.count)
+        if frozenTop >= 0 {
+            let efConstruction = parameters.efConstruction, pool = scratchPool
+            let workers = min(ids.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
+            found.withUnsafeMutableBufferPointer { buffer in
+                let out = DisjointSlots(base: buffer.baseAddress!)
+                withView { view in
+                    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                        pool.withScratch { scratch in
+                            // Each worker writes only its own slots of `out`.
+                            for i in stride(from: worker, to: ids.count, by: workers) {
+                                out.base[i] = Self.candidates(view, node: UInt32(ids.lowerBound + i), level: levels[i], entry: frozenEntry,
+                                                         top: frozenTop, ef: efConstruction, nodeCount: frozenCount, scratch: scratch)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (i, id) in ids.enumerated() { link(UInt32(id), level: levels[i], found: found[i], peers: ids.lowerBound..<id) }
+    }
+
+    /// The candidates of one new node per layer (index = layer, nearest first): greedy
+    /// descent to its top level, then a beam search of width `ef` on each layer below.
+    static func candidates(_ view: HNSWView, node: UInt32, level: Int, entry: UInt32, top: Int, ef: Int, nodeCount: Int,
+                           scratch: HNSWScratch) -> [[VectorNeighbor]] {
+        let query = view.vector(node)
+        var (entry, entryDistance) = descend(view, query: query, from: entry, fromLevel: top, toLevel: level + 1)
+        var perLayer = [[VectorNeighbor]](repeating: [], count: min(level, top) + 1)
+        for layer in stride(from: min(level, top), through: 0, by: -1) {
+            scratch.begin(nodeCount: nodeCount)
+            searchLayer(view, query: query, entry: entry, entryDistance: entryDistance, level: layer, ef: ef, allowed: nil, scratch: scratch)
+            let found = scratch.results.drainBestFirst(keeping: ef)
+            (entry, entryDistance) = (found[0].id, found[0].distance)
+            perLayer[layer] = found
+        }
+        return perLayer
+    }
+
+    /// Adds node `id` to the graph with the neighbours the heuristic picks from `found` and
+    /// the batch `peers` on each of its layers.
+    mutating func link(_ id: UInt32, level: Int, found: [[VectorNeighbor]], peers: Range<Int>) {
         let node = graph.appendNode(level: level)
         precondition(node == id, "graph and vector store out of step")
         inDegree.append(0)
-        guard graph.maxLevel >= 0 else {
+        let topLevel = graph.maxLevel
+        guard topLevel >= 0 else {
             graph.entryPoint = node
             graph.maxLevel = level
             return
         }
-        let topLevel = graph.maxLevel, entryPoint = graph.entryPoint
-        let efConstruction = parameters.efConstruction, m = graph.m
-        scratchPool.withScratch { scratch in
-            var inDegree = self.inDegree
-            self.inDegree = []
-            withMutableView { view in
-                let query = view.vector(node)
-                var (entry, entryDistance) = Self.descend(view, query: query, from: entryPoint, fromLevel: topLevel, toLevel: level + 1)
-                for layer in stride(from: min(level, topLevel), through: 0, by: -1) {
-                    scratch.begin(nodeCount: Int(node) + 1)
-                    Self.searchLayer(view, query: query, entry: entry, entryDistance: entryDistance, level: layer,
-                                     ef: efConstruction, allowed: nil, scratch: scratch)
-                    let found = scratch.results.sortedBestFirst()
-                    (entry, entryDistance) = (found[0].id, found[0].distance)
-                    let chosen = Self.selectNeighbours(view, candidates: found, limit: m)
-                    Self.connect(view, node: node, to: chosen, level: layer, inDegree: &inDegree)
+        let m = graph.m, peerLevels = graph.levels[peers]
+        var inDegree = self.inDegree
+        self.inDegree = []
+        withMutableView { view in
+            let query = view.vector(node)
+            for layer in stride(from: min(level, topLevel), through: 0, by: -1) {
+                var pool = layer < found.count ? found[layer] : []
+                for peer in peers where Int(peerLevels[peer]) >= layer {
+                    pool.append(VectorNeighbor(distance: view.distance(query, UInt32(peer)), id: UInt32(peer)))
                 }
+                guard !pool.isEmpty else { continue }
+                if !peers.isEmpty { pool.sort { $0.ranksBefore($1) } }
+                Self.connect(view, node: node, to: Self.selectNeighbours(view, candidates: pool, limit: m), level: layer, inDegree: &inDegree)
             }
-            self.inDegree = inDegree
         }
+        self.inDegree = inDegree
         if level > topLevel {
             graph.entryPoint = node
             graph.maxLevel = level
@@ -107,4 +151,10 @@ extension HNSWIndex {
             for (slot, entry) in kept.enumerated() { list[slot + 1] = entry.id }
         }
     }
+}
+
+/// Slots of a buffer that concurrent workers fill, each writing only the indices it owns;
+/// the buffer outlives the workers (they run inside its `withUnsafeMutableBufferPointer`).
+private struct DisjointSlots<Element>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Element>
 }

@@ -64,7 +64,14 @@ public struct HNSWIndex: VectorIndex {
         let total = store.count
         graph.levels.reserveCapacity(total)
         graph.level0.reserveCapacity(total * (graph.m0 + 1))
-        for id in Int(first)..<total { insert(UInt32(id)) }
+        var next = Int(first)
+        while next < total {
+            // Batches grow with the graph (a batch is small next to what it links into), one
+            // node at a time at first.
+            let size = min(total - next, max(1, min(Self.maxBatch, graph.nodeCount / 16)))
+            insertBatch(next..<(next + size))
+            next += size
+        }
     }
 
     public func search(_ query: [Float], k: Int, parameters search: VectorSearchParameters = .init(), allowed: IDBitset? = nil) throws(StrataError) -> [VectorNeighbor] {
@@ -81,7 +88,7 @@ public struct HNSWIndex: VectorIndex {
         }
         let found = scratchPool.withScratch { scratch in
             withView { view in searchGraph(view, query: prepared, ef: ef, allowed: allowed, scratch: scratch) }
-            return Array(scratch.results.sortedBestFirst().prefix(wanted))
+            return scratch.results.drainBestFirst(keeping: wanted)
         }
         // The filtered region can be cut off from where the walk went: never come back short.
         if found.count < wanted { return reported(FlatIndex.exactSearch(prepared, in: store, limit: wanted, ids: allowed), query: query) }
@@ -163,6 +170,11 @@ public struct HNSWIndex: VectorIndex {
             }
         }
     }
+
+    /// The largest insertion batch: its members find neighbours in parallel, then link one
+    /// by one, each comparing itself with the members before it (so a batch costs B²/2
+    /// extra distances).
+    static let maxBatch = 256
 
     /// Stand-ins for the base address of an empty array (never dereferenced: an empty graph
     /// has no node to follow).

@@ -1,0 +1,32 @@
+// Float32 distance kernels with run-time CPU dispatch. Swift has no per-function target
+// features, and a package must not set global ones (unsafeFlags), so a baseline build of the
+// Swift kernels runs on 128-bit SSE. These C functions carry their own target attributes
+// (AVX2 + FMA, AVX-512F) and pick the widest the CPU supports once, at first call; on other
+// architectures they are portable C that the compiler vectorizes for the baseline.
+#ifndef STRATA_SIMD_H
+#define STRATA_SIMD_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Σ (a[i] − b[i])² over n floats, with the widest instructions the CPU has.
+float strata_l2sq_f32(const float *a, const float *b, size_t n);
+
+/// Σ a[i]·b[i] over n floats, with the widest instructions the CPU has.
+float strata_dot_f32(const float *a, const float *b, size_t n);
+
+/// The same sums with the baseline instructions only (for tests of the dispatch).
+float strata_l2sq_f32_baseline(const float *a, const float *b, size_t n);
+float strata_dot_f32_baseline(const float *a, const float *b, size_t n);
+
+/// The instruction set in use: 0 baseline, 2 AVX2 + FMA, 3 AVX-512F.
+int strata_simd_level(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
