@@ -14,13 +14,25 @@ struct ProductQuantizer: Sendable, Equatable {
     let boundaries: [Int]
     /// Piece j's 256 centroids start at 256 × boundaries[j], each `width(j)` floats.
     let codebooks: [Float]
+    /// The same numbers element-major: element e of code c of piece j at
+    /// 256 × (boundaries[j] + e) + c, so that a table is computed sixteen codes at a time.
+    let columns: [Float]
 
     init(dimension: Int, subvectors: Int, codebooks: [Float]) {
         precondition((1...dimension).contains(subvectors) && codebooks.count == dimension * Self.centroidsPerSubvector)
         self.dimension = dimension
         self.subvectors = subvectors
         self.codebooks = codebooks
-        boundaries = Self.boundaries(dimension: dimension, subvectors: subvectors)
+        let bounds = Self.boundaries(dimension: dimension, subvectors: subvectors)
+        boundaries = bounds
+        var columns = [Float](repeating: 0, count: codebooks.count)
+        for j in 0..<subvectors {
+            let width = bounds[j + 1] - bounds[j], start = Self.centroidsPerSubvector * bounds[j]
+            for code in 0..<Self.centroidsPerSubvector {
+                for e in 0..<width { columns[start + e * Self.centroidsPerSubvector + code] = codebooks[start + code * width + e] }
+            }
+        }
+        self.columns = columns
     }
 
     static func boundaries(dimension: Int, subvectors: Int) -> [Int] {
@@ -72,30 +84,36 @@ struct ProductQuantizer: Sendable, Equatable {
 
     /// Fills `table[j × 256 + c]` with the squared L2 distance between piece j of `query`
     /// and centroid c of piece j.
+    /// - Complexity: O(256 × dimension), sixteen codes per SIMD step.
     func l2Table(query: UnsafePointer<Float>, into table: UnsafeMutablePointer<Float>) {
-        codebooks.withUnsafeBufferPointer { books in
-            for j in 0..<subvectors {
-                let width = boundaries[j + 1] - boundaries[j]
-                let piece = query + boundaries[j]
-                let book = books.baseAddress! + Self.centroidsPerSubvector * boundaries[j]
-                let row = table + j * Self.centroidsPerSubvector
-                for code in 0..<Self.centroidsPerSubvector {
-                    row[code] = VectorDistance.l2Squared(piece, UnsafeRawPointer(book + code * width), as: Float32Element.self, dimension: width)
-                }
-            }
+        fillTable(query: query, into: table) { acc, q, column in
+            let d = SIMD16(repeating: q) - column
+            acc += d * d
         }
     }
 
     /// Fills `table[j × 256 + c]` with −(piece j of `query`) · (centroid c of piece j).
+    /// - Complexity: O(256 × dimension), sixteen codes per SIMD step.
     func negatedDotTable(query: UnsafePointer<Float>, into table: UnsafeMutablePointer<Float>) {
-        codebooks.withUnsafeBufferPointer { books in
+        fillTable(query: query, into: table) { acc, q, column in
+            acc -= SIMD16(repeating: q) * column
+        }
+    }
+
+    /// Runs `step(&acc, q[e], centroids' element e for 16 codes)` over every element of every
+    /// piece and stores each piece's 16-code accumulators in the table.
+    @inline(__always)
+    private func fillTable(query: UnsafePointer<Float>, into table: UnsafeMutablePointer<Float>,
+                           _ step: (inout SIMD16<Float>, Float, SIMD16<Float>) -> Void) {
+        let codes = Self.centroidsPerSubvector
+        columns.withUnsafeBytes { raw in
             for j in 0..<subvectors {
-                let width = boundaries[j + 1] - boundaries[j]
-                let piece = query + boundaries[j]
-                let book = books.baseAddress! + Self.centroidsPerSubvector * boundaries[j]
-                let row = table + j * Self.centroidsPerSubvector
-                for code in 0..<Self.centroidsPerSubvector {
-                    row[code] = -VectorDistance.dot(piece, UnsafeRawPointer(book + code * width), as: Float32Element.self, dimension: width)
+                for block in stride(from: 0, to: codes, by: 16) {
+                    var acc = SIMD16<Float>()
+                    for element in boundaries[j]..<boundaries[j + 1] {
+                        step(&acc, query[element], raw.loadUnaligned(fromByteOffset: (element * codes + block) * 4, as: SIMD16<Float>.self))
+                    }
+                    UnsafeMutableRawPointer(table + j * codes + block).storeBytes(of: acc, as: SIMD16<Float>.self)
                 }
             }
         }
