@@ -61,7 +61,7 @@ let package = Package(
         // Tools: benchmarks and the conformance fixture generator.
         .executableTarget(name: "StrataBench", dependencies: ["Strata"], path: "Benchmarks/StrataBench"),
         // The runner of the shared peer harness (protocol strata-peers/1).
-        .executableTarget(name: "StrataPeerRunner", dependencies: ["StrataIndex", "StrataKernels"], path: "Benchmarks/PeerRunner"),
+        .executableTarget(name: "StrataPeerRunner", dependencies: ["Strata"], path: "Benchmarks/PeerRunner"),
         .executableTarget(
             name: "StrataConformanceGenerator",
             dependencies: ["Strata", "StrataKernels", .product(name: "SwiftProtobuf", package: "swift-protobuf")],

@@ -1,13 +1,12 @@
 import Foundation
-import StrataIndex
-import StrataKernels
+import Strata
 
 /// The Strata runner of the peer harness (`../shared/peers`, protocol `strata-peers/1`):
 /// reads one task as JSON on stdin, builds each configuration, answers the queries one at a
 /// time on one thread, and prints `build` and `queries` JSON lines on stdout (logs on stderr).
 @main
 struct StrataPeerRunner {
-    static func main() throws {
+    static func main() async throws {
         let input = FileHandle.standardInput.readDataToEndOfFile()
         guard let task = try JSONSerialization.jsonObject(with: input) as? [String: Any] else {
             throw RunnerError("the task is not a JSON object")
@@ -16,7 +15,7 @@ struct StrataPeerRunner {
             emit(["type": "error", "message": "unsupported kind \(task["kind"] ?? "?")"])
             exit(2)
         }
-        try VectorWorkload(task: task).run()
+        try await VectorWorkload(task: task).run()
     }
 }
 

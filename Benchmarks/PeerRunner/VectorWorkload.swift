@@ -1,19 +1,30 @@
 import Foundation
-import StrataIndex
-import StrataKernels
+import Strata
 
-/// A `vector` task: build HNSW and IVF-PQ over `base.f32`, sweep their search parameters.
+/// A `vector` task: build HNSW and IVF-PQ over `base.f32` — as bare indexes in memory and
+/// through a table on disk (what an application gets) — and sweep their search parameters.
 struct VectorWorkload {
     let task: [String: Any]
 
-    /// One index configuration and the searches to run on it.
+    /// A built configuration: how to search it, and what it cost.
+    struct Built {
+        var search: ([Float], VectorSearchParameters) async throws -> [Int]
+        var bytes: Int
+        var note: String
+        /// Peak resident memory of the index build above what was resident before it.
+        var peakBytes: Int
+        /// The index build alone, when the configuration did more (ingest) around it.
+        var buildSeconds: Double?
+    }
+
+    /// One configuration and the searches to run on it.
     struct Config {
         var name: String
-        var build: () throws -> any VectorIndex
+        var build: () async throws -> Built
         var searches: [(label: String, parameters: VectorSearchParameters)]
     }
 
-    func run() throws {
+    func run() async throws {
         let files = task["files"] as? [String: String] ?? [:]
         guard let basePath = files["base.f32"], let queryPath = files["queries.f32"] else { throw RunnerError("task lacks base.f32 / queries.f32") }
         let k = task["k"] as? Int ?? 10
@@ -24,33 +35,26 @@ struct VectorWorkload {
         let queryCount = min(task["num_queries"] as? Int ?? queries.count, queries.count)
         let warmup = min(task["warmup_queries"] as? Int ?? 100, queryCount)
         let params = task["params"] as? [String: Any] ?? [:]
-        for config in configs(base: base, params: params) {
+        let scratch = task["scratch_dir"] as? String ?? NSTemporaryDirectory() + "strata-runner-\(getpid())"
+        for config in configs(base: base, params: params, k: k, scratch: scratch) {
             log("building \(config.name) on \(base.count)×\(base.dimension)")
             let start = now()
-            // STRATA_RUNNER_CACHE (for profiling searches): reuse an index file built before.
-            let cached = ProcessInfo.processInfo.environment["STRATA_RUNNER_CACHE"].map { "\($0)/\(config.name)-\(base.count)x\(base.dimension).vidx" }
-            let index: any VectorIndex
-            if let cached, let bytes = FileManager.default.contents(atPath: cached) {
-                index = try VectorIndexCoding.decode(Array(bytes), path: cached)
-            } else {
-                index = try config.build()
-                if let cached { _ = FileManager.default.createFile(atPath: cached, contents: Data(index.encoded())) }
-            }
+            let built = try await config.build()
             let buildSeconds = Double(now() - start) / 1e9
-            let bytes = index.encoded().count
             emit(["type": "build", "system": "strata", "config": config.name, "rows": base.count, "ingest_s": ingest,
-                  "build_s": buildSeconds, "disk_bytes": bytes, "index_bytes": bytes,
-                  "note": "StrataIndex in memory, single-threaded build; bytes = index file"])
+                  "build_s": built.buildSeconds ?? buildSeconds, "disk_bytes": built.bytes, "index_bytes": built.bytes,
+                  "note": built.note + String(format: "; peak memory while building the index, above what was resident before: %.0f MB = %.2f× the raw vectors",
+                                              Double(built.peakBytes) / 1e6, Double(built.peakBytes) / Double(base.values.count * 4))])
             for search in config.searches {
-                for i in 0..<warmup { _ = try index.search(queries.row(i), k: k, parameters: search.parameters, allowed: nil) }
+                for i in 0..<warmup { _ = try await built.search(queries.row(i), search.parameters) }
                 var latencies: [UInt64] = [], ids: [[Int]] = []
                 latencies.reserveCapacity(queryCount)
                 for i in 0..<queryCount {
                     let query = queries.row(i)
                     let t = now()
-                    let found = try index.search(query, k: k, parameters: search.parameters, allowed: nil)
+                    let found = try await built.search(query, search.parameters)
                     latencies.append(now() - t)
-                    ids.append(found.map { Int($0.id) })
+                    ids.append(found)
                 }
                 emit(["type": "queries", "system": "strata", "config": config.name, "search": search.label,
                       "params": ["ef": search.parameters.ef as Any, "nprobes": search.parameters.nprobes as Any,
@@ -60,30 +64,126 @@ struct VectorWorkload {
         }
     }
 
-    /// The configurations: `params.hnsw` / `params.ivf_pq` objects override the defaults.
-    func configs(base: Matrix, params: [String: Any]) -> [Config] {
+    /// The configurations: `params.hnsw` / `params.ivf_pq` override build settings and
+    /// sweeps; `params.configs` keeps only names with the given prefixes.
+    func configs(base: Matrix, params: [String: Any], k: Int, scratch: String) -> [Config] {
         let hnsw = params["hnsw"] as? [String: Any] ?? [:]
         let m = hnsw["m"] as? Int ?? 16, efc = hnsw["ef_construction"] as? Int ?? 100
-        let efs = hnsw["ef"] as? [Int] ?? [10, 16, 24, 32, 48, 64, 96, 128]
+        let efs = hnsw["ef"] as? [Int] ?? [10, 16, 24, 32, 40, 48, 64, 96, 128]
         let ivf = params["ivf_pq"] as? [String: Any] ?? [:]
-        let probes = ivf["nprobes"] as? [Int] ?? [4, 8, 12, 16, 24, 32]
+        let probes = ivf["nprobes"] as? [Int] ?? [2, 4, 8, 16, 32]
         let refines = ivf["refine"] as? [Int] ?? [0, 2, 5, 10]
         let ivfParameters = IVFPQParameters(partitions: ivf["partitions"] as? Int, subvectors: ivf["subvectors"] as? Int)
         let resolved = try? ivfParameters.resolved(count: base.count, dimension: base.dimension)
+        let hnswName = "m\(m)-efc\(efc)", ivfName = "p\(resolved?.partitions ?? 0)-m\(resolved?.subvectors ?? 0)"
+        let hnswSearches = efs.map { ("ef=\($0)", VectorSearchParameters(ef: $0)) }
+        let ivfSearches = [("default", VectorSearchParameters())] + probes.flatMap { p in
+            refines.map { r in ("nprobes=\(p),refine=\(r)", VectorSearchParameters(nprobes: p, refine: r)) }
+        }
+        let tableParameters: [String: String] = ["m": "\(m)", "ef_construction": "\(efc)"]
+        var ivfTableParameters: [String: String] = [:]
+        if let p = ivfParameters.partitions { ivfTableParameters["partitions"] = "\(p)" }
+        if let s = ivfParameters.subvectors { ivfTableParameters["subvectors"] = "\(s)" }
         let all = [
-            Config(name: "hnsw-m\(m)-efc\(efc)", build: {
-                var index = try HNSWIndex(dimension: base.dimension, metric: .l2, parameters: HNSWParameters(m: m, efConstruction: efc))
-                try index.add(base.values)
-                return index
-            }, searches: efs.map { ("ef=\($0)", VectorSearchParameters(ef: $0)) }),
-            Config(name: "ivfpq-p\(resolved?.partitions ?? 0)-m\(resolved?.subvectors ?? 0)", build: {
-                try IVFPQIndex(training: base.values, dimension: base.dimension, metric: .l2, parameters: ivfParameters)
-            }, searches: [("default", VectorSearchParameters())] + probes.flatMap { p in
-                refines.map { r in ("nprobes=\(p),refine=\(r)", VectorSearchParameters(nprobes: p, refine: r)) }
-            }),
+            Config(name: "hnsw-\(hnswName)", build: {
+                let (index, peak) = try measuringPeak { () throws -> HNSWIndex in
+                    var index = try HNSWIndex(dimension: base.dimension, metric: .l2, parameters: HNSWParameters(m: m, efConstruction: efc))
+                    try index.add(base.values)
+                    return index
+                }
+                return Self.inMemory(index, peak: peak)
+            }, searches: hnswSearches),
+            Config(name: "ivfpq-\(ivfName)", build: {
+                let (index, peak) = try measuringPeak {
+                    try IVFPQIndex(training: base.values, dimension: base.dimension, metric: .l2, parameters: ivfParameters)
+                }
+                return Self.inMemory(index, peak: peak)
+            }, searches: ivfSearches),
+            Config(name: "table-hnsw-\(hnswName)", build: {
+                try await TableSetup(base: base, k: k, directory: scratch + "/hnsw").build(kind: .hnsw, parameters: tableParameters)
+            }, searches: hnswSearches),
+            Config(name: "table-ivfpq-\(ivfName)", build: {
+                try await TableSetup(base: base, k: k, directory: scratch + "/ivfpq").build(kind: .ivfPQ, parameters: ivfTableParameters)
+            }, searches: ivfSearches),
         ]
-        // `params.configs`: name prefixes to run (default: all).
         guard let only = params["configs"] as? [String] else { return all }
         return all.filter { config in only.contains { config.name.hasPrefix($0) } }
     }
+
+    static func inMemory(_ index: any VectorIndex, peak: Int) -> Built {
+        Built(search: { query, parameters in try index.search(query, k: 10, parameters: parameters, allowed: nil).map { Int($0.id) } },
+              bytes: index.encoded().count, note: "StrataIndex in memory (no table), from the loaded matrix; bytes = index file", peakBytes: peak)
+    }
+}
+
+/// The table path: rows (id, v) appended to a table on disk, the index created on 99 % of
+/// them, the last 1 % appended and folded in by `optimizeIndexes` (timed against the
+/// build), then searches through `TableSnapshot.search` returning the id column.
+struct TableSetup {
+    let base: Matrix
+    let k: Int
+    let directory: String
+
+    func build(kind: VectorIndexKind, parameters: [String: String]) async throws -> VectorWorkload.Built {
+        try? FileManager.default.removeItem(atPath: directory)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let schema = try Schema([("id", .int64, false), ("v", .vector(.float32, dimension: base.dimension), false)])
+        var options = TableOptions()
+        options.durability = .none
+        let table = try await Table.create(directory: directory + "/t", schema: schema, options: options)
+        let bulk = base.count - base.count / 100
+        try await append(table, schema: schema, rows: 0..<bulk)
+        let start = now()
+        let (_, peak) = try await measuringPeak { try await table.createIndex(column: "v", kind: kind, parameters: parameters) }
+        let build = Double(now() - start) / 1e9
+        try await append(table, schema: schema, rows: bulk..<base.count)
+        let optimizeStart = now()
+        let manifest = try await table.optimizeIndexes()
+        let optimize = Double(now() - optimizeStart) / 1e9
+        let snapshot = try await table.snapshot()
+        let bytes = manifest.indexes.reduce(0) { $0 + Int($1.indexFile.sizeBytes + $1.rowsFile.sizeBytes) }
+        let k = self.k
+        return VectorWorkload.Built(search: { query, parameters in
+            let result = try await snapshot.search(VectorSearchRequest(column: "v", vector: query, k: k, parameters: parameters, columns: ["id"]))
+            return (0..<result.rows.rowCount).map { row in
+                if case let .int(id) = result.rows.columns[0].value(at: row) { return Int(id) }
+                return -1
+            }
+        }, bytes: bytes, note: String(format: "through a table on disk: createIndex on %d rows %.2f s (build_s); +1%% rows (%d) by optimizeIndexes %.3f s = %.1f%% of the build; bytes = index + rows files",
+                                       bulk, build, base.count - bulk, optimize, 100 * optimize / build), peakBytes: peak, buildSeconds: build)
+    }
+
+    private func append(_ table: Table, schema: Schema, rows: Range<Int>) async throws {
+        for start in stride(from: rows.lowerBound, to: rows.upperBound, by: 65_536) {
+            let end = min(start + 65_536, rows.upperBound)
+            let ids = try ColumnBuilder.column(.int64, (start..<end).map { .int(Int64($0)) })
+            var bytes: [UInt8] = []
+            base.values[(start * base.dimension)..<(end * base.dimension)].withUnsafeBytes { bytes.append(contentsOf: $0) }
+            let vectors = ColumnBuffer(type: .vector(.float32, dimension: base.dimension), count: end - start, validity: nil, values: bytes, offsets: [])
+            try await table.append(RecordBatch(schema: schema, columns: [ids, vectors]))
+        }
+    }
+}
+
+/// Runs `body` and returns its result with the peak resident memory it added: the kernel's
+/// high-water mark is reset first (/proc/self/clear_refs), so earlier peaks do not count.
+func measuringPeak<T>(_ body: () async throws -> T) async rethrows -> (T, Int) {
+    try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    let before = procStatus("VmRSS:")
+    let result = try await body()
+    return (result, max(0, procStatus("VmHWM:") - before))
+}
+
+func measuringPeak<T>(_ body: () throws -> T) rethrows -> (T, Int) {
+    try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    let before = procStatus("VmRSS:")
+    let result = try body()
+    return (result, max(0, procStatus("VmHWM:") - before))
+}
+
+private func procStatus(_ key: String) -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key) }),
+          let kb = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return 0 }
+    return kb * 1024
 }

@@ -103,12 +103,20 @@ package final class VectorIndexCache: Sendable {
     package init() {}
 
     package func index(_ entry: TableIndex, location: TableLocation) async throws(StrataError) -> LoadedVectorIndex {
-        if let hit = loaded.withLock({ $0[entry.indexFile.path + "|" + entry.rowsFile.path] }) { return hit }
+        if let hit = loaded.withLock({ $0[Self.key(entry)] }) { return hit }
         let index = try await LoadedVectorIndex.load(entry, location: location)
-        loaded.withLock { cache in
-            if cache.count >= 8 { cache.removeAll() }
-            cache[entry.indexFile.path + "|" + entry.rowsFile.path] = index
-        }
+        insert([index])
         return index
     }
+
+    /// Remembers indexes this process just built and committed, so that the next search or
+    /// optimization does not read back what it wrote.
+    package func insert(_ indexes: [LoadedVectorIndex]) {
+        loaded.withLock { cache in
+            if cache.count + indexes.count > 8 { cache.removeAll() }
+            for index in indexes { cache[Self.key(index.entry)] = index }
+        }
+    }
+
+    private static func key(_ entry: TableIndex) -> String { entry.indexFile.path + "|" + entry.rowsFile.path }
 }

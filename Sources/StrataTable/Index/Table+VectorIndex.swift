@@ -22,7 +22,8 @@ extension Table {
             throw .invalidInput(what: "index name '\(indexName)'", why: "use 1–128 ASCII letters, digits, '_' or '-'")
         }
         try await flushSmallWrites()
-        return try await commitRerunning { (snapshot) throws(StrataError) -> PendingCommit? in
+        var built: [LoadedVectorIndex] = []
+        let (manifest, committed) = try await commitRerunning { (snapshot) throws(StrataError) -> PendingCommit? in
             let field = try Self.vectorField(column, in: snapshot.schema)
             let fragments = snapshot.manifest.fragments.map(\.id)
             let (vectors, addresses) = try await Self.collectVectors(snapshot, field: field, fragments: Set(fragments))
@@ -32,8 +33,11 @@ extension Table {
                 name: indexName, uuid: UUID().uuidString.lowercased(), fieldIds: [field.id], kind: kind.rawValue,
                 metric: metric.rawValue, fragmentIds: fragments, indexFile: IndexFileReference(path: "", sizeBytes: 0),
                 rowsFile: IndexFileReference(path: "", sizeBytes: 0), parameters: parameters, createdVersion: 0))
+            built = [LoadedVectorIndex(entry: entry, index: index, addresses: addresses.map(\.rawValue))]
             return indexCommit(snapshot, [entry], detail: "create \(kind.rawValue) index \(indexName) on \(column)", newName: true)
-        }.manifest
+        }
+        if committed { vectorIndexes.insert(built) }
+        return manifest
     }
 
     /// Folds the rows of fragments an index does not cover yet into it, for every vector
@@ -43,9 +47,11 @@ extension Table {
     @discardableResult
     public func optimizeIndexes() async throws(StrataError) -> Manifest {
         try await flushSmallWrites()
-        return try await commitRerunning { (snapshot) throws(StrataError) -> PendingCommit? in
+        var built: [LoadedVectorIndex] = []
+        let (manifest, committed) = try await commitRerunning { (snapshot) throws(StrataError) -> PendingCommit? in
             let present = Set(snapshot.manifest.fragments.map(\.id))
             var changed: [TableIndex] = []
+            built = []
             for entry in snapshot.manifest.indexes where VectorIndexKind(rawValue: entry.kind) != nil {
                 let uncovered = present.subtracting(entry.fragmentIds)
                 guard !uncovered.isEmpty else { continue }
@@ -56,11 +62,15 @@ extension Table {
                 try index.add(vectors)
                 var template = entry
                 template.fragmentIds = present.intersection(entry.fragmentIds).union(uncovered).sorted()
-                changed.append(try await writeIndex(index, addresses: loaded.addresses + addresses.map(\.rawValue), template: template))
+                let all = loaded.addresses + addresses.map(\.rawValue)
+                changed.append(try await writeIndex(index, addresses: all, template: template))
+                built.append(LoadedVectorIndex(entry: changed.last!, index: index, addresses: all))
             }
             guard !changed.isEmpty else { return nil }
             return indexCommit(snapshot, changed, detail: "optimize index(es) \(changed.map(\.name).joined(separator: ", "))", newName: false)
-        }.manifest
+        }
+        if committed { vectorIndexes.insert(built) }
+        return manifest
     }
 
     /// The commit installing `entries` (replacing same-named ones); re-run when a concurrent
@@ -100,9 +110,11 @@ extension Table {
         guard !removed.isEmpty else { return }
         var sources: [UInt32: Set<UInt32>] = [:]
         for (old, new) in compaction.addressMap { sources[new.fragment, default: []].insert(old.fragment) }
-        _ = try await commitRerunning { (snapshot) throws(StrataError) -> PendingCommit? in
+        var built: [LoadedVectorIndex] = []
+        let (_, committed) = try await commitRerunning { (snapshot) throws(StrataError) -> PendingCommit? in
             let present = Set(snapshot.manifest.fragments.map(\.id))
             var changed: [TableIndex] = []
+            built = []
             for entry in snapshot.manifest.indexes where VectorIndexKind(rawValue: entry.kind) != nil && !removed.isDisjoint(with: entry.fragmentIds) {
                 let covered = Set(entry.fragmentIds)
                 let adopted = Set(sources.filter { present.contains($0.key) && $0.value.isSubset(of: covered) }.keys)
@@ -120,10 +132,12 @@ extension Table {
                 var template = entry
                 template.fragmentIds = covered.subtracting(removed).intersection(present).union(adopted).sorted()
                 changed.append(try await writeIndex(nil, addresses: addresses, template: template))
+                built.append(LoadedVectorIndex(entry: changed.last!, index: loaded.index, addresses: addresses))
             }
             guard !changed.isEmpty else { return nil }
             return indexCommit(snapshot, changed, detail: "remap index(es) \(changed.map(\.name).joined(separator: ", ")) after compaction", newName: false)
         }
+        if committed { vectorIndexes.insert(built) }
     }
 
     /// Writes the rows file, and the index file unless `index` is nil (the template's is
@@ -131,9 +145,18 @@ extension Table {
     private func writeIndex(_ index: (any VectorIndex)?, addresses: [UInt64], template: TableIndex) async throws(StrataError) -> TableIndex {
         var entry = template
         if let index {
-            let indexBytes = index.encoded()
-            entry.indexFile = IndexFileReference(path: TablePaths.newIndexFile(uuid: entry.uuid, ext: "vidx"), sizeBytes: UInt64(indexBytes.count))
-            try await location.store.write(location.object(entry.indexFile.path), bytes: indexBytes)
+            // Streamed in chunks from the index's own arrays: no second copy of the index.
+            let file = index.fileWriter(), path = TablePaths.newIndexFile(uuid: entry.uuid, ext: "vidx")
+            let writer = try await location.store.makeWriter(location.object(path))
+            var chunks = file.chunks()
+            do {
+                while let chunk = chunks.next() { try await writer.append(chunk) }
+                try await writer.finish()
+            } catch {
+                await writer.abort()
+                throw error
+            }
+            entry.indexFile = IndexFileReference(path: path, sizeBytes: UInt64(file.byteCount))
         }
         let rowBytes = VectorIndexRows.encode(addresses)
         entry.rowsFile = IndexFileReference(path: TablePaths.newIndexFile(uuid: entry.uuid, ext: "rows"), sizeBytes: UInt64(rowBytes.count))
@@ -162,12 +185,15 @@ extension Table {
         var part = snapshot.manifest
         part.fragments = part.fragments.filter { fragments.contains($0.id) }
         let restricted = TableSnapshot(manifest: part, pendingRows: [], location: snapshot.location, cache: nil)
-        let scanner = try restricted.scanner(columns: [field.name], withAddresses: true)
+        // Small batches: the scan's decode buffers stay a sliver of the vectors collected.
+        let scanner = try restricted.scanner(columns: [field.name], batchRows: 4096, withAddresses: true)
+        // Sized once from the manifest: growing by doubling would hold up to twice the vectors.
+        let rows = part.fragments.reduce(0) { $0 + $1.liveRows }
         var vectors: [Float] = [], addresses: [RowAddress] = []
+        vectors.reserveCapacity(rows * dimension(of: field))
+        addresses.reserveCapacity(rows)
         while let next = try await scanner.next() {
-            let (values, rows) = ColumnDistances.floats(next.batch.columns[0])
-            vectors += values
-            addresses += rows.map { next.addresses![$0] }
+            addresses += ColumnDistances.appendFloats(next.batch.columns[0], to: &vectors).map { next.addresses![$0] }
         }
         return (vectors, addresses)
     }

@@ -123,7 +123,8 @@ extension TableSnapshot {
         var inMemory = manifest
         inMemory.fragments = []
         let memory = TableSnapshot(manifest: inMemory, pendingRows: pendingRows, location: location, cache: nil)
-        for (snapshot, withAddresses) in [(committed, true), (memory, false)] {
+        for (snapshot, withAddresses) in [(committed, true), (memory, false)]
+        where !snapshot.manifest.fragments.isEmpty || !snapshot.pendingRows.isEmpty {
             let scanner = try snapshot.scanner(columns: columns, withAddresses: withAddresses)
             while let next = try await scanner.next() {
                 let vectors = next.batch.column(named: field.name)!

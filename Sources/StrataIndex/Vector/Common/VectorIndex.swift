@@ -44,11 +44,15 @@ public protocol VectorIndex: Sendable {
     ///   dimension or a non-finite element.
     mutating func add(_ vectors: [Float]) throws(StrataError)
 
-    /// The index's persisted form (`spec/indexes.md`).
-    func encoded() -> [UInt8]
+    /// The index's persisted form (`spec/indexes.md`), ready to stream out without copying
+    /// the index.
+    func fileWriter() -> VectorIndexFileWriter
 }
 
 extension VectorIndex {
+    /// The index's persisted form as one array.
+    public func encoded() -> [UInt8] { fileWriter().finish() }
+
     /// Checks `k` and returns the number of results a search must produce.
     func resultCount(k: Int, allowed: IDBitset?) throws(StrataError) -> Int {
         guard k > 0 else { throw .invalidInput(what: "k", why: "must be at least 1, got \(k)") }

@@ -29,38 +29,43 @@ public enum VectorIndexSection: UInt32, Sendable, CaseIterable {
 }
 
 /// Writes a vector index file: a fixed header, a section table, and the sections, each
-/// checksummed with XXH3-64 (layout in `spec/indexes.md` §1).
-struct VectorIndexFileWriter {
+/// checksummed with XXH3-64 (layout in `spec/indexes.md` §1). Sections are held by reference
+/// to the index's own arrays (no copies) and streamed out in chunks, so writing a file never
+/// holds a second copy of the index in memory.
+public struct VectorIndexFileWriter: Sendable {
     static let magic: [UInt8] = Array("STVI".utf8)
     static let formatVersion: UInt16 = 1
     static let headerSize = 32
     static let tableEntrySize = 32
 
+    /// One section's contents: one of the index's arrays, shared, not copied.
+    enum Payload: Sendable {
+        case floats([Float]), words([UInt32]), integers([UInt64]), bytes([UInt8])
+
+        func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+            switch self {
+            case let .floats(a): return a.withUnsafeBytes(body)
+            case let .words(a): return a.withUnsafeBytes(body)
+            case let .integers(a): return a.withUnsafeBytes(body)
+            case let .bytes(a): return a.withUnsafeBytes(body)
+            }
+        }
+    }
+
     private let header: (kind: VectorIndexKind, metric: VectorMetric, dimension: Int, count: Int)
-    private var sections: [(id: VectorIndexSection, bytes: [UInt8])] = []
+    private var sections: [(id: VectorIndexSection, payload: Payload)] = []
 
     init(kind: VectorIndexKind, metric: VectorMetric, dimension: Int, count: Int) {
         header = (kind, metric, dimension, count)
     }
 
-    mutating func addSection(_ id: VectorIndexSection, floats: [Float]) {
-        addSection(id, bytes: floats.withUnsafeBytes { Array($0) })
-    }
+    mutating func addSection(_ id: VectorIndexSection, floats: [Float]) { sections.append((id, .floats(floats))) }
+    mutating func addSection(_ id: VectorIndexSection, words: [UInt32]) { sections.append((id, .words(words))) }
+    mutating func addSection(_ id: VectorIndexSection, integers: [UInt64]) { sections.append((id, .integers(integers))) }
+    mutating func addSection(_ id: VectorIndexSection, bytes: [UInt8]) { sections.append((id, .bytes(bytes))) }
 
-    mutating func addSection(_ id: VectorIndexSection, words: [UInt32]) {
-        addSection(id, bytes: words.withUnsafeBytes { Array($0) })
-    }
-
-    mutating func addSection(_ id: VectorIndexSection, integers: [UInt64]) {
-        addSection(id, bytes: integers.withUnsafeBytes { Array($0) })
-    }
-
-    mutating func addSection(_ id: VectorIndexSection, bytes: [UInt8]) {
-        sections.append((id, bytes))
-    }
-
-    /// The file's bytes. Little-endian hosts only (every platform Strata supports).
-    func finish() -> [UInt8] {
+    /// The header, section table and its checksum (the file's first bytes).
+    private func head() -> [UInt8] {
         var out: [UInt8] = []
         out.append(contentsOf: Self.magic)
         out.appendLittleEndian(Self.formatVersion)
@@ -74,19 +79,71 @@ struct VectorIndexFileWriter {
         var offset = Self.headerSize + sections.count * Self.tableEntrySize + 8
         for section in sections {
             offset = (offset + 7) & ~7
+            let length = section.payload.withBytes { $0.count }
             out.appendLittleEndian(section.id.rawValue)
             out.appendLittleEndian(UInt32(0))  // reserved
             out.appendLittleEndian(UInt64(offset))
-            out.appendLittleEndian(UInt64(section.bytes.count))
-            out.appendLittleEndian(Checksum.xxh3(section.bytes))
-            offset += section.bytes.count
+            out.appendLittleEndian(UInt64(length))
+            out.appendLittleEndian(section.payload.withBytes { Checksum.xxh3($0) })
+            offset += length
         }
         out.appendLittleEndian(Checksum.xxh3(out))  // covers header and section table
+        return out
+    }
+
+    /// Total bytes of the file.
+    public var byteCount: Int {
+        var size = Self.headerSize + sections.count * Self.tableEntrySize + 8
+        for section in sections { size = (size + 7) & ~7 + section.payload.withBytes { $0.count } }
+        return size + Self.magic.count
+    }
+
+    /// The file's parts in order: header and table, then each section after its alignment
+    /// padding, then the closing magic.
+    private func parts() -> [Payload] {
+        var parts: [Payload] = [.bytes(head())]
+        var offset = Self.headerSize + sections.count * Self.tableEntrySize + 8
         for section in sections {
-            while out.count % 8 != 0 { out.append(0) }
-            out.append(contentsOf: section.bytes)
+            let pad = (8 - offset % 8) % 8
+            if pad > 0 { parts.append(.bytes([UInt8](repeating: 0, count: pad))) }
+            parts.append(section.payload)
+            offset += pad + section.payload.withBytes { $0.count }
         }
-        out.append(contentsOf: Self.magic)
+        parts.append(.bytes(Self.magic))
+        return parts
+    }
+
+    /// The file's bytes in order, in chunks of at most `chunkSize`, made one at a time (a
+    /// writer can await between them).
+    public func chunks(size chunkSize: Int = 4 << 20) -> Chunks { Chunks(parts: parts(), chunkSize: chunkSize) }
+
+    /// An iterator over a file's bytes in chunks.
+    public struct Chunks: IteratorProtocol, Sendable {
+        let parts: [Payload]
+        let chunkSize: Int
+        var part = 0
+        var offset = 0
+
+        /// The next chunk, or nil at the end.
+        public mutating func next() -> [UInt8]? {
+            while part < parts.count {
+                let (chunk, done) = parts[part].withBytes { raw -> ([UInt8], Bool) in
+                    let end = min(offset + chunkSize, raw.count)
+                    return (Array(UnsafeRawBufferPointer(rebasing: raw[offset..<end])), end == raw.count)
+                }
+                if done { part += 1; offset = 0 } else { offset += chunk.count }
+                if !chunk.isEmpty { return chunk }
+            }
+            return nil
+        }
+    }
+
+    /// The whole file in one array (tests, fuzzing, small indexes).
+    func finish() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(byteCount)
+        var iterator = chunks()
+        while let chunk = iterator.next() { out.append(contentsOf: chunk) }
         return out
     }
 }

@@ -41,7 +41,9 @@ public struct VectorStore: Sendable {
         try Self.validate(vectors, dimension: dimension, what: "vectors")
         let first = UInt32(count)
         let start = values.count
-        values.append(contentsOf: vectors)
+        // The first batch is adopted, not copied: it shares the caller's buffer until one
+        // of them changes it, so an index built from one array holds the vectors once.
+        if values.isEmpty { values = vectors } else { values.append(contentsOf: vectors) }
         if metric == .cosine {
             values.withUnsafeMutableBufferPointer { all in
                 for row in stride(from: start, to: all.count, by: dimension) {

@@ -32,18 +32,28 @@ public enum ColumnDistances {
         }
     }
 
-    /// Every non-null row of `column` whose elements are all finite, as floats back to back,
-    /// with the rows they came from (a NaN or infinite vector has no place in a ranking).
-    public static func floats(_ column: ColumnBuffer) -> (values: [Float], rows: [Int]) {
+    /// Appends every non-null row of `column` whose elements are all finite to `values` as
+    /// floats, and returns the rows taken (a NaN or infinite vector has no place in a
+    /// ranking). Decodes straight into `values`: no per-row or per-batch copies.
+    public static func appendFloats(_ column: ColumnBuffer, to values: inout [Float]) -> [Int] {
         guard case let .vector(element, dimension) = column.type else { preconditionFailure("not a vector column") }
-        var values: [Float] = [], rows: [Int] = []
-        values.reserveCapacity(column.count * dimension)
-        for row in 0..<column.count where column.validity?.isValid(row) ?? true {
-            let vector = VectorCoding.decode(column.values, element: element, from: row * dimension, count: dimension)
-            guard vector.allSatisfy(\.isFinite) else { continue }
-            values += vector
-            rows.append(row)
+        var rows: [Int] = []
+        rows.reserveCapacity(column.count)
+        values.reserveCapacity(values.count + column.count * dimension)
+        column.values.withUnsafeBytes { raw in
+            for row in 0..<column.count where column.validity?.isValid(row) ?? true {
+                let start = values.count
+                let vector = raw.baseAddress! + row * dimension * element.byteWidth
+                for i in 0..<dimension {
+                    switch element {
+                    case .float32: values.append(Float32Element.load1(vector, at: i))
+                    case .float16: values.append(Float16Element.load1(vector, at: i))
+                    case .int8: values.append(Int8Element.load1(vector, at: i))
+                    }
+                }
+                if values[start...].allSatisfy(\.isFinite) { rows.append(row) } else { values.removeSubrange(start...) }
+            }
         }
-        return (values, rows)
+        return rows
     }
 }

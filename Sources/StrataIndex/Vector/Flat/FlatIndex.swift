@@ -52,9 +52,9 @@ public struct FlatIndex: VectorIndex {
         return heap.sortedBestFirst()
     }
 
-    public func encoded() -> [UInt8] {
+    public func fileWriter() -> VectorIndexFileWriter {
         var writer = VectorIndexFileWriter(kind: .flat, metric: metric, dimension: dimension, count: count)
         writer.addSection(.vectors, floats: store.values)
-        return writer.finish()
+        return writer
     }
 }

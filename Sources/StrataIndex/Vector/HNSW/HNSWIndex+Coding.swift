@@ -7,7 +7,7 @@ extension HNSWIndex {
         case m, efConstruction, efSearch, seed, entryPoint, maxLevel, generatorState, normBound
     }
 
-    public func encoded() -> [UInt8] {
+    public func fileWriter() -> VectorIndexFileWriter {
         var writer = VectorIndexFileWriter(kind: .hnsw, metric: metric, dimension: dimension, count: count)
         var values = [UInt64](repeating: 0, count: Parameter.allCases.count)
         values[Parameter.m.rawValue] = UInt64(parameters.m)
@@ -24,7 +24,7 @@ extension HNSWIndex {
         writer.addSection(.hnswLevel0, words: graph.level0)
         writer.addSection(.hnswUpperOffsets, words: graph.upperOffsets)
         writer.addSection(.hnswUpperLinks, words: graph.upperLinks)
-        return writer.finish()
+        return writer
     }
 
     /// Decodes an HNSW index file, checking every structural bound a search relies on

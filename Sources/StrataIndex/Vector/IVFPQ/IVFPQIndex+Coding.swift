@@ -7,7 +7,7 @@ extension IVFPQIndex {
         case partitions, subvectors, nprobes, refine, iterations, sampleSize, seed
     }
 
-    public func encoded() -> [UInt8] {
+    public func fileWriter() -> VectorIndexFileWriter {
         var writer = VectorIndexFileWriter(kind: .ivfPQ, metric: metric, dimension: dimension, count: count)
         var values = [UInt64](repeating: 0, count: Parameter.allCases.count)
         values[Parameter.partitions.rawValue] = UInt64(partitions)
@@ -26,7 +26,7 @@ extension IVFPQIndex {
         writer.addSection(.ivfListOffsets, integers: offsets)
         writer.addSection(.ivfListIds, words: listIDs.flatMap { $0 })
         writer.addSection(.pqCodes, bytes: listCodes.flatMap { $0 })
-        return writer.finish()
+        return writer
     }
 
     /// Decodes an IVF-PQ index file, checking the partition table, that every id appears

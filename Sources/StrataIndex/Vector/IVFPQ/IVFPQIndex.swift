@@ -36,7 +36,7 @@ public struct IVFPQIndex: VectorIndex {
         let resolved = try parameters.resolved(count: store.count, dimension: dimension)
         var generator = SeededGenerator(seed: resolved.seed)
         let n = store.count, partitions = resolved.partitions!, iterations = resolved.iterations!
-        let coarseSample = Self.sample(store, size: min(n, resolved.sampleSize ?? partitions * 256), generator: &generator)
+        let coarseSample = Self.sample(store, size: min(n, resolved.sampleSize ?? partitions * 128), generator: &generator)
         let centroids = coarseSample.withUnsafeBufferPointer {
             KMeans.train(points: $0.baseAddress!, count: $0.count / dimension, dimension: dimension, k: partitions,
                          iterations: iterations, generator: &generator)
@@ -62,22 +62,27 @@ public struct IVFPQIndex: VectorIndex {
         self.listCodes = listCodes
     }
 
-    /// Assigns each vector to its nearest partition and appends its code there.
+    /// Assigns each vector to its nearest partition and appends its code there, a block at
+    /// a time (the residuals of one block are the only copy it makes).
     /// - Complexity: O(n × (partitions + 256) × dimension).
     public mutating func add(_ vectors: [Float]) throws(StrataError) {
         let first = Int(try store.append(contentsOf: vectors))
-        let n = store.count - first, dimension = store.dimension
-        guard n > 0 else { return }
-        var residuals = Array(store.values[(first * dimension)...])
-        let assignment = Self.subtractNearestCentroids(&residuals, centroids: centroids, dimension: dimension)
-        let codes = residuals.withUnsafeBufferPointer { quantizer.encode(points: $0.baseAddress!, count: n) }
-        let m = quantizer.subvectors
-        for i in 0..<n {
-            let list = Int(assignment[i])
-            listIDs[list].append(UInt32(first + i))
-            listCodes[list].append(contentsOf: codes[(i * m)..<((i + 1) * m)])
+        let total = store.count, dimension = store.dimension, m = quantizer.subvectors
+        for blockStart in stride(from: first, to: total, by: Self.encodeBlock) {
+            let blockEnd = min(blockStart + Self.encodeBlock, total)
+            var residuals = Array(store.values[(blockStart * dimension)..<(blockEnd * dimension)])
+            let assignment = Self.subtractNearestCentroids(&residuals, centroids: centroids, dimension: dimension)
+            let codes = residuals.withUnsafeBufferPointer { quantizer.encode(points: $0.baseAddress!, count: blockEnd - blockStart) }
+            for i in 0..<(blockEnd - blockStart) {
+                let list = Int(assignment[i])
+                listIDs[list].append(UInt32(blockStart + i))
+                listCodes[list].append(contentsOf: codes[(i * m)..<((i + 1) * m)])
+            }
         }
     }
+
+    /// Vectors encoded per block by `add`.
+    static let encodeBlock = 16_384
 
     /// Replaces each vector by its residual from the nearest centroid; returns the centroids.
     @discardableResult

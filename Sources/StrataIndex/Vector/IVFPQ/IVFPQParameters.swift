@@ -16,7 +16,7 @@ public struct IVFPQParameters: Sendable, Hashable {
     public var refine: Int?
     /// Lloyd iterations for both k-means stages. Default 15.
     public var iterations: Int?
-    /// Vectors sampled to train the partitions (default 256 per partition) and the
+    /// Vectors sampled to train the partitions (default 128 per partition) and the
     /// codebooks (default 32,768); all when fewer.
     public var sampleSize: Int?
     /// Seeds sampling and k-means++, so a build is reproducible.
