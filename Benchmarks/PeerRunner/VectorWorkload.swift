@@ -69,9 +69,9 @@ struct VectorWorkload {
     func configs(base: Matrix, params: [String: Any], k: Int, scratch: String) -> [Config] {
         let hnsw = params["hnsw"] as? [String: Any] ?? [:]
         let m = hnsw["m"] as? Int ?? 16, efc = hnsw["ef_construction"] as? Int ?? 100
-        let efs = hnsw["ef"] as? [Int] ?? [10, 16, 24, 32, 40, 48, 64, 96, 128]
+        let efs = hnsw["ef"] as? [Int] ?? [10, 12, 16, 20, 24, 32, 40, 48, 64, 96, 128]
         let ivf = params["ivf_pq"] as? [String: Any] ?? [:]
-        let probes = ivf["nprobes"] as? [Int] ?? [2, 4, 8, 16, 32]
+        let probes = ivf["nprobes"] as? [Int] ?? [2, 4, 8, 16, 24, 32, 48]
         let refines = ivf["refine"] as? [Int] ?? [0, 2, 5, 10]
         let ivfParameters = IVFPQParameters(partitions: ivf["partitions"] as? Int, subvectors: ivf["subvectors"] as? Int)
         let resolved = try? ivfParameters.resolved(count: base.count, dimension: base.dimension)
@@ -84,15 +84,20 @@ struct VectorWorkload {
         var ivfTableParameters: [String: String] = [:]
         if let p = ivfParameters.partitions { ivfTableParameters["partitions"] = "\(p)" }
         if let s = ivfParameters.subvectors { ivfTableParameters["subvectors"] = "\(s)" }
-        let all = [
-            Config(name: "hnsw-\(hnswName)", build: {
+        // In memory: the default build and a denser graph (M = 32, efConstruction = 200, as
+        // the peers' best HNSW configurations use); through a table: the default.
+        let builds = (hnsw["builds"] as? [[Int]]) ?? [[m, efc], [32, 200]]
+        var all = builds.map { build in
+            Config(name: "hnsw-m\(build[0])-efc\(build[1])", build: {
                 let (index, peak) = try measuringPeak { () throws -> HNSWIndex in
-                    var index = try HNSWIndex(dimension: base.dimension, metric: .l2, parameters: HNSWParameters(m: m, efConstruction: efc))
+                    var index = try HNSWIndex(dimension: base.dimension, metric: .l2, parameters: HNSWParameters(m: build[0], efConstruction: build[1]))
                     try index.add(base.values)
                     return index
                 }
                 return Self.inMemory(index, peak: peak)
-            }, searches: hnswSearches),
+            }, searches: hnswSearches)
+        }
+        all += [
             Config(name: "ivfpq-\(ivfName)", build: {
                 let (index, peak) = try measuringPeak {
                     try IVFPQIndex(training: base.values, dimension: base.dimension, metric: .l2, parameters: ivfParameters)

@@ -67,7 +67,7 @@ import TestSupport
 
     @Test func parametersAreCheckedAndChosen() throws {
         let auto = try IVFPQParameters().resolved(count: 100_000, dimension: 100)
-        #expect(auto.partitions == 316 && auto.subvectors == 25 && auto.nprobes == 19 && auto.refine == 10)
+        #expect(auto.partitions == 316 && auto.subvectors == 25 && auto.nprobes == 31 && auto.refine == 10)
         let big = try IVFPQParameters().resolved(count: 20_000, dimension: 384)
         #expect(big.partitions == 141 && big.subvectors == 48)
         #expect(throws: StrataError.self) { try IVFPQParameters(subvectors: 33).resolved(count: 100, dimension: 32) }

@@ -85,6 +85,7 @@ public struct DistanceHeap<ID: FixedWidthInteger & Sendable>: Sendable {
 
     /// The entries, best first. The heap is unchanged.
     /// - Complexity: O(n log n).
+    @inlinable
     public func sortedBestFirst() -> [Entry] {
         var copy = self
         return copy.drainBestFirst(keeping: count)
@@ -93,6 +94,7 @@ public struct DistanceHeap<ID: FixedWidthInteger & Sendable>: Sendable {
     /// Empties the heap and returns its `limit` best entries, best first, by popping (no
     /// comparison closure, one allocation).
     /// - Complexity: O(n log n).
+    @inlinable
     public mutating func drainBestFirst(keeping limit: Int) -> [Entry] {
         while entries.count > limit { pop() }
         let kept = entries.count

@@ -8,34 +8,45 @@ extension HNSWIndex {
         return min(Int(-log(uniform) / log(Double(graph.m))), 30)
     }
 
-    /// Links the stored vectors with ids in `ids` into the graph, as one batch: their
-    /// neighbour searches run in parallel against the graph as it was before the batch, then
-    /// each is linked in id order, choosing its neighbours among what its search found and
-    /// the batch members linked before it. The result depends only on the vectors and the
-    /// seed, never on thread timing.
+    /// Links the stored vectors with ids in `ids` into the graph, as one batch. On every
+    /// core, each member searches the graph as it was before the batch and picks its
+    /// neighbours (by the heuristic) among what it found and the batch members before it;
+    /// then, one by one in id order, the members are linked and their neighbours' lists
+    /// pruned. The result depends only on the vectors and the seed, never on thread timing.
     mutating func insertBatch(_ ids: Range<Int>) {
         let levels = ids.map { _ in randomLevel() }
         let frozenTop = graph.maxLevel, frozenEntry = graph.entryPoint, frozenCount = graph.nodeCount
-        var found = [[[VectorNeighbor]]](repeating: [], count: ids.count)
-        if frozenTop >= 0 {
-            let efConstruction = parameters.efConstruction, pool = scratchPool
-            let workers = min(ids.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
-            found.withUnsafeMutableBufferPointer { buffer in
-                let out = DisjointSlots(base: buffer.baseAddress!)
-                withView { view in
-                    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                        pool.withScratch { scratch in
-                            // Each worker writes only its own slots of `out`.
-                            for i in stride(from: worker, to: ids.count, by: workers) {
-                                out.base[i] = Self.candidates(view, node: UInt32(ids.lowerBound + i), level: levels[i], entry: frozenEntry,
-                                                         top: frozenTop, ef: efConstruction, nodeCount: frozenCount, scratch: scratch)
+        var chosen = [[[VectorNeighbor]]](repeating: [], count: ids.count)
+        let efConstruction = parameters.efConstruction, m = graph.m, pool = scratchPool
+        let workers = min(ids.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        chosen.withUnsafeMutableBufferPointer { buffer in
+            let out = DisjointSlots(base: buffer.baseAddress!)
+            withView { view in
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    pool.withScratch { scratch in
+                        // Each worker writes only its own slots of `out`.
+                        for i in stride(from: worker, to: ids.count, by: workers) {
+                            let node = UInt32(ids.lowerBound + i)
+                            var found = frozenTop < 0 ? [] : Self.candidates(view, node: node, level: levels[i], entry: frozenEntry,
+                                                                             top: frozenTop, ef: efConstruction, nodeCount: frozenCount, scratch: scratch)
+                            found += repeatElement([], count: max(0, levels[i] + 1 - found.count))
+                            let query = view.vector(node)
+                            out.base[i] = (0...levels[i]).map { layer in
+                                var pool = found[layer]
+                                let before = pool.count
+                                for peer in 0..<i where levels[peer] >= layer {
+                                    let id = UInt32(ids.lowerBound + peer)
+                                    pool.append(VectorNeighbor(distance: view.distance(query, id), id: id))
+                                }
+                                if pool.count > before { pool.sort { $0.ranksBefore($1) } }
+                                return Self.selectNeighbours(view, candidates: pool, limit: m)
                             }
                         }
                     }
                 }
             }
         }
-        for (i, id) in ids.enumerated() { link(UInt32(id), level: levels[i], found: found[i], peers: ids.lowerBound..<id) }
+        for (i, id) in ids.enumerated() { link(UInt32(id), level: levels[i], chosen: chosen[i]) }
     }
 
     /// The candidates of one new node per layer (index = layer, nearest first): greedy
@@ -55,9 +66,9 @@ extension HNSWIndex {
         return perLayer
     }
 
-    /// Adds node `id` to the graph with the neighbours the heuristic picks from `found` and
-    /// the batch `peers` on each of its layers.
-    mutating func link(_ id: UInt32, level: Int, found: [[VectorNeighbor]], peers: Range<Int>) {
+    /// Adds node `id` to the graph with its `chosen` neighbours per layer (index = layer),
+    /// linking back from each and pruning their lists.
+    mutating func link(_ id: UInt32, level: Int, chosen: [[VectorNeighbor]]) {
         let node = graph.appendNode(level: level)
         precondition(node == id, "graph and vector store out of step")
         inDegree.append(0)
@@ -67,19 +78,11 @@ extension HNSWIndex {
             graph.maxLevel = level
             return
         }
-        let m = graph.m, peerLevels = graph.levels[peers]
         var inDegree = self.inDegree
         self.inDegree = []
         withMutableView { view in
-            let query = view.vector(node)
-            for layer in stride(from: min(level, topLevel), through: 0, by: -1) {
-                var pool = layer < found.count ? found[layer] : []
-                for peer in peers where Int(peerLevels[peer]) >= layer {
-                    pool.append(VectorNeighbor(distance: view.distance(query, UInt32(peer)), id: UInt32(peer)))
-                }
-                guard !pool.isEmpty else { continue }
-                if !peers.isEmpty { pool.sort { $0.ranksBefore($1) } }
-                Self.connect(view, node: node, to: Self.selectNeighbours(view, candidates: pool, limit: m), level: layer, inDegree: &inDegree)
+            for layer in stride(from: min(level, topLevel), through: 0, by: -1) where !chosen[layer].isEmpty {
+                Self.connect(view, node: node, to: chosen[layer], level: layer, inDegree: &inDegree)
             }
         }
         self.inDegree = inDegree

@@ -42,25 +42,46 @@ extension IVFPQIndex {
         var table = [Float](repeating: 0, count: m * byCode)
         var residual = [Float](repeating: 0, count: dimension)
         let metric = store.metric
+        let size = m * byCode, precomputed = !termTables.isEmpty
+        var queryTerms = [Float](repeating: 0, count: precomputed ? size : 0)
         query.withUnsafeBufferPointer { q in
             table.withUnsafeMutableBufferPointer { table in
                 if metric == .dot { quantizer.negatedDotTable(query: q.baseAddress!, into: table.baseAddress!) }
+                if precomputed { queryTerms.withUnsafeMutableBufferPointer { quantizer.doubledNegatedDotTable(query: q.baseAddress!, into: $0.baseAddress!) } }
                 for (probed, entry) in order.enumerated() {
                     if probed >= nprobes && heap.count >= minimum { break }
                     let list = Int(entry.id)
-                    var base: Float = 0
+                    // The partition's rank distance: −q·c for dot, ‖q − c‖² otherwise.
+                    let base = entry.distance
                     if metric == .dot {
-                        base = entry.distance  // −q·c; the table holds −q·r
+                        // The table holds −q·r for every partition.
+                    } else if precomputed {
+                        Self.addTables(termTables, at: list * size, queryTerms, count: size, into: table.baseAddress!)
                     } else {
                         for j in 0..<dimension { residual[j] = q[j] - centroids[list * dimension + j] }
                         residual.withUnsafeBufferPointer { quantizer.l2Table(query: $0.baseAddress!, into: table.baseAddress!) }
                     }
-                    Self.scanList(listIDs[list], listCodes[list], m: m, table: UnsafePointer(table.baseAddress!), base: base,
+                    Self.scanList(listIDs[list], listCodes[list], m: m, table: UnsafePointer(table.baseAddress!),
+                                  base: metric == .dot || precomputed ? base : 0,
                                   allowed: allowed, limit: candidates, into: &heap)
                 }
             }
         }
         return heap
+    }
+
+    /// `output[i] = a[start + i] + b[i]` for i < count (a multiple of 16), sixteen at a time.
+    @inline(__always)
+    static func addTables(_ a: [Float], at start: Int, _ b: [Float], count: Int, into output: UnsafeMutablePointer<Float>) {
+        a.withUnsafeBytes { a in
+            b.withUnsafeBytes { b in
+                for i in stride(from: 0, to: count, by: 16) {
+                    let sum = a.loadUnaligned(fromByteOffset: (start + i) * 4, as: SIMD16<Float>.self)
+                        + b.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+                    UnsafeMutableRawPointer(output + i).storeBytes(of: sum, as: SIMD16<Float>.self)
+                }
+            }
+        }
     }
 
     /// Adds each allowed entry of one partition to `heap` by its table distance.

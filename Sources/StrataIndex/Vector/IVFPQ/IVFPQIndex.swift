@@ -22,6 +22,15 @@ public struct IVFPQIndex: VectorIndex {
     /// Per partition: its ids and their codes (`subvectors` bytes each), in insertion order.
     var listIDs: [[UInt32]]
     var listCodes: [[UInt8]]
+    /// For L2 and cosine: per partition, the table of its query-independent distance terms
+    /// (`ProductQuantizer.partitionTermTable`), partitions × subvectors × 256 floats; empty for
+    /// dot or when it would exceed `maxTermTableBytes`. Derived, never stored.
+    ///
+    /// Why: ‖q − c − r‖² = ‖q − c‖² + (‖r‖² + 2 c·r) − 2 q·r. The first term is the partition's
+    /// rank distance, the second depends on the partition only, the third on the query only;
+    /// so a probe adds two tables instead of computing one from 256 × dimension products.
+    let termTables: [Float]
+    static let maxTermTableBytes = 256 << 20
 
     var partitions: Int { listIDs.count }
 
@@ -60,6 +69,21 @@ public struct IVFPQIndex: VectorIndex {
         self.quantizer = quantizer
         self.listIDs = listIDs
         self.listCodes = listCodes
+        termTables = Self.termTables(metric: store.metric, centroids: centroids, quantizer: quantizer, dimension: store.dimension)
+    }
+
+    static func termTables(metric: VectorMetric, centroids: [Float], quantizer: ProductQuantizer, dimension: Int) -> [Float] {
+        let partitions = centroids.count / dimension, size = quantizer.subvectors * ProductQuantizer.centroidsPerSubvector
+        guard metric != .dot, partitions * size * 4 <= maxTermTableBytes else { return [] }
+        var tables = [Float](repeating: 0, count: partitions * size)
+        centroids.withUnsafeBufferPointer { c in
+            tables.withUnsafeMutableBufferPointer { t in
+                for p in 0..<partitions {
+                    quantizer.partitionTermTable(center: c.baseAddress! + p * dimension, into: t.baseAddress! + p * size)
+                }
+            }
+        }
+        return tables
     }
 
     /// Assigns each vector to its nearest partition and appends its code there, a block at

@@ -10,7 +10,7 @@ public struct IVFPQParameters: Sendable, Hashable {
     /// PQ pieces per vector (bytes per code). Default dimension / 4 up to 128 dimensions,
     /// dimension / 8 above, at least 1.
     public var subvectors: Int?
-    /// Partitions scanned per search. Default partitions / 16, at least min(8, partitions), at most 64.
+    /// Partitions scanned per search. Default partitions / 10, at least 16 (all when fewer).
     public var nprobes: Int?
     /// Exact re-ranking of refine × k PQ candidates; 0 returns PQ distances. Default 10.
     public var refine: Int?
@@ -47,7 +47,7 @@ public struct IVFPQParameters: Sendable, Hashable {
         guard (1...dimension).contains(subvectors) else {
             throw .invalidInput(what: "IVF-PQ subvectors", why: "must be in 1…\(dimension) (the dimension), got \(subvectors)")
         }
-        let nprobes = p.nprobes ?? min(partitions, max(min(8, partitions), min(64, partitions / 16)))
+        let nprobes = p.nprobes ?? min(partitions, max(16, partitions / 10))
         let refine = p.refine ?? 10
         let iterations = p.iterations ?? 15
         guard nprobes >= 1 else { throw .invalidInput(what: "IVF-PQ nprobes", why: "must be at least 1, got \(nprobes)") }

@@ -100,6 +100,23 @@ struct ProductQuantizer: Sendable, Equatable {
         }
     }
 
+    /// Fills `table[j × 256 + c]` with −2 (piece j of `query`) · (centroid c of piece j): the
+    /// query's term of a residual distance, computed once per query (see `IVFPQIndex`).
+    func doubledNegatedDotTable(query: UnsafePointer<Float>, into table: UnsafeMutablePointer<Float>) {
+        fillTable(query: query, into: table) { acc, q, column in
+            acc -= SIMD16(repeating: 2 * q) * column
+        }
+    }
+
+    /// Fills `table[j × 256 + c]` with ‖centroid c of piece j‖² + 2 (piece j of `center`) ·
+    /// (centroid c of piece j): a partition's term of a residual distance, which depends on
+    /// no query (see `IVFPQIndex`).
+    func partitionTermTable(center: UnsafePointer<Float>, into table: UnsafeMutablePointer<Float>) {
+        fillTable(query: center, into: table) { acc, c, column in
+            acc += column * (column + SIMD16(repeating: 2 * c))
+        }
+    }
+
     /// Runs `step(&acc, q[e], centroids' element e for 16 codes)` over every element of every
     /// piece and stores each piece's 16-code accumulators in the table.
     @inline(__always)
