@@ -38,7 +38,7 @@ func log(_ message: String) {
 func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
 /// A row-major float32 matrix with its `.json` sidecar (`count`, `dim`).
-struct Matrix {
+struct Matrix: Sendable {
     let count: Int
     let dimension: Int
     let values: [Float]

@@ -7,8 +7,8 @@ struct VectorWorkload {
     let task: [String: Any]
 
     /// A built configuration: how to search it, and what it cost.
-    struct Built {
-        var search: ([Float], VectorSearchParameters) async throws -> [Int]
+    struct Built: Sendable {
+        var search: @Sendable ([Float], VectorSearchParameters) async throws -> [Int]
         var bytes: Int
         var note: String
         /// Peak resident memory of the index build above what was resident before it.
@@ -36,6 +36,8 @@ struct VectorWorkload {
         let warmup = min(task["warmup_queries"] as? Int ?? 100, queryCount)
         let params = task["params"] as? [String: Any] ?? [:]
         let scratch = task["scratch_dir"] as? String ?? NSTemporaryDirectory() + "strata-runner-\(getpid())"
+        let throughputThreads = params["throughput_threads"] as? Int
+        let truth = try files["gt.i32"].map { try GroundTruth(path: $0) }
         for config in configs(base: base, params: params, k: k, scratch: scratch) {
             log("building \(config.name) on \(base.count)×\(base.dimension)")
             let start = now()
@@ -45,6 +47,10 @@ struct VectorWorkload {
                   "build_s": built.buildSeconds ?? buildSeconds, "disk_bytes": built.bytes, "index_bytes": built.bytes,
                   "note": built.note + String(format: "; peak memory while building the index, above what was resident before: %.0f MB = %.2f× the raw vectors",
                                               Double(built.peakBytes) / 1e6, Double(built.peakBytes) / Double(base.values.count * 4))])
+            if let threads = throughputThreads, let truth {
+                try await measureThroughput(config, built, queries: queries, count: queryCount, truth: truth, k: k, threads: threads)
+                continue
+            }
             for search in config.searches {
                 for i in 0..<warmup { _ = try await built.search(queries.row(i), search.parameters) }
                 var latencies: [UInt64] = [], ids: [[Int]] = []
@@ -62,6 +68,37 @@ struct VectorWorkload {
                       "latencies_ns": latencies, "ids": ids])
             }
         }
+    }
+
+    /// Throughput mode (`params.throughput_threads`): the search setting of the sweep with
+    /// the best one-thread QPS among those whose recall@10 reaches 0.95, then the same
+    /// queries from `threads` tasks at once; prints a `throughput` line (QPS = queries / wall
+    /// time, best of three).
+    func measureThroughput(_ config: Config, _ built: Built, queries: Matrix, count: Int, truth: GroundTruth, k: Int, threads: Int) async throws {
+        var chosen: (label: String, parameters: VectorSearchParameters, recall: Double, seconds: Double)?
+        for search in config.searches {
+            var hits = 0
+            let start = now()
+            for i in 0..<count { hits += Set(try await built.search(queries.row(i), search.parameters)).intersection(truth.top(i, k)).count }
+            let seconds = Double(now() - start) / 1e9, recall = Double(hits) / Double(count * k)
+            if recall >= 0.95 && seconds < (chosen?.seconds ?? .infinity) { chosen = (search.label, search.parameters, recall, seconds) }
+        }
+        guard let chosen else { return }
+        var best = 0.0
+        for _ in 0..<3 {
+            let start = now()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for t in 0..<threads {
+                    group.addTask {
+                        for i in stride(from: t, to: count, by: threads) { _ = try await built.search(queries.row(i), chosen.parameters) }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            best = max(best, Double(count) / (Double(now() - start) / 1e9))
+        }
+        emit(["type": "throughput", "system": "strata", "config": config.name, "search": chosen.label, "recall_at_10": chosen.recall,
+              "threads": threads, "qps": best, "qps_one_thread": Double(count) / chosen.seconds])
     }
 
     /// The configurations: `params.hnsw` / `params.ivf_pq` override build settings and
@@ -119,6 +156,21 @@ struct VectorWorkload {
         Built(search: { query, parameters in try index.search(query, k: 10, parameters: parameters, allowed: nil).map { Int($0.id) } },
               bytes: index.encoded().count, note: "StrataIndex in memory (no table), from the loaded matrix; bytes = index file", peakBytes: peak)
     }
+}
+
+/// `gt.i32`: the exact top-100 row ids of each query, row-major int32.
+struct GroundTruth {
+    let ids: [Int32]
+    let depth: Int
+
+    init(path: String) throws {
+        let sidecar = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: String(path.dropLast(4)) + ".json"))) as? [String: Any]
+        depth = sidecar?["dim"] as? Int ?? 100
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        ids = data.withUnsafeBytes { Array($0.bindMemory(to: Int32.self)) }
+    }
+
+    func top(_ query: Int, _ k: Int) -> [Int] { ids[(query * depth)..<(query * depth + k)].map(Int.init) }
 }
 
 /// The table path: rows (id, v) appended to a table on disk, the index created on 99 % of
