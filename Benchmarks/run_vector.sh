@@ -23,7 +23,8 @@ bash "$root/scripts/bootstrap.sh"
 runner=$(cd "$root" && swift build -c release --show-bin-path)/strata-peer-runner
 
 harness=$work/harness
-rm -rf "$harness" && mkdir -p "$harness" && cp -r "$peers"/*.py "$peers"/workloads.json "$peers"/runners "$harness"/
+# Fresh scripts each run; results/ is kept, so runs of different workloads accumulate.
+mkdir -p "$harness" && rm -rf "$harness"/*.py "$harness"/runners && cp -r "$peers"/*.py "$peers"/workloads.json "$peers"/runners "$harness"/
 mkdir -p "$harness/results"
 "$py" - "$harness/workloads.json" "$root/Benchmarks/peers/vector/workloads_vector.json" "$runner" <<'PY'
 import json, sys

@@ -106,9 +106,9 @@ struct VectorWorkload {
     func configs(base: Matrix, params: [String: Any], k: Int, scratch: String) -> [Config] {
         let hnsw = params["hnsw"] as? [String: Any] ?? [:]
         let m = hnsw["m"] as? Int ?? 16, efc = hnsw["ef_construction"] as? Int ?? 100
-        let efs = hnsw["ef"] as? [Int] ?? [10, 12, 16, 20, 24, 32, 40, 48, 64, 96, 128]
+        let efs = hnsw["ef"] as? [Int] ?? [10, 12, 16, 20, 24, 32, 40, 48, 64, 96, 128, 192, 256, 384]
         let ivf = params["ivf_pq"] as? [String: Any] ?? [:]
-        let probes = ivf["nprobes"] as? [Int] ?? [2, 4, 8, 16, 24, 32, 48]
+        let probes = ivf["nprobes"] as? [Int] ?? [2, 4, 8, 16, 24, 32, 48, 64, 96]
         let refines = ivf["refine"] as? [Int] ?? [0, 2, 5, 10]
         let ivfParameters = IVFPQParameters(partitions: ivf["partitions"] as? Int, subvectors: ivf["subvectors"] as? Int)
         let resolved = try? ivfParameters.resolved(count: base.count, dimension: base.dimension)

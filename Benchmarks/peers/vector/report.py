@@ -39,10 +39,13 @@ def main():
     for path in sorted(Path(args.harness, "results").glob("*.jsonl")):
         rows += [json.loads(line) for line in path.open()]
     rows = [r for r in rows if r.get("record") == "measurement" and r.get("recall_at_10") is not None]
-    runs = [r["run_id"] for r in rows if r["system"] == "strata"]
-    run = args.run or (max(runs) if runs else None)
-    rows = [r for r in rows if r["run_id"] == run]
-    workloads = sorted({r["workload"] for r in rows})
+    # Per workload, the latest run that measured Strata on it (or the run asked for).
+    latest = {}
+    for r in rows:
+        if r["system"] == "strata" and (args.run is None or r["run_id"] == args.run):
+            latest[r["workload"]] = max(latest.get(r["workload"], ""), r["run_id"])
+    rows = [r for r in rows if latest.get(r["workload"]) == r["run_id"]]
+    workloads = sorted(latest)
     curves = collections.defaultdict(list)
     for workload in workloads:
         best = {}
@@ -53,7 +56,7 @@ def main():
             curves[(workload, system + " " + (r.get("config") or ""))].append((r["recall_at_10"], r["qps"]))
             if r["recall_at_10"] >= args.target and (best.get((system, kind)) is None or r["qps"] > best[(system, kind)]["qps"]):
                 best[(system, kind)] = r
-        print(f"\n### {workload}: best single-thread QPS at recall@10 >= {args.target} (run {run})\n")
+        print(f"\n### {workload}: best single-thread QPS at recall@10 >= {args.target} (run {latest[workload]})\n")
         print("| system | index | build config | search | recall@10 | p50 ms | p99 ms | QPS | build s |")
         print("|---|---|---|---|---|---|---|---|---|")
         for (system, kind), r in sorted(best.items(), key=lambda kv: -kv[1]["qps"]):
@@ -78,7 +81,7 @@ def main():
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
         shown = [w for w in workloads if w != "W1"] or workloads
-        fig, axes = plt.subplots(1, len(shown), figsize=(7 * len(shown), 5), squeeze=False)
+        fig, axes = plt.subplots(1, len(shown), figsize=(6.5 * len(shown), 5), squeeze=False)
         for axis, workload in zip(axes[0], shown):
             for (w, name), points in sorted(curves.items()):
                 if w != workload or len(points) < 2 or "flat" in name:
