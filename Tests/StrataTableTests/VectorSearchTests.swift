@@ -1,3 +1,4 @@
+import Foundation
 import Strata
 import Testing
 import TestSupport
@@ -98,6 +99,28 @@ import TestSupport
         try await table.optimizeIndexes()
         #expect(try await table.latestManifest().indexes[0].fragmentIds == latest.fragments.map(\.id))
         #expect(try await Self.recall(table) >= 0.95)
+    }
+
+    @Test func verifyChecksIndexFilesAndSearchRefusesDamagedOnes() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let table = try await Table.create(directory: directory.path, schema: Self.schema)
+        try await table.append(Self.batch(0..<300, seed: 8))
+        let manifest = try await table.createIndex(column: "emb", kind: .ivfPQ, parameters: ["partitions": "4"])
+        #expect(try await table.verify().problems.isEmpty)
+        #expect(try await table.verify().filesChecked == manifest.fragments.count + 2)
+        // Flip one byte in the middle of the index file: verify names it, a fresh handle's
+        // search fails with corruption instead of answering from damaged data.
+        let path = directory.path + "/" + manifest.indexes[0].indexFile.path
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[bytes.count / 2] ^= 0xFF
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let problems = try await table.verify().problems
+        #expect(problems.count == 1 && problems.allSatisfy(\.isDataError))
+        let reopened = try await Table.open(directory: directory.path)
+        await #expect(throws: StrataError.self) {
+            try await reopened.snapshot().search(VectorSearchRequest(column: "emb", vector: Array(repeating: 0, count: Self.dimension), k: 3))
+        }
     }
 
     @Test func inMemoryRowsAndReopenAndBadRequests() async throws {

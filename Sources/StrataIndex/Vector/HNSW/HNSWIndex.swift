@@ -139,36 +139,44 @@ public struct HNSWIndex: VectorIndex {
     /// Runs `body` with raw pointers into the graph and vectors. Mutating, so that the
     /// arrays are uniquely owned (copied first if shared) and the pointers may be written.
     mutating func withMutableView<R>(_ body: (HNSWView) -> R) -> R {
-        let dimension = store.dimension, metric = store.metric, m = graph.m, m0 = graph.m0
+        let shape = viewShape
         return store.values.withUnsafeBufferPointer { vectors in
             graph.upperOffsets.withUnsafeBufferPointer { offsets in
                 graph.level0.withUnsafeMutableBufferPointer { level0 in
                     graph.upperLinks.withUnsafeMutableBufferPointer { upper in
-                        body(HNSWView(vectors: vectors.baseAddress ?? Self.emptyFloats, dimension: dimension, metric: metric,
-                                      level0: level0.baseAddress ?? Self.emptyWords, upperOffsets: offsets.baseAddress ?? UnsafePointer(Self.emptyWords),
-                                      upperLinks: upper.baseAddress ?? Self.emptyWords, m: m, m0: m0))
+                        body(Self.view(shape, vectors.baseAddress, offsets.baseAddress, level0.baseAddress, upper.baseAddress))
                     }
                 }
             }
         }
     }
 
-    /// Read-only form of `withView` for searches: the view's pointers are only read.
+    /// Read-only form of `withMutableView` for searches.
     func withView<R>(_ body: (HNSWView) -> R) -> R {
-        let dimension = store.dimension, metric = store.metric, m = graph.m, m0 = graph.m0
+        let shape = viewShape
         return store.values.withUnsafeBufferPointer { vectors in
             graph.upperOffsets.withUnsafeBufferPointer { offsets in
                 graph.level0.withUnsafeBufferPointer { level0 in
                     graph.upperLinks.withUnsafeBufferPointer { upper in
                         // Safety: searches never write through the view; see `searchGraph`.
-                        body(HNSWView(vectors: vectors.baseAddress ?? Self.emptyFloats, dimension: dimension, metric: metric,
-                                      level0: UnsafeMutablePointer(mutating: level0.baseAddress ?? UnsafePointer(Self.emptyWords)),
-                                      upperOffsets: offsets.baseAddress ?? UnsafePointer(Self.emptyWords),
-                                      upperLinks: UnsafeMutablePointer(mutating: upper.baseAddress ?? UnsafePointer(Self.emptyWords)), m: m, m0: m0))
+                        body(Self.view(shape, vectors.baseAddress, offsets.baseAddress, level0.baseAddress.map { UnsafeMutablePointer(mutating: $0) },
+                                       upper.baseAddress.map { UnsafeMutablePointer(mutating: $0) }))
                     }
                 }
             }
         }
+    }
+
+    /// What a view needs besides the pointers, read before the arrays are borrowed.
+    private var viewShape: (dimension: Int, metric: VectorMetric, m: Int, m0: Int) { (store.dimension, store.metric, graph.m, graph.m0) }
+
+    /// A view over the given base addresses (nil for an empty array).
+    private static func view(_ shape: (dimension: Int, metric: VectorMetric, m: Int, m0: Int), _ vectors: UnsafePointer<Float>?,
+                             _ offsets: UnsafePointer<UInt32>?, _ level0: UnsafeMutablePointer<UInt32>?,
+                             _ upper: UnsafeMutablePointer<UInt32>?) -> HNSWView {
+        HNSWView(vectors: vectors ?? emptyFloats, dimension: shape.dimension, metric: shape.metric,
+                 level0: level0 ?? emptyWords, upperOffsets: offsets ?? UnsafePointer(emptyWords),
+                 upperLinks: upper ?? emptyWords, m: shape.m, m0: shape.m0)
     }
 
     /// The largest insertion batch: its members find neighbours in parallel, then link one
