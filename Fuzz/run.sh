@@ -84,7 +84,7 @@ PY
         "$strata" table create-index "$table" --column v --type "$1" --metric "$2" --name "i$n" "${extra[@]}" >/dev/null
         n=$((n+1))
       done
-      for f in "$table"/_indices/*/*.vidx; do { printf '\x00'; cat "$f"; } > "$seeds/x$n"; n=$((n+1)); done
+      for f in "$table"/_indices/*/*.vidx "$table"/_indices/*/*.vseg; do { printf '\x00'; cat "$f"; } > "$seeds/x$n"; n=$((n+1)); done
       for f in "$table"/_indices/*/*.rows; do { printf '\x01'; cat "$f"; } > "$seeds/r$n"; n=$((n+1)); done
       rm -rf "$table"
     done

@@ -51,6 +51,12 @@ extension Manifest {
             i.rowsFile.sizeBytes = index.rowsFile.sizeBytes
             i.parameters = index.parameters
             i.createdVersion = index.createdVersion
+            i.vectorFiles = index.vectorFiles.map { file in
+                var f = Strata_Table_IndexFile()
+                f.path = file.path
+                f.sizeBytes = file.sizeBytes
+                return f
+            }
             return i
         }
         var options = BinaryEncodingOptions()
@@ -106,7 +112,7 @@ extension Manifest {
                 throw bad("index '\(i.name)' names a field the schema does not have")
             }
             guard i.fragmentIds.allSatisfy({ $0 < proto.nextFragmentID }) else { throw bad("index '\(i.name)' covers an unknown fragment") }
-            for file in [i.indexFile.path, i.rowsFile.path] {
+            for file in [i.indexFile.path, i.rowsFile.path] + i.vectorFiles.map(\.path) {
                 try Self.validateRelativePath(file, prefix: TablePaths.indicesPrefix, in: path)
             }
             indexes.append(TableIndex(
@@ -114,7 +120,8 @@ extension Manifest {
                 fragmentIds: i.fragmentIds.map { UInt32($0) }.sorted(),
                 indexFile: IndexFileReference(path: i.indexFile.path, sizeBytes: i.indexFile.sizeBytes),
                 rowsFile: IndexFileReference(path: i.rowsFile.path, sizeBytes: i.rowsFile.sizeBytes),
-                parameters: i.parameters, createdVersion: i.createdVersion))
+                parameters: i.parameters, createdVersion: i.createdVersion,
+                vectorFiles: i.vectorFiles.map { IndexFileReference(path: $0.path, sizeBytes: $0.sizeBytes) }))
         }
         self.init(
             version: proto.version, timestampMicros: proto.timestampMicros, schema: schema, fragments: fragments,

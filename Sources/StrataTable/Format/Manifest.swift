@@ -41,6 +41,7 @@ public struct Manifest: Sendable {
         for index in indexes {
             files.insert(index.indexFile.path)
             files.insert(index.rowsFile.path)
+            for file in index.vectorFiles { files.insert(file.path) }
         }
         return files
     }
@@ -144,6 +145,8 @@ public struct TableIndex: Sendable, Hashable {
     public var parameters: [String: String]
     /// The version that created the index under this name.
     public var createdVersion: UInt64
+    /// Vector segment files in id order; empty when the index file holds the vectors.
+    public var vectorFiles: [IndexFileReference] = []
 }
 
 /// An index file: path relative to the table root and size in bytes.

@@ -238,6 +238,10 @@ package nonisolated struct Strata_Table_Index: Sendable {
   /// The version whose commit created the index under this name.
   package var createdVersion: UInt64 = 0
 
+  /// Vector segment files (spec/indexes.md §1.5), in id order: when present, the index file
+  /// holds no vectors and these do. An optimisation appends one instead of rewriting them.
+  package var vectorFiles: [Strata_Table_IndexFile] = []
+
   package var unknownFields = SwiftProtobuf.UnknownStorage()
 
   package init() {}
@@ -529,7 +533,7 @@ nonisolated extension Strata_Table_Manifest: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Strata_Table_Index: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   package static let protoMessageName: String = _protobuf_package + ".Index"
-  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}uuid\0\u{3}field_ids\0\u{1}kind\0\u{1}metric\0\u{3}fragment_ids\0\u{3}index_file\0\u{3}rows_file\0\u{1}parameters\0\u{3}created_version\0")
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}uuid\0\u{3}field_ids\0\u{1}kind\0\u{1}metric\0\u{3}fragment_ids\0\u{3}index_file\0\u{3}rows_file\0\u{1}parameters\0\u{3}created_version\0\u{3}vector_files\0")
 
   package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -547,6 +551,7 @@ nonisolated extension Strata_Table_Index: SwiftProtobuf.Message, SwiftProtobuf._
       case 8: try { try decoder.decodeSingularMessageField(value: &self._rowsFile) }()
       case 9: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.parameters) }()
       case 10: try { try decoder.decodeSingularUInt64Field(value: &self.createdVersion) }()
+      case 11: try { try decoder.decodeRepeatedMessageField(value: &self.vectorFiles) }()
       default: break
       }
     }
@@ -587,6 +592,9 @@ nonisolated extension Strata_Table_Index: SwiftProtobuf.Message, SwiftProtobuf._
     if self.createdVersion != 0 {
       try visitor.visitSingularUInt64Field(value: self.createdVersion, fieldNumber: 10)
     }
+    if !self.vectorFiles.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.vectorFiles, fieldNumber: 11)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -601,6 +609,7 @@ nonisolated extension Strata_Table_Index: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs._rowsFile != rhs._rowsFile {return false}
     if lhs.parameters != rhs.parameters {return false}
     if lhs.createdVersion != rhs.createdVersion {return false}
+    if lhs.vectorFiles != rhs.vectorFiles {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

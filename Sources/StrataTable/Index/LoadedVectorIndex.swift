@@ -30,7 +30,14 @@ package final class LoadedVectorIndex: Sendable {
     /// Reads and validates both files of `entry`.
     static func load(_ entry: TableIndex, location: TableLocation) async throws(StrataError) -> LoadedVectorIndex {
         let indexBytes = try await read(entry.indexFile, location: location)
-        let index = try VectorIndexCoding.decode(indexBytes, path: location.object(entry.indexFile.path))
+        let index: any VectorIndex
+        if entry.vectorFiles.isEmpty {
+            index = try VectorIndexCoding.decode(indexBytes, path: location.object(entry.indexFile.path))
+        } else {
+            var segments: [(bytes: [UInt8], path: String)] = []
+            for file in entry.vectorFiles { segments.append((try await read(file, location: location), location.object(file.path))) }
+            index = try VectorIndexCoding.decode(indexBytes, path: location.object(entry.indexFile.path), segments: segments)
+        }
         guard index.kind.rawValue == entry.kind, index.metric.rawValue == entry.metric else {
             throw .corruption(path: location.object(entry.indexFile.path), offset: nil, kind: .malformedMetadata,
                               detail: "holds a \(index.kind.rawValue) \(index.metric.rawValue) index, the manifest says \(entry.kind) \(entry.metric)")

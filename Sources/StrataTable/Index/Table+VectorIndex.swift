@@ -63,7 +63,7 @@ extension Table {
                 var template = entry
                 template.fragmentIds = present.intersection(entry.fragmentIds).union(uncovered).sorted()
                 let all = loaded.addresses + addresses.map(\.rawValue)
-                changed.append(try await writeIndex(index, addresses: all, template: template))
+                changed.append(try await writeIndex(index, held: loaded.index.count, addresses: all, template: template))
                 built.append(LoadedVectorIndex(entry: changed.last!, index: index, addresses: all))
             }
             guard !changed.isEmpty else { return nil }
@@ -140,28 +140,40 @@ extension Table {
         if committed { vectorIndexes.insert(built) }
     }
 
-    /// Writes the rows file, and the index file unless `index` is nil (the template's is
-    /// kept), and returns `template` pointing at them.
-    private func writeIndex(_ index: (any VectorIndex)?, addresses: [UInt64], template: TableIndex) async throws(StrataError) -> TableIndex {
+    /// Writes the rows file, and unless `index` is nil the index file without its vectors
+    /// and a vector segment with the vectors from id `held` on (the template's segments hold
+    /// those before), and returns `template` pointing at them. An optimisation thus writes
+    /// the new vectors once instead of every vector again.
+    private func writeIndex(_ index: (any VectorIndex)?, held: Int = 0, addresses: [UInt64], template: TableIndex) async throws(StrataError) -> TableIndex {
         var entry = template
         if let index {
-            // Streamed in chunks from the index's own arrays: no second copy of the index.
-            let file = index.fileWriter(), path = TablePaths.newIndexFile(uuid: entry.uuid, ext: "vidx")
-            let writer = try await location.store.makeWriter(location.object(path))
-            var chunks = file.chunks()
-            do {
-                while let chunk = chunks.next() { try await writer.append(chunk) }
-                try await writer.finish()
-            } catch {
-                await writer.abort()
-                throw error
+            entry.indexFile = try await stream(index.fileWriter().withoutVectors(), to: TablePaths.newIndexFile(uuid: entry.uuid, ext: "vidx"))
+            // An entry without segments kept its vectors in its index file: the first
+            // segment then takes every vector.
+            let first = template.vectorFiles.isEmpty ? 0 : held
+            if first < index.count || template.vectorFiles.isEmpty {
+                let segment = VectorIndexFileWriter.vectorSegment(index.store, from: first)
+                entry.vectorFiles.append(try await stream(segment, to: TablePaths.newIndexFile(uuid: entry.uuid, ext: "vseg")))
             }
-            entry.indexFile = IndexFileReference(path: path, sizeBytes: UInt64(file.byteCount))
         }
         let rowBytes = VectorIndexRows.encode(addresses)
         entry.rowsFile = IndexFileReference(path: TablePaths.newIndexFile(uuid: entry.uuid, ext: "rows"), sizeBytes: UInt64(rowBytes.count))
         try await location.store.write(location.object(entry.rowsFile.path), bytes: rowBytes)
         return entry
+    }
+
+    /// Streams `file` to a new object in chunks from the index's own arrays (no second copy).
+    private func stream(_ file: VectorIndexFileWriter, to path: String) async throws(StrataError) -> IndexFileReference {
+        let writer = try await location.store.makeWriter(location.object(path))
+        var chunks = file.chunks()
+        do {
+            while let chunk = chunks.next() { try await writer.append(chunk) }
+            try await writer.finish()
+        } catch {
+            await writer.abort()
+            throw error
+        }
+        return IndexFileReference(path: path, sizeBytes: UInt64(file.byteCount))
     }
 
     /// The vector column named `column`.

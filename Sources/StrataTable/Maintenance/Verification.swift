@@ -49,8 +49,8 @@ extension Table {
             if fragment.deletion != nil { report.filesChecked += 1 }
         }
         for entry in manifest.indexes {
-            report.filesChecked += 2
-            report.bytesChecked += entry.indexFile.sizeBytes + entry.rowsFile.sizeBytes
+            report.filesChecked += 2 + entry.vectorFiles.count
+            report.bytesChecked += entry.indexFile.sizeBytes + entry.rowsFile.sizeBytes + entry.vectorFiles.reduce(0) { $0 + $1.sizeBytes }
             do {
                 let loaded = try await LoadedVectorIndex.load(entry, location: location)
                 _ = try await loaded.liveIDs(in: snapshot, covered: Set(entry.fragmentIds))

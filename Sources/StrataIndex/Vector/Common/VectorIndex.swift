@@ -31,6 +31,8 @@ public protocol VectorIndex: Sendable {
     var dimension: Int { get }
     /// Number of vectors indexed (ids `0..<count`).
     var count: Int { get }
+    /// The vectors in stored form (what a vector segment file holds).
+    var store: VectorStore { get }
 
     /// The `k` nearest vectors to `query` among the ids `allowed` holds (all when nil),
     /// nearest first, ties by lower id. Returns min(k, |allowed|) results: a filter never

@@ -64,6 +64,22 @@ public struct VectorIndexFileWriter: Sendable {
     mutating func addSection(_ id: VectorIndexSection, integers: [UInt64]) { sections.append((id, .integers(integers))) }
     mutating func addSection(_ id: VectorIndexSection, bytes: [UInt8]) { sections.append((id, .bytes(bytes))) }
 
+    /// The same file without its vectors section (they go to segment files).
+    public func withoutVectors() -> VectorIndexFileWriter {
+        var copy = self
+        copy.sections.removeAll { $0.id == .vectors }
+        return copy
+    }
+
+    /// A vector segment file: the stored vectors of ids `first..<store.count`, as a file of
+    /// kind flat whose metric and dimension are the store's (`spec/indexes.md` §1.5).
+    public static func vectorSegment(_ store: VectorStore, from first: Int) -> VectorIndexFileWriter {
+        var writer = VectorIndexFileWriter(kind: .flat, metric: store.metric, dimension: store.dimension, count: store.count - first)
+        // From the first id, the store's own array is shared, not copied.
+        writer.addSection(.vectors, floats: first == 0 ? store.values : Array(store.values[(first * store.dimension)...]))
+        return writer
+    }
+
     /// The header, section table and its checksum (the file's first bytes).
     private func head() -> [UInt8] {
         var out: [UInt8] = []
@@ -161,6 +177,8 @@ struct VectorIndexFileReader {
     let count: Int
     private let bytes: [UInt8]
     private var ranges: [VectorIndexSection: Range<Int>] = [:]
+    /// The vectors when they live in separate segment files (`spec/indexes.md` §1.5).
+    var externalVectors: [Float]?
 
     init(_ bytes: [UInt8], path: String) throws(StrataError) {
         self.bytes = bytes
@@ -211,6 +229,13 @@ struct VectorIndexFileReader {
 
     /// The section's elements, checking that there are exactly `expected` (when given).
     func section<T: BitwiseCopyable>(_ id: VectorIndexSection, of type: T.Type, expected: Int? = nil) throws(StrataError) -> [T] {
+        if id == .vectors, let external = externalVectors {
+            guard ranges[id] == nil else { throw malformed("vectors both in the file and in segment files") }
+            guard let values = external as? [T], expected == nil || values.count == expected! else {
+                throw malformed("the segment files hold \(external.count) vector elements, the index needs \(expected ?? 0)")
+            }
+            return values
+        }
         guard let range = ranges[id] else { throw Self.corrupt(path, nil, .malformedMetadata, "missing section \(id)") }
         let size = MemoryLayout<T>.size
         guard range.count % size == 0, expected == nil || range.count / size == expected! else {
