@@ -67,7 +67,7 @@ PY
     done
     rm -rf "$table" "$seeds/schema.json" ;;
   FuzzVectorIndex)
-    # Index files (selector 0) and rows files (1) of every kind and metric, made with the CLI
+    # Index files (selector 0), rows files (1) and index files with a segment (2) of every kind and metric, made with the CLI
     # on a small table: dimensions 3 and 5, a few hundred rows.
     (cd "$here/.." && swift build --product strata >&2)
     strata="$here/../.build/debug/strata"
@@ -86,6 +86,19 @@ PY
       done
       for f in "$table"/_indices/*/*.vidx "$table"/_indices/*/*.vseg; do { printf '\x00'; cat "$f"; } > "$seeds/x$n"; n=$((n+1)); done
       for f in "$table"/_indices/*/*.rows; do { printf '\x01'; cat "$f"; } > "$seeds/r$n"; n=$((n+1)); done
+      # An index file with its vector segment (selector 2, then the index file's length, u16 LE).
+      for d in "$table"/_indices/*/; do
+        python3 - "$d" "$seeds/p$n" <<'PY'
+import glob, struct, sys
+d, out = sys.argv[1], sys.argv[2]
+index, segment = sorted(glob.glob(d + '*.vidx')), sorted(glob.glob(d + '*.vseg'))
+if index and segment:
+    a, b = open(index[0], 'rb').read(), open(segment[0], 'rb').read()
+    if len(a) < 65536:
+        open(out, 'wb').write(b'\x02' + struct.pack('<H', len(a)) + a + b)
+PY
+        n=$((n+1))
+      done
       rm -rf "$table"
     done
     rm -f "$seeds/schema.json" ;;

@@ -6,12 +6,23 @@ import StrataTable
 extension FuzzTargets {
     /// The vector index readers. The first byte picks one: 0 an index file (as stored, and
     /// with every checksum recomputed so that mutations reach the section decoders), 1 a rows
-    /// file (as stored and resealed in a valid envelope). An index that decodes is searched,
-    /// with and without a filter, and its re-encoding must read back to the same index.
+    /// file (as stored and resealed in a valid envelope), 2 an index file and a vector segment
+    /// file (the next two bytes give where the first ends; both also resealed). An index that
+    /// decodes is searched, with and without a filter, and its re-encoding must read back to
+    /// the same index.
     public static func vectorIndex(_ bytes: [UInt8]) {
         guard let selector = bytes.first else { return }
         let input = Array(bytes.dropFirst())
-        if selector % 2 == 1 {
+        if selector % 3 == 2 {
+            guard input.count >= 2 else { return }
+            let split = min(input.count - 2, Int(input[0]) | Int(input[1]) << 8)
+            let index = Array(input[2..<(2 + split)]), segment = Array(input[(2 + split)...])
+            for (i, s) in [(index, segment), (resealedIndexFile(index), resealedIndexFile(segment))] {
+                if let decoded = try? VectorIndexCoding.decode(i, path: "fuzz", segments: [(s, "fuzz.vseg")]) { exercise(decoded) }
+            }
+            return
+        }
+        if selector % 3 == 1 {
             let count = Int(input.first ?? 0)
             for candidate in [input, FramedObject.encode(magic: VectorIndexRows.magic, payload: input)] {
                 _ = try? VectorIndexRows.decode(candidate, path: "fuzz", expectedCount: count)
@@ -19,20 +30,25 @@ extension FuzzTargets {
             return
         }
         for candidate in [input, resealedIndexFile(input)] {
-            guard let index = try? VectorIndexCoding.decode(candidate, path: "fuzz") else { continue }
-            // Re-encoding is canonical: what it writes decodes to an index that writes the same.
-            let encoded = index.encoded()
-            precondition((try? VectorIndexCoding.decode(encoded, path: "fuzz"))?.encoded() == encoded, "index file does not round-trip")
-            let query = (0..<index.dimension).map { Float($0 % 7) - 3 }
-            var allowed = IDBitset(capacity: index.count)
-            for id in stride(from: 0, to: index.count, by: 3) { allowed.insert(UInt32(id)) }
-            for filter in [nil, allowed] {
-                let found = (try? index.search(query, k: 5, parameters: VectorSearchParameters(ef: 8, nprobes: 2, refine: 2), allowed: filter)) ?? []
-                precondition(found.allSatisfy { Int($0.id) < index.count }, "search returned an id outside the index")
-                precondition(found.count == min(5, filter?.count ?? index.count), "search came back short")
-            }
-            if let graph = index as? HNSWIndex { _ = graph.checkInvariants() }
+            if let index = try? VectorIndexCoding.decode(candidate, path: "fuzz") { exercise(index) }
         }
+    }
+
+    /// Searches a decoded index with and without a filter and checks that its re-encoding
+    /// reads back to an index that encodes the same.
+    private static func exercise(_ index: any VectorIndex) {
+        // Re-encoding is canonical: what it writes decodes to an index that writes the same.
+        let encoded = index.encoded()
+        precondition((try? VectorIndexCoding.decode(encoded, path: "fuzz"))?.encoded() == encoded, "index file does not round-trip")
+        let query = (0..<index.dimension).map { Float($0 % 7) - 3 }
+        var allowed = IDBitset(capacity: index.count)
+        for id in stride(from: 0, to: index.count, by: 3) { allowed.insert(UInt32(id)) }
+        for filter in [nil, allowed] {
+            let found = (try? index.search(query, k: 5, parameters: VectorSearchParameters(ef: 8, nprobes: 2, refine: 2), allowed: filter)) ?? []
+            precondition(found.allSatisfy { Int($0.id) < index.count }, "search returned an id outside the index")
+            precondition(found.count == min(5, filter?.count ?? index.count), "search came back short")
+        }
+        if let graph = index as? HNSWIndex { _ = graph.checkInvariants() }
     }
 
     /// The bytes with each section checksum and the header checksum recomputed, following

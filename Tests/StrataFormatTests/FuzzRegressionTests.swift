@@ -36,7 +36,7 @@ import Testing
 
     @Test func vectorIndexInputs() throws {
         for input in Self.inputs("Fuzz/regressions/FuzzVectorIndex") { FuzzTargets.vectorIndex(input) }
-        for selector in UInt8(0)..<2 {
+        for selector in UInt8(0)..<3 {
             for length in 0..<80 { FuzzTargets.vectorIndex([selector] + (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 29) }) }
         }
     }
