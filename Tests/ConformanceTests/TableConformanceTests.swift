@@ -54,4 +54,48 @@ import Testing
             #expect(ConformanceTests.errorClass(error) == errorClass, "\(name): \(error)")
         }
     }
+
+    @Test func vectorIndexAnswersAsRecorded() async throws {
+        let expected = try Self.expectation("vector-index")
+        guard case let .array(searches)? = expected["searches"], case let .number(k)? = expected["k"],
+              case let .number(ef)? = expected["ef"], case let .number(files)? = expected["vector_files"] else {
+            Issue.record("vector-index.json lacks searches, k, ef or vector_files")
+            return
+        }
+        let table = try await Self.open("vector-index")
+        let manifest = try await table.latestManifest()
+        #expect(manifest.indexes.count == 1 && manifest.indexes[0].vectorFiles.count == Int(files)!)
+        #expect(manifest.indexes[0].fragmentIds == manifest.fragments.map(\.id))
+        #expect(try await table.verify().problems.isEmpty)
+        let snapshot = try await table.snapshot()
+        for search in searches {
+            guard case let .array(vector)? = search["vector"], case let .array(ids)? = search["ids"] else { continue }
+            let query = vector.compactMap { if case let .number(text) = $0 { Float(text) } else { nil } }
+            let result = try await snapshot.search(VectorSearchRequest(
+                column: "v", vector: query, k: Int(k)!, parameters: VectorSearchParameters(ef: Int(ef)!), columns: ["id"]))
+            let found = (0..<result.rows.rowCount).map { JSONValue.number(JSONRows.text(result.rows.columns[0].value(at: $0))) }
+            #expect(found == ids, "query \(query)")
+        }
+    }
+
+    @Test func damagedVectorSegmentIsReportedAndRefused() async throws {
+        let expected = try Self.expectation("negative-vector-segment")
+        guard case let .string(errorClass)? = expected["error"] else { Issue.record("no error class"); return }
+        let table = try await Self.open("negative-vector-segment")
+        let problems = try await table.verify().problems
+        #expect(problems.map(ConformanceTests.errorClass) == [errorClass])
+        let snapshot = try await table.snapshot()
+        let outcome: Result<VectorSearchResult, StrataError> = await {
+            do throws(StrataError) {
+                return .success(try await snapshot.search(VectorSearchRequest(column: "v", vector: [0, 0, 0, 0], k: 3)))
+            } catch {
+                return .failure(error)
+            }
+        }()
+        guard case let .failure(error) = outcome else {
+            Issue.record("a search used a damaged vector segment")
+            return
+        }
+        #expect(ConformanceTests.errorClass(error) == errorClass)
+    }
 }
