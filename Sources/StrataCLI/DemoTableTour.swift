@@ -35,7 +35,30 @@ enum DemoTableTour {
         let before = try await table.latestManifest().fragments.count
         let compaction = try await table.compact()
         try out.line("Compaction: \(before) fragments into \(try await table.latestManifest().fragments.count), \(compaction.deletedRowsDropped) deleted rows dropped, \(compaction.addressMap.count) row addresses remapped (version \(compaction.version)).")
+        try await vectorSearch(table, schema: schema, next: imported + singles)
         let report = try await table.verify()
         try out.line("Verify: version \(report.version), \(report.filesChecked) files, \(report.pagesChecked) pages, \(report.problems.isEmpty ? "all sound" : "\(report.problems.count) problems").")
+    }
+
+    /// An HNSW index on the embeddings, a filtered nearest-neighbour search, and a turn that
+    /// is findable the moment it is inserted, before the index is brought up to date.
+    static func vectorSearch(_ table: Table, schema: Schema, next: Int) async throws {
+        let out = StandardOutput.shared
+        let indexed = try await table.createIndex(column: "embedding", kind: .hnsw, metric: .cosine)
+        try out.line("Vector index: HNSW (cosine) on embedding over \(try await table.snapshot().rowCount) turns (version \(indexed.version)).")
+        let probe = try DemoData.batch(schema: schema, rows: 42..<43)
+        guard case let .vector(query) = probe.column(named: "embedding")!.value(at: 0) else { return }
+        let near = try await table.snapshot().search(VectorSearchRequest(
+            column: "embedding", vector: query, k: 3, filter: try Predicate(parsing: "role = 'user'", schema: schema),
+            columns: ["turn_id"]))
+        let hits = (0..<near.rows.rowCount).map { "\(JSONRows.text(near.rows.columns[0].value(at: $0))) (\(String(format: "%.3f", near.distances[$0])))" }
+        try out.line("Nearest user turns to turn 42: \(hits.joined(separator: ", ")) — the filter is applied inside the search.")
+        let fresh = try DemoData.batch(schema: schema, rows: next..<(next + 1))
+        try await table.insert(fresh)
+        guard case let .vector(freshVector) = fresh.column(named: "embedding")!.value(at: 0) else { return }
+        let found = try await table.snapshot().search(VectorSearchRequest(column: "embedding", vector: freshVector, k: 1, columns: ["turn_id"]))
+        try out.line("A new turn, inserted after the index was built, is the nearest to itself at once: turn \(JSONRows.text(found.rows.columns[0].value(at: 0))) (not yet indexed; searched exactly and merged in).")
+        let optimized = try await table.optimizeIndexes()
+        try out.line("optimizeIndexes folds it in without a rebuild: the index now covers \(optimized.indexes[0].fragmentIds.count) of \(optimized.fragments.count) fragments (version \(optimized.version)).")
     }
 }

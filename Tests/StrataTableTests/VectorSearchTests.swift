@@ -131,6 +131,25 @@ import TestSupport
         }
     }
 
+    @Test func rowsStillInTheLogAreFoundWithEveryColumnAsked() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let table = try await Table.create(directory: directory.path, schema: Self.schema)
+        try await table.append(Self.batch(0..<200, seed: 12))
+        try await table.createIndex(column: "emb", kind: .hnsw)
+        let probe: [Float] = [0.9, -0.9, 0.9, -0.9, 0.9, -0.9, 0.9, -0.9]
+        try await table.insert(try Self.rowsBatch([[.int(5000), .int(4), .vector(probe)]]))
+        let snapshot = try await table.snapshot()
+        #expect(snapshot.pendingRows.count == 1, "the row is in the log, not in a fragment")
+        for columns in [["id"], ["group", "id"], nil] as [[String]?] {
+            let found = try await snapshot.search(VectorSearchRequest(column: "emb", vector: probe, k: 2, columns: columns))
+            #expect(found.addresses.first! == nil && found.distances.first == 0)
+            let id = found.rows.column(named: "id")!.value(at: 0)
+            #expect(id == .int(5000), "columns \(columns ?? [])")
+            if columns != ["id"] { #expect(found.rows.column(named: "group")!.value(at: 0) == .int(4)) }
+        }
+    }
+
     @Test func inMemoryRowsAndReopenAndBadRequests() async throws {
         let store = MemoryObjectStore()
         var options = TableOptions()

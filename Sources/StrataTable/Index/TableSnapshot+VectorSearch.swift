@@ -93,7 +93,7 @@ extension TableSnapshot {
             }
         }
         var pending: [(batch: RecordBatch, row: Int)] = []
-        try await exactSearch(request, field: field, metric: metric, skipping: covered) { distance, address, batch, row in
+        try await exactSearch(request, field: field, metric: metric, skipping: covered, output: projection) { distance, address, batch, row in
             if let address {
                 best.insert(distance, address.rawValue, keepingBest: request.k)
             } else if best.insert(distance, 1 << 63 | UInt64(pending.count), keepingBest: request.k) {
@@ -114,7 +114,9 @@ extension TableSnapshot {
 
     /// Scores every row outside `skipping` exactly (matching the filter, not deleted, vector
     /// not null): committed fragments with their addresses, then in-memory rows without.
-    private func exactSearch(_ request: VectorSearchRequest, field: Field, metric: VectorMetric, skipping: Set<UInt32>,
+    /// In-memory rows have no address to `take` them by later, so their scan also reads the
+    /// `output` columns, from which the result rows are cut.
+    private func exactSearch(_ request: VectorSearchRequest, field: Field, metric: VectorMetric, skipping: Set<UInt32>, output: [String],
                              _ visit: (Float, RowAddress?, RecordBatch, Int) -> Void) async throws(StrataError) {
         let columns = Array(Set([field.name] + (request.filter?.columns ?? []))).sorted()
         var part = manifest
@@ -125,7 +127,7 @@ extension TableSnapshot {
         let memory = TableSnapshot(manifest: inMemory, pendingRows: pendingRows, location: location, cache: nil)
         for (snapshot, withAddresses) in [(committed, true), (memory, false)]
         where !snapshot.manifest.fragments.isEmpty || !snapshot.pendingRows.isEmpty {
-            let scanner = try snapshot.scanner(columns: columns, withAddresses: withAddresses)
+            let scanner = try snapshot.scanner(columns: withAddresses ? columns : Array(Set(columns + output)).sorted(), withAddresses: withAddresses)
             while let next = try await scanner.next() {
                 let vectors = next.batch.column(named: field.name)!
                 ColumnDistances.forEach(vectors, query: request.vector, metric: metric) { row, distance in
