@@ -1,21 +1,9 @@
 import Foundation
 import Strata
 
-/// A seeded SplitMix64 generator: the same seed gives the same test data on every machine.
-public struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    /// Creates a generator from `seed`.
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// A seeded generator for test data: StrataIndex's SplitMix64 (the same seed gives the same
+/// data on every machine).
+public typealias SeededRandom = SeededGenerator
 
 /// A fresh directory under the system temporary directory, removed by `remove()`.
 public struct TemporaryDirectory: Sendable {

@@ -86,7 +86,7 @@ extension TableSnapshot {
                 if let live = allowed { filtered.formIntersection(live) }
                 allowed = filtered
             }
-            if allowed?.count != 0 {
+            if allowed?.isEmpty != true {
                 for hit in try loaded.index.search(request.vector, k: request.k, parameters: request.parameters, allowed: allowed) {
                     best.insert(hit.distance, loaded.addresses[Int(hit.id)], keepingBest: request.k)
                 }
@@ -144,7 +144,7 @@ extension TableSnapshot {
                       columns: [String]) async throws(StrataError) -> VectorSearchResult {
         let committed = found.filter { $0.id >> 63 == 0 }.map { RowAddress(rawValue: $0.id) }
         let taken = try await take(committed, columns: columns)
-        let fields = try self.fields(columns)
+        let fields = taken.schema.fields  // resolved once, by take
         var memoryRows: [ColumnBuffer] = []
         let memoryPicks = found.filter { $0.id >> 63 == 1 }.map { pending[Int($0.id & ~(1 << 63))] }
         if !memoryPicks.isEmpty {

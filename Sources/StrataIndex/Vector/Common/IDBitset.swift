@@ -40,6 +40,9 @@ public struct IDBitset: Sendable, Equatable {
         for i in words.indices { words[i] &= i < other.words.count ? other.words[i] : 0 }
     }
 
+    /// Whether the set has no member (stops at the first non-zero word).
+    public var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
+
     /// Number of members.
     /// - Complexity: O(capacity / 64).
     public var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }

@@ -55,9 +55,10 @@ extension VectorIndex {
     /// The index's persisted form as one array.
     public func encoded() -> [UInt8] { fileWriter().finish() }
 
-    /// Checks `k` and returns the number of results a search must produce.
-    func resultCount(k: Int, allowed: IDBitset?) throws(StrataError) -> Int {
+    /// Checks `k` and returns the number of results a search must produce, given the size
+    /// of the allowed set (nil: every id). Callers count the set once and pass it on.
+    func resultCount(k: Int, allowedCount: Int?) throws(StrataError) -> Int {
         guard k > 0 else { throw .invalidInput(what: "k", why: "must be at least 1, got \(k)") }
-        return min(k, allowed?.count ?? count)
+        return min(k, allowedCount ?? count)
     }
 }

@@ -25,7 +25,7 @@ public struct FlatIndex: VectorIndex {
 
     /// - Complexity: O(count × dimension).
     public func search(_ query: [Float], k: Int, parameters: VectorSearchParameters = .init(), allowed: IDBitset? = nil) throws(StrataError) -> [VectorNeighbor] {
-        let wanted = try resultCount(k: k, allowed: allowed)
+        let wanted = try resultCount(k: k, allowedCount: allowed?.count)
         let prepared = try store.prepareQuery(query)
         return Self.exactSearch(prepared, in: store, limit: wanted, ids: allowed)
     }

@@ -75,7 +75,8 @@ public struct HNSWIndex: VectorIndex {
     }
 
     public func search(_ query: [Float], k: Int, parameters search: VectorSearchParameters = .init(), allowed: IDBitset? = nil) throws(StrataError) -> [VectorNeighbor] {
-        let wanted = try resultCount(k: k, allowed: allowed)
+        let allowedCount = allowed?.count  // O(capacity / 64): counted once
+        let wanted = try resultCount(k: k, allowedCount: allowedCount)
         if let ef = search.ef, !(1...4096).contains(ef) { throw .invalidInput(what: "ef", why: "must be in 1…4096, got \(ef)") }
         let ef = max(search.ef ?? parameters.efSearch, wanted)
         guard query.count == dimension else {
@@ -83,7 +84,7 @@ public struct HNSWIndex: VectorIndex {
         }
         let prepared = try store.prepareQuery(metric == .dot ? query + [0] : query)
         guard wanted > 0 else { return [] }
-        if let allowed, exactIsCheaper(allowedCount: allowed.count, ef: ef) {
+        if let allowed, let allowedCount, exactIsCheaper(allowedCount: allowedCount, ef: ef) {
             return reported(FlatIndex.exactSearch(prepared, in: store, limit: wanted, ids: allowed), query: query)
         }
         let found = scratchPool.withScratch { scratch in

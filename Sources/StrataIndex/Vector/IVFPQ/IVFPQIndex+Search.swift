@@ -3,7 +3,8 @@ import StrataKernels
 
 extension IVFPQIndex {
     public func search(_ query: [Float], k: Int, parameters search: VectorSearchParameters = .init(), allowed: IDBitset? = nil) throws(StrataError) -> [VectorNeighbor] {
-        let wanted = try resultCount(k: k, allowed: allowed)
+        let allowedCount = allowed?.count  // O(capacity / 64): counted once
+        let wanted = try resultCount(k: k, allowedCount: allowedCount)
         let nprobes = search.nprobes ?? parameters.nprobes!
         let refine = search.refine ?? parameters.refine!
         guard nprobes >= 1 else { throw .invalidInput(what: "nprobes", why: "must be at least 1, got \(nprobes)") }
@@ -11,7 +12,7 @@ extension IVFPQIndex {
         let prepared = try store.prepareQuery(query)
         guard wanted > 0 else { return [] }
         let candidates = wanted * max(refine, 1)
-        if let allowed, exactIsCheaper(allowedCount: allowed.count, nprobes: nprobes, candidates: candidates) {
+        if let allowed, let allowedCount, exactIsCheaper(allowedCount: allowedCount, nprobes: nprobes, candidates: candidates) {
             return FlatIndex.exactSearch(prepared, in: store, limit: wanted, ids: allowed)
         }
         var heap = scan(prepared, nprobes: min(nprobes, partitions), candidates: candidates, minimum: wanted, allowed: allowed)
