@@ -44,7 +44,7 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
-        .target(name: "StrataIndex", dependencies: ["StrataCore", "StrataKernels", "COpenBLAS"]),
+        .target(name: "StrataIndex", dependencies: ["StrataCore", "StrataKernels", "CStrataSIMD", "COpenBLAS"]),
         .target(
             name: "StrataTable",
             dependencies: [

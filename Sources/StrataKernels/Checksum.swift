@@ -29,4 +29,28 @@ public enum Checksum {
         precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count, "range outside buffer")
         return bytes.withUnsafeBytes { xxh3(UnsafeRawBufferPointer(rebasing: $0[range])) }
     }
+
+    /// XXH3-64 (seed 0) of bytes given in several pieces: the same value as `xxh3` of the
+    /// pieces concatenated, without concatenating them.
+    public struct XXH3Stream: ~Copyable {
+        private let state: OpaquePointer
+
+        /// A stream with nothing hashed yet.
+        public init() {
+            // Safety: XXH3_createState only fails when malloc does.
+            guard let state = XXH3_createState() else { fatalError("out of memory for an XXH3 state") }
+            XXH3_64bits_reset(state)
+            self.state = state
+        }
+
+        deinit { XXH3_freeState(state) }
+
+        /// Hashes `bytes` after what came before.
+        public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+            XXH3_64bits_update(state, bytes.baseAddress, bytes.count)
+        }
+
+        /// The hash of everything given so far.
+        public func digest() -> UInt64 { XXH3_64bits_digest(state) }
+    }
 }

@@ -53,16 +53,19 @@ public struct VectorIndexFileWriter: Sendable {
     }
 
     private let header: (kind: VectorIndexKind, metric: VectorMetric, dimension: Int, count: Int)
-    private var sections: [(id: VectorIndexSection, payload: Payload)] = []
+    /// Each section's contents: one or more arrays, written back to back.
+    private var sections: [(id: VectorIndexSection, payload: [Payload])] = []
 
     init(kind: VectorIndexKind, metric: VectorMetric, dimension: Int, count: Int) {
         header = (kind, metric, dimension, count)
     }
 
-    mutating func addSection(_ id: VectorIndexSection, floats: [Float]) { sections.append((id, .floats(floats))) }
-    mutating func addSection(_ id: VectorIndexSection, words: [UInt32]) { sections.append((id, .words(words))) }
-    mutating func addSection(_ id: VectorIndexSection, integers: [UInt64]) { sections.append((id, .integers(integers))) }
-    mutating func addSection(_ id: VectorIndexSection, bytes: [UInt8]) { sections.append((id, .bytes(bytes))) }
+    mutating func addSection(_ id: VectorIndexSection, floats: [Float]) { sections.append((id, [.floats(floats)])) }
+    /// A section made of several arrays back to back (a vector store's runs).
+    mutating func addSection(_ id: VectorIndexSection, floatRuns: [[Float]]) { sections.append((id, floatRuns.map { .floats($0) })) }
+    mutating func addSection(_ id: VectorIndexSection, words: [UInt32]) { sections.append((id, [.words(words)])) }
+    mutating func addSection(_ id: VectorIndexSection, integers: [UInt64]) { sections.append((id, [.integers(integers)])) }
+    mutating func addSection(_ id: VectorIndexSection, bytes: [UInt8]) { sections.append((id, [.bytes(bytes)])) }
 
     /// The same file without its vectors section (they go to segment files).
     public func withoutVectors() -> VectorIndexFileWriter {
@@ -75,9 +78,18 @@ public struct VectorIndexFileWriter: Sendable {
     /// kind flat whose metric and dimension are the store's (`spec/indexes.md` §1.5).
     public static func vectorSegment(_ store: VectorStore, from first: Int) -> VectorIndexFileWriter {
         var writer = VectorIndexFileWriter(kind: .flat, metric: store.metric, dimension: store.dimension, count: store.count - first)
-        // From the first id, the store's own array is shared, not copied.
-        writer.addSection(.vectors, floats: first == 0 ? store.values : Array(store.values[(first * store.dimension)...]))
+        writer.addSection(.vectors, floatRuns: store.runs(from: first))
         return writer
+    }
+
+    private static func length(_ payload: [Payload]) -> Int { payload.reduce(0) { $0 + $1.withBytes { $0.count } } }
+
+    /// The XXH3-64 of the arrays back to back.
+    private static func checksum(_ payload: [Payload]) -> UInt64 {
+        if payload.count == 1 { return payload[0].withBytes { Checksum.xxh3($0) } }
+        var stream = Checksum.XXH3Stream()
+        for part in payload { part.withBytes { stream.update($0) } }
+        return stream.digest()
     }
 
     /// The header, section table and its checksum (the file's first bytes).
@@ -95,12 +107,12 @@ public struct VectorIndexFileWriter: Sendable {
         var offset = Self.headerSize + sections.count * Self.tableEntrySize + 8
         for section in sections {
             offset = (offset + 7) & ~7
-            let length = section.payload.withBytes { $0.count }
+            let length = Self.length(section.payload)
             out.appendLittleEndian(section.id.rawValue)
             out.appendLittleEndian(UInt32(0))  // reserved
             out.appendLittleEndian(UInt64(offset))
             out.appendLittleEndian(UInt64(length))
-            out.appendLittleEndian(section.payload.withBytes { Checksum.xxh3($0) })
+            out.appendLittleEndian(Self.checksum(section.payload))
             offset += length
         }
         out.appendLittleEndian(Checksum.xxh3(out))  // covers header and section table
@@ -110,7 +122,7 @@ public struct VectorIndexFileWriter: Sendable {
     /// Total bytes of the file.
     public var byteCount: Int {
         var size = Self.headerSize + sections.count * Self.tableEntrySize + 8
-        for section in sections { size = (size + 7) & ~7 + section.payload.withBytes { $0.count } }
+        for section in sections { size = (size + 7) & ~7 + Self.length(section.payload) }
         return size + Self.magic.count
     }
 
@@ -122,8 +134,8 @@ public struct VectorIndexFileWriter: Sendable {
         for section in sections {
             let pad = (8 - offset % 8) % 8
             if pad > 0 { parts.append(.bytes([UInt8](repeating: 0, count: pad))) }
-            parts.append(section.payload)
-            offset += pad + section.payload.withBytes { $0.count }
+            parts += section.payload
+            offset += pad + Self.length(section.payload)
         }
         parts.append(.bytes(Self.magic))
         return parts

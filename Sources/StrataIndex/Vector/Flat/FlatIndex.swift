@@ -37,9 +37,9 @@ public struct FlatIndex: VectorIndex {
         var heap = DistanceHeap<UInt32>(capacity: limit + 1)
         let dimension = store.dimension, metric = store.metric
         prepared.withUnsafeBufferPointer { q in
-            store.values.withUnsafeBufferPointer { all in
+            store.withRows { rows in
                 let visit = { (id: UInt32) in
-                    let d = VectorStore.distance(metric, q.baseAddress!, all.baseAddress! + Int(id) * dimension, dimension: dimension)
+                    let d = VectorStore.distance(metric, q.baseAddress!, rows.row(Int(id)), dimension: dimension)
                     heap.insert(d, id, keepingBest: limit)
                 }
                 if let ids {
@@ -54,7 +54,7 @@ public struct FlatIndex: VectorIndex {
 
     public func fileWriter() -> VectorIndexFileWriter {
         var writer = VectorIndexFileWriter(kind: .flat, metric: metric, dimension: dimension, count: count)
-        writer.addSection(.vectors, floats: store.values)
+        writer.addSection(.vectors, floatRuns: store.runs())
         return writer
     }
 }

@@ -1,3 +1,4 @@
+import CStrataSIMD
 import StrataKernels
 
 /// The HNSW graph in flat arrays (no per-node objects): level 0 is one array of fixed-size
@@ -53,7 +54,7 @@ struct HNSWGraph: Sendable, Equatable {
 /// closure that made it (`HNSWIndex.withView`). Sendable so that the parallel phase of an
 /// insertion batch can share it: during that phase every thread only reads through it.
 struct HNSWView: @unchecked Sendable {
-    let vectors: UnsafePointer<Float>
+    let rows: VectorRows
     let dimension: Int
     let metric: VectorMetric
     let level0: UnsafeMutablePointer<UInt32>
@@ -71,7 +72,15 @@ struct HNSWView: @unchecked Sendable {
     }
 
     @inline(__always)
-    func vector(_ node: UInt32) -> UnsafePointer<Float> { vectors + Int(node) &* dimension }
+    func vector(_ node: UInt32) -> UnsafePointer<Float> { rows.row(Int(node)) }
+
+    /// Starts loading the vector of `node` into the caches (a hint; see `strata_prefetch`).
+    @inline(__always)
+    func prefetch(_ node: UInt32) { strata_prefetch(vector(node), dimension &* 4) }
+
+    /// Starts loading the list of `node` on `level` into the caches (a hint).
+    @inline(__always)
+    func prefetchLinks(_ node: UInt32, level: Int) { strata_prefetch(links(node, level: level), (level == 0 ? m0 : m) &* 4 &+ 4) }
 
     @inline(__always)
     func distance(_ query: UnsafePointer<Float>, _ node: UInt32) -> Float {

@@ -19,7 +19,7 @@ extension HNSWIndex {
         values[Parameter.generatorState.rawValue] = levelGenerator.state
         values[Parameter.normBound.rawValue] = UInt64(normBound.bitPattern)
         writer.addSection(.parameters, integers: values)
-        writer.addSection(.vectors, floats: store.values)
+        writer.addSection(.vectors, floatRuns: store.runs())
         writer.addSection(.hnswLevels, bytes: graph.levels)
         writer.addSection(.hnswLevel0, words: graph.level0)
         writer.addSection(.hnswUpperOffsets, words: graph.upperOffsets)

@@ -57,7 +57,7 @@ extension HNSWIndex {
         var (entry, entryDistance) = descend(view, query: query, from: entry, fromLevel: top, toLevel: level + 1)
         var perLayer = [[VectorNeighbor]](repeating: [], count: min(level, top) + 1)
         for layer in stride(from: min(level, top), through: 0, by: -1) {
-            scratch.begin(nodeCount: nodeCount)
+            scratch.begin(nodeCount: nodeCount, longestList: view.m0)
             searchLayer(view, query: query, entry: entry, entryDistance: entryDistance, level: layer, ef: ef, allowed: nil, scratch: scratch)
             let found = scratch.results.drainBestFirst(keeping: ef)
             (entry, entryDistance) = (found[0].id, found[0].distance)

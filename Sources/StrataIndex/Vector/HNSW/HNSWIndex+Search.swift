@@ -8,7 +8,7 @@ extension HNSWIndex {
         query.withUnsafeBufferPointer { q in
             let (entry, entryDistance) = Self.descend(view, query: q.baseAddress!, from: graph.entryPoint,
                                                       fromLevel: graph.maxLevel, toLevel: 1)
-            scratch.begin(nodeCount: count)
+            scratch.begin(nodeCount: count, longestList: view.m0)
             Self.searchLayer(view, query: q.baseAddress!, entry: entry, entryDistance: entryDistance, level: 0,
                              ef: ef, allowed: allowed, scratch: scratch)
         }
@@ -62,7 +62,10 @@ extension HNSWIndex {
             scratch.candidates = candidates
             scratch.results = results
         }
-        scratch.visited.withUnsafeMutableBufferPointer { visited in
+        var freshBuffer = scratch.fresh
+        scratch.fresh = []
+        defer { scratch.fresh = freshBuffer }
+        freshBuffer.withUnsafeMutableBufferPointer { fresh in scratch.visited.withUnsafeMutableBufferPointer { visited in
             visited[Int(entry)] = generation
             candidates.push(-entryDistance, entry)
             var bound = Float.infinity
@@ -74,14 +77,27 @@ extension HNSWIndex {
                 let nearestDistance = -nearest.distance
                 if nearestDistance > bound && results.count >= ef { break }
                 candidates.pop()
+                // The next node to expand is likely the nearest left now: load its list early.
+                if let following = candidates.top { view.prefetchLinks(following.id, level: level) }
                 let list = view.links(nearest.id, level: level)
                 let linkCount = Int(list[0])
+                // First the unvisited neighbours, each vector's load started at once, then
+                // their distances: the cache misses overlap instead of queueing up.
+                var freshCount = 0
                 var slot = 1
                 while slot <= linkCount {
                     let neighbour = list[slot]
                     slot &+= 1
                     if visited[Int(neighbour)] == generation { continue }
                     visited[Int(neighbour)] = generation
+                    view.prefetch(neighbour)
+                    fresh[freshCount] = neighbour
+                    freshCount &+= 1
+                }
+                var next = 0
+                while next < freshCount {
+                    let neighbour = fresh[next]
+                    next &+= 1
                     let d = view.distance(query, neighbour)
                     guard results.count < ef || d < bound else { continue }
                     candidates.push(-d, neighbour)
@@ -92,6 +108,6 @@ extension HNSWIndex {
                     }
                 }
             }
-        }
+        } }
     }
 }

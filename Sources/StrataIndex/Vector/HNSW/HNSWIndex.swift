@@ -100,11 +100,11 @@ public struct HNSWIndex: VectorIndex {
     /// norm bound can change places); for other metrics, `found` unchanged.
     private func reported(_ found: [VectorNeighbor], query: [Float]) -> [VectorNeighbor] {
         guard metric == .dot else { return found }
-        let stride = store.dimension, d = dimension
+        let d = dimension
         return query.withUnsafeBufferPointer { q in
-            store.values.withUnsafeBufferPointer { all in
+            store.withRows { rows in
                 found.map { neighbour in
-                    let vector = UnsafeRawPointer(all.baseAddress! + Int(neighbour.id) * stride)
+                    let vector = UnsafeRawPointer(rows.row(Int(neighbour.id)))
                     return VectorNeighbor(distance: -VectorDistance.dot(q.baseAddress!, vector, as: Float32Element.self, dimension: d), id: neighbour.id)
                 }
             }
@@ -141,11 +141,11 @@ public struct HNSWIndex: VectorIndex {
     /// arrays are uniquely owned (copied first if shared) and the pointers may be written.
     mutating func withMutableView<R>(_ body: (HNSWView) -> R) -> R {
         let shape = viewShape
-        return store.values.withUnsafeBufferPointer { vectors in
+        return store.withRows { rows in
             graph.upperOffsets.withUnsafeBufferPointer { offsets in
                 graph.level0.withUnsafeMutableBufferPointer { level0 in
                     graph.upperLinks.withUnsafeMutableBufferPointer { upper in
-                        body(Self.view(shape, vectors.baseAddress, offsets.baseAddress, level0.baseAddress, upper.baseAddress))
+                        body(Self.view(shape, rows, offsets.baseAddress, level0.baseAddress, upper.baseAddress))
                     }
                 }
             }
@@ -155,12 +155,12 @@ public struct HNSWIndex: VectorIndex {
     /// Read-only form of `withMutableView` for searches.
     func withView<R>(_ body: (HNSWView) -> R) -> R {
         let shape = viewShape
-        return store.values.withUnsafeBufferPointer { vectors in
+        return store.withRows { rows in
             graph.upperOffsets.withUnsafeBufferPointer { offsets in
                 graph.level0.withUnsafeBufferPointer { level0 in
                     graph.upperLinks.withUnsafeBufferPointer { upper in
                         // Safety: searches never write through the view; see `searchGraph`.
-                        body(Self.view(shape, vectors.baseAddress, offsets.baseAddress, level0.baseAddress.map { UnsafeMutablePointer(mutating: $0) },
+                        body(Self.view(shape, rows, offsets.baseAddress, level0.baseAddress.map { UnsafeMutablePointer(mutating: $0) },
                                        upper.baseAddress.map { UnsafeMutablePointer(mutating: $0) }))
                     }
                 }
@@ -172,10 +172,10 @@ public struct HNSWIndex: VectorIndex {
     private var viewShape: (dimension: Int, metric: VectorMetric, m: Int, m0: Int) { (store.dimension, store.metric, graph.m, graph.m0) }
 
     /// A view over the given base addresses (nil for an empty array).
-    private static func view(_ shape: (dimension: Int, metric: VectorMetric, m: Int, m0: Int), _ vectors: UnsafePointer<Float>?,
+    private static func view(_ shape: (dimension: Int, metric: VectorMetric, m: Int, m0: Int), _ rows: VectorRows,
                              _ offsets: UnsafePointer<UInt32>?, _ level0: UnsafeMutablePointer<UInt32>?,
                              _ upper: UnsafeMutablePointer<UInt32>?) -> HNSWView {
-        HNSWView(vectors: vectors ?? emptyFloats, dimension: shape.dimension, metric: shape.metric,
+        HNSWView(rows: rows, dimension: shape.dimension, metric: shape.metric,
                  level0: level0 ?? emptyWords, upperOffsets: offsets ?? UnsafePointer(emptyWords),
                  upperLinks: upper ?? emptyWords, m: shape.m, m0: shape.m0)
     }
@@ -188,7 +188,6 @@ public struct HNSWIndex: VectorIndex {
     /// Stand-ins for the base address of an empty array (never dereferenced: an empty graph
     /// has no node to follow).
     nonisolated(unsafe) static let emptyWords = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
-    nonisolated(unsafe) static let emptyFloats = UnsafePointer(UnsafeMutablePointer<Float>.allocate(capacity: 1))
 
     static func countInDegrees(_ graph: HNSWGraph) -> [UInt32] {
         var degrees = [UInt32](repeating: 0, count: graph.nodeCount)

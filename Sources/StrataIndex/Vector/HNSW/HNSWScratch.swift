@@ -12,9 +12,12 @@ final class HNSWScratch: @unchecked Sendable {  // used by one search at a time 
     var candidates = DistanceHeap<UInt32>(capacity: 256)
     /// The best nodes found so far, worst on top.
     var results = DistanceHeap<UInt32>(capacity: 256)
+    /// The unvisited neighbours of the node being expanded (room for the longest list).
+    var fresh: [UInt32] = []
 
     /// Starts a search over `nodeCount` nodes: nothing visited, heaps empty.
-    func begin(nodeCount: Int) {
+    func begin(nodeCount: Int, longestList: Int) {
+        if fresh.count < longestList { fresh = [UInt32](repeating: 0, count: longestList) }
         if visited.count < nodeCount {
             visited = [UInt16](repeating: 0, count: max(nodeCount, visited.count * 2))
             generation = 0

@@ -18,7 +18,7 @@ extension IVFPQIndex {
         values[Parameter.sampleSize.rawValue] = UInt64(parameters.sampleSize ?? 0)
         values[Parameter.seed.rawValue] = parameters.seed
         writer.addSection(.parameters, integers: values)
-        writer.addSection(.vectors, floats: store.values)
+        writer.addSection(.vectors, floatRuns: store.runs())
         writer.addSection(.ivfCentroids, floats: centroids)
         writer.addSection(.pqCodebooks, floats: quantizer.codebooks)
         var offsets: [UInt64] = [0]

@@ -135,9 +135,9 @@ extension IVFPQIndex {
         var best = DistanceHeap<UInt32>(capacity: limit + 1)
         let dimension = store.dimension, metric = store.metric
         query.withUnsafeBufferPointer { q in
-            store.values.withUnsafeBufferPointer { all in
+            store.withRows { rows in
                 while let candidate = candidates.pop() {
-                    let d = VectorStore.distance(metric, q.baseAddress!, all.baseAddress! + Int(candidate.id) * dimension, dimension: dimension)
+                    let d = VectorStore.distance(metric, q.baseAddress!, rows.row(Int(candidate.id)), dimension: dimension)
                     best.insert(d, candidate.id, keepingBest: limit)
                 }
             }

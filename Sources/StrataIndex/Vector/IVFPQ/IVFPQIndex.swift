@@ -58,7 +58,7 @@ public struct IVFPQIndex: VectorIndex {
         }
         self.init(parameters: resolved, store: VectorStore(dimension: dimension, metric: metric), centroids: centroids,
                   quantizer: quantizer, listIDs: Array(repeating: [], count: partitions), listCodes: Array(repeating: [], count: partitions))
-        try add(store.values)
+        try add(store.base)  // one run: the store was just made from `vectors`
     }
 
     init(parameters: IVFPQParameters, store: VectorStore, centroids: [Float], quantizer: ProductQuantizer,
@@ -94,7 +94,7 @@ public struct IVFPQIndex: VectorIndex {
         let total = store.count, dimension = store.dimension, m = quantizer.subvectors
         for blockStart in stride(from: first, to: total, by: Self.encodeBlock) {
             let blockEnd = min(blockStart + Self.encodeBlock, total)
-            var residuals = Array(store.values[(blockStart * dimension)..<(blockEnd * dimension)])
+            var residuals = store.copyRows(blockStart..<blockEnd)
             let assignment = Self.subtractNearestCentroids(&residuals, centroids: centroids, dimension: dimension)
             let codes = residuals.withUnsafeBufferPointer { quantizer.encode(points: $0.baseAddress!, count: blockEnd - blockStart) }
             for i in 0..<(blockEnd - blockStart) {
@@ -125,13 +125,13 @@ public struct IVFPQIndex: VectorIndex {
 
     /// `size` vectors drawn without replacement (all, in order, when size ≥ count).
     static func sample(_ store: VectorStore, size: Int, generator: inout SeededGenerator) -> [Float] {
-        guard size < store.count else { return store.values }
+        guard size < store.count else { return store.copyRows(0..<store.count) }
         var order = Array(0..<store.count)
         for i in 0..<size { order.swapAt(i, Int.random(in: i..<store.count, using: &generator)) }
         var out: [Float] = []
         out.reserveCapacity(size * store.dimension)
-        for row in order[..<size].sorted() {
-            out.append(contentsOf: store.values[(row * store.dimension)..<((row + 1) * store.dimension)])
+        store.withRows { rows in
+            for row in order[..<size].sorted() { out.append(contentsOf: UnsafeBufferPointer(start: rows.row(row), count: store.dimension)) }
         }
         return out
     }
