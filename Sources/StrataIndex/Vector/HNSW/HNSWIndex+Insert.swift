@@ -11,8 +11,8 @@ extension HNSWIndex {
     /// Links the stored vectors with ids in `ids` into the graph, as one batch. On every
     /// core, each member searches the graph as it was before the batch and picks its
     /// neighbours (by the heuristic) among what it found and the batch members before it;
-    /// then, one by one in id order, the members are linked and their neighbours' lists
-    /// pruned. The result depends only on the vectors and the seed, never on thread timing.
+    /// then `link` adds them. The result depends only on the vectors and the seed, never on
+    /// thread timing or the number of cores.
     mutating func insertBatch(_ ids: Range<Int>) {
         let levels = ids.map { _ in randomLevel() }
         let frozenTop = graph.maxLevel, frozenEntry = graph.entryPoint, frozenCount = graph.nodeCount
@@ -46,7 +46,7 @@ extension HNSWIndex {
                 }
             }
         }
-        for (i, id) in ids.enumerated() { link(UInt32(id), level: levels[i], chosen: chosen[i]) }
+        link(ids, levels: levels, chosen: chosen)
     }
 
     /// The candidates of one new node per layer (index = layer, nearest first): greedy
@@ -66,30 +66,153 @@ extension HNSWIndex {
         return perLayer
     }
 
-    /// Adds node `id` to the graph with its `chosen` neighbours per layer (index = layer),
-    /// linking back from each and pruning their lists.
-    mutating func link(_ id: UInt32, level: Int, chosen: [[VectorNeighbor]]) {
-        let node = graph.appendNode(level: level)
-        precondition(node == id, "graph and vector store out of step")
-        inDegree.append(0)
-        let topLevel = graph.maxLevel
-        guard topLevel >= 0 else {
-            graph.entryPoint = node
-            graph.maxLevel = level
-            return
+    /// A link from a new node that its neighbour must take into its own list.
+    private struct BackLink: Comparable {
+        var level: Int
+        var target: UInt32
+        var node: UInt32
+
+        static func < (a: BackLink, b: BackLink) -> Bool { (a.level, a.target, a.node) < (b.level, b.target, b.node) }
+    }
+
+    /// What taking its back-links did to one list: nothing to record when they all fitted;
+    /// after a pruning, the new nodes it kept and the old ones it dropped.
+    private struct ListChange {
+        var pruned = false
+        var kept: [UInt32] = []
+        var dropped: [UInt32] = []
+    }
+
+    /// Adds the batch's nodes to the graph with their `chosen` neighbours (per member, per
+    /// layer), in three steps that give the same graph on any number of cores:
+    /// 1. in id order, each node gets its own lists (on the layers up to the top level as it
+    ///    stood when the node came: a node above it becomes the entry point);
+    /// 2. in parallel, each neighbour list takes its new nodes in id order, pruned by the
+    ///    heuristic when it overflows (each list is written by one worker only);
+    /// 3. in order, the in-degrees are updated, and a node left without any incoming level-0
+    ///    link is put back into a list that dropped it, or that it failed to enter, where
+    ///    there is room — so pruning never strands a node while a list can take it.
+    mutating func link(_ ids: Range<Int>, levels: [Int], chosen: [[[VectorNeighbor]]]) {
+        var backLinks: [BackLink] = []
+        for (i, id) in ids.enumerated() {
+            let node = graph.appendNode(level: levels[i])
+            precondition(Int(node) == id, "graph and vector store out of step")
+            inDegree.append(0)
         }
         var inDegree = self.inDegree
         self.inDegree = []
+        defer { self.inDegree = inDegree }
+        let m = graph.m
+        var top = graph.maxLevel, entry = graph.entryPoint
         withMutableView { view in
-            for layer in stride(from: min(level, topLevel), through: 0, by: -1) where !chosen[layer].isEmpty {
-                Self.connect(view, node: node, to: chosen[layer], level: layer, inDegree: &inDegree)
+            for (i, id) in ids.enumerated() {
+                let node = UInt32(id), level = levels[i]
+                if top >= 0 {
+                    for layer in stride(from: min(level, top), through: 0, by: -1) where !chosen[i][layer].isEmpty {
+                        let own = view.links(node, level: layer)
+                        own[0] = UInt32(chosen[i][layer].count)
+                        for (slot, neighbour) in chosen[i][layer].enumerated() {
+                            own[slot + 1] = neighbour.id
+                            if layer == 0 { inDegree[Int(neighbour.id)] += 1 }
+                            backLinks.append(BackLink(level: layer, target: neighbour.id, node: node))
+                        }
+                    }
+                }
+                if level > top { (top, entry) = (level, node) }
             }
         }
-        self.inDegree = inDegree
-        if level > topLevel {
-            graph.entryPoint = node
-            graph.maxLevel = level
+        graph.maxLevel = top
+        graph.entryPoint = entry
+        backLinks.sort()
+        var groups: [Range<Int>] = []
+        var start = 0
+        for end in backLinks.indices.dropFirst() where backLinks[end].target != backLinks[start].target || backLinks[end].level != backLinks[start].level {
+            groups.append(start..<end)
+            start = end
         }
+        if !backLinks.isEmpty { groups.append(start..<backLinks.count) }
+        let heads = groups.map { backLinks[$0.lowerBound] }, links = backLinks, ranges = groups
+        var changes = [ListChange](repeating: ListChange(), count: groups.count)
+        let workers = min(groups.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        withMutableView { view in
+            changes.withUnsafeMutableBufferPointer { out in
+                let slots = DisjointSlots(base: out.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    // Each worker writes only the lists of its own groups, and their slots.
+                    for g in stride(from: worker, to: heads.count, by: workers) {
+                        slots.base[g] = Self.takeBackLinks(view, target: heads[g].target, level: heads[g].level,
+                                                           capacity: heads[g].level == 0 ? view.m0 : m, newcomers: links[ranges[g]])
+                    }
+                }
+            }
+        }
+        // Step 3, on level 0 only (it alone keeps every node reachable).
+        var orphans: Set<UInt32> = []
+        for (g, head) in heads.enumerated() where head.level == 0 {
+            guard changes[g].pruned else {
+                for link in links[groups[g]] { inDegree[Int(link.node)] += 1 }
+                continue
+            }
+            for node in changes[g].kept { inDegree[Int(node)] += 1 }
+            for node in changes[g].dropped {
+                inDegree[Int(node)] -= 1
+                if inDegree[Int(node)] == 0 { orphans.insert(node) }
+            }
+        }
+        for id in ids where inDegree[id] == 0 { orphans.insert(UInt32(id)) }
+        orphans.remove(graph.entryPoint)  // reached by definition
+        guard !orphans.isEmpty else { return }
+        withMutableView { view in
+            for orphan in orphans.sorted() where inDegree[Int(orphan)] == 0 {
+                // The first level-0 list, in group order, that dropped or refused it and has room.
+                for (g, head) in heads.enumerated() where head.level == 0 && changes[g].pruned
+                    && (changes[g].dropped.contains(orphan) || links[groups[g]].contains { $0.node == orphan }) {
+                    let list = view.links(head.target, level: 0)
+                    let count = Int(list[0])
+                    guard count < view.m0 else { continue }
+                    list[count + 1] = orphan
+                    list[0] += 1
+                    inDegree[Int(orphan)] += 1
+                    break
+                }
+            }
+        }
+    }
+
+    /// One list taking the batch's links into it, in id order: appended while there is
+    /// room, otherwise the old and new entries are re-chosen by the heuristic.
+    private static func takeBackLinks(_ view: HNSWView, target: UInt32, level: Int, capacity: Int, newcomers: ArraySlice<BackLink>) -> ListChange {
+        let list = view.links(target, level: level)
+        guard Int(list[0]) + newcomers.count > capacity else {
+            for link in newcomers {
+                list[Int(list[0]) + 1] = link.node
+                list[0] += 1
+            }
+            return ListChange()
+        }
+        let before = (0..<Int(list[0])).map { list[$0 + 1] }
+        for link in newcomers {
+            let node = link.node, linkCount = Int(list[0])
+            if linkCount < capacity {
+                list[linkCount + 1] = node
+                list[0] += 1
+                continue
+            }
+            // The list's entries are about to be re-ranked from its node: start their loads.
+            for slot in 1...linkCount { view.prefetch(list[slot]) }
+            let base = view.vector(target)
+            var candidates = [VectorNeighbor(distance: view.distance(base, node), id: node)]
+            candidates.reserveCapacity(linkCount + 1)
+            for slot in 1...linkCount {
+                candidates.append(VectorNeighbor(distance: view.distance(base, list[slot]), id: list[slot]))
+            }
+            candidates.sort { $0.ranksBefore($1) }
+            let kept = selectNeighbours(view, candidates: candidates, limit: capacity)
+            list[0] = UInt32(kept.count)
+            for (slot, entry) in kept.enumerated() { list[slot + 1] = entry.id }
+        }
+        let now = Set((0..<Int(list[0])).map { list[$0 + 1] })
+        return ListChange(pruned: true, kept: newcomers.map(\.node).filter(now.contains), dropped: before.filter { !now.contains($0) })
     }
 
     /// The paper's heuristic: walking candidates nearest first, keep one only if it is
@@ -110,49 +233,6 @@ extension HNSWIndex {
             if keep { chosen.append(candidate) }
         }
         return chosen
-    }
-
-    /// Sets `node`'s list on `level` to `chosen` and adds `node` to each chosen neighbour's
-    /// list, pruning a full list with the heuristic. Pruning keeps a neighbour that would
-    /// otherwise lose its last incoming level-0 link while the list has room for it.
-    static func connect(_ view: HNSWView, node: UInt32, to chosen: [VectorNeighbor], level: Int, inDegree: inout [UInt32]) {
-        let capacity = level == 0 ? view.m0 : view.m
-        let own = view.links(node, level: level)
-        own[0] = UInt32(chosen.count)
-        for (slot, neighbour) in chosen.enumerated() {
-            own[slot + 1] = neighbour.id
-            if level == 0 { inDegree[Int(neighbour.id)] += 1 }
-        }
-        for neighbour in chosen {
-            let list = view.links(neighbour.id, level: level)
-            let linkCount = Int(list[0])
-            if linkCount < capacity {
-                list[linkCount + 1] = node
-                list[0] += 1
-                if level == 0 { inDegree[Int(node)] += 1 }
-                continue
-            }
-            let base = view.vector(neighbour.id)
-            var candidates = [VectorNeighbor(distance: view.distance(base, node), id: node)]
-            for slot in 1...linkCount {
-                candidates.append(VectorNeighbor(distance: view.distance(base, list[slot]), id: list[slot]))
-            }
-            candidates.sort { $0.ranksBefore($1) }
-            var kept = selectNeighbours(view, candidates: candidates, limit: capacity)
-            if level == 0 {
-                let keptIDs = Set(kept.map(\.id))
-                for candidate in candidates where !keptIDs.contains(candidate.id) && kept.count < capacity {
-                    // The only link into `candidate` is this one (the new node has none yet).
-                    let sole = candidate.id == node ? inDegree[Int(node)] == 0 : inDegree[Int(candidate.id)] <= 1
-                    if sole { kept.append(candidate) }
-                }
-                let before = Set((1...linkCount).map { list[$0] })
-                for dropped in before where !kept.contains(where: { $0.id == dropped }) { inDegree[Int(dropped)] -= 1 }
-                if kept.contains(where: { $0.id == node }) { inDegree[Int(node)] += 1 }
-            }
-            list[0] = UInt32(kept.count)
-            for (slot, entry) in kept.enumerated() { list[slot + 1] = entry.id }
-        }
     }
 }
 
