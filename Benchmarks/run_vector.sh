@@ -32,7 +32,9 @@ path, additions, runner = sys.argv[1], json.load(open(sys.argv[2])), sys.argv[3]
 cfg = json.load(open(path))
 for section in ("datasets", "workloads"):
     cfg[section].update(additions[section])
-cfg.setdefault("external_systems", {})["strata"] = {"command": [runner], "workloads": ["W1", "W5", "W5R", "W5M"]}
+# At 1M rows the default graph (M 16, efConstruction 100) and a cheaper one (efConstruction 64).
+cfg.setdefault("external_systems", {})["strata"] = {"command": [runner], "workloads": ["W1", "W5", "W5R", "W5M"],
+                                                     "params": {"W5M": {"hnsw": {"builds": [[16, 100], [16, 64]]}}}}
 json.dump(cfg, open(path, "w"), indent=2)
 PY
 workloads=(); extra=()
