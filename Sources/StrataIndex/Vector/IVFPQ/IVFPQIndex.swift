@@ -45,17 +45,22 @@ public struct IVFPQIndex: VectorIndex {
         let resolved = try parameters.resolved(count: store.count, dimension: dimension)
         var generator = SeededGenerator(seed: resolved.seed)
         let n = store.count, partitions = resolved.partitions!, iterations = resolved.iterations!
-        let coarseSample = Self.sample(store, size: min(n, resolved.sampleSize ?? partitions * 128), generator: &generator)
-        let centroids = coarseSample.withUnsafeBufferPointer {
-            KMeans.train(points: $0.baseAddress!, count: $0.count / dimension, dimension: dimension, k: partitions,
-                         iterations: iterations, generator: &generator)
-        }
-        var pqSample = Self.sample(store, size: min(n, resolved.sampleSize ?? 32_768), generator: &generator)
-        Self.subtractNearestCentroids(&pqSample, centroids: centroids, dimension: dimension)
-        let quantizer = pqSample.withUnsafeBufferPointer {
-            ProductQuantizer.train(points: $0.baseAddress!, count: $0.count / dimension, dimension: dimension,
-                                   subvectors: resolved.subvectors!, iterations: iterations, generator: &generator)
-        }
+        // Each sample is released before the next is made: building holds at most one.
+        let centroids = {
+            let coarseSample = Self.sample(store, size: min(n, resolved.sampleSize ?? partitions * 128), generator: &generator)
+            return coarseSample.withUnsafeBufferPointer {
+                KMeans.train(points: $0.baseAddress!, count: $0.count / dimension, dimension: dimension, k: partitions,
+                             iterations: iterations, generator: &generator)
+            }
+        }()
+        let quantizer = {
+            var pqSample = Self.sample(store, size: min(n, resolved.sampleSize ?? 32_768), generator: &generator)
+            Self.subtractNearestCentroids(&pqSample, centroids: centroids, dimension: dimension)
+            return pqSample.withUnsafeBufferPointer {
+                ProductQuantizer.train(points: $0.baseAddress!, count: $0.count / dimension, dimension: dimension,
+                                       subvectors: resolved.subvectors!, iterations: iterations, generator: &generator)
+            }
+        }()
         self.init(parameters: resolved, store: VectorStore(dimension: dimension, metric: metric), centroids: centroids,
                   quantizer: quantizer, listIDs: Array(repeating: [], count: partitions), listCodes: Array(repeating: [], count: partitions))
         try add(store.base)  // one run: the store was just made from `vectors`
@@ -105,8 +110,8 @@ public struct IVFPQIndex: VectorIndex {
         }
     }
 
-    /// Vectors encoded per block by `add`.
-    static let encodeBlock = 16_384
+    /// Vectors encoded per block by `add` (its residual copy is one block: 1.5 MiB at d = 100).
+    static let encodeBlock = 4_096
 
     /// Replaces each vector by its residual from the nearest centroid; returns the centroids.
     @discardableResult
@@ -123,9 +128,10 @@ public struct IVFPQIndex: VectorIndex {
         return assignment
     }
 
-    /// `size` vectors drawn without replacement (all, in order, when size ≥ count).
+    /// `size` vectors drawn without replacement (all, in order, when size ≥ count: then the
+    /// store's own array, not a copy, when it is one run).
     static func sample(_ store: VectorStore, size: Int, generator: inout SeededGenerator) -> [Float] {
-        guard size < store.count else { return store.copyRows(0..<store.count) }
+        guard size < store.count else { return store.tail.isEmpty ? store.base : store.copyRows(0..<store.count) }
         var order = Array(0..<store.count)
         for i in 0..<size { order.swapAt(i, Int.random(in: i..<store.count, using: &generator)) }
         var out: [Float] = []
