@@ -28,6 +28,8 @@ let package = Package(
         // Debian's libroaring-dev ships no pkg-config file: the modulemap links `roaring`.
         .systemLibrary(name: "CRoaring", providers: [.apt(["libroaring-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // Snowball stemmers; libstemmer-dev ships no pkg-config file: the modulemap links `stemmer`.
+        .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
 
         // Float32 distance kernels in C with run-time dispatch to AVX2/AVX-512 (function
         // target attributes, no package-wide flags); used by StrataKernels only.
@@ -44,7 +46,7 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
-        .target(name: "StrataIndex", dependencies: ["StrataCore", "StrataKernels", "CStrataSIMD", "COpenBLAS"]),
+        .target(name: "StrataIndex", dependencies: ["StrataCore", "StrataKernels", "CStrataSIMD", "COpenBLAS", "CStemmer"]),
         .target(
             name: "StrataTable",
             dependencies: [

@@ -1,0 +1,137 @@
+import Foundation
+import StrataCore
+
+/// One term of analysed text and where it stood.
+public struct AnalyzedToken: Sendable, Equatable {
+    /// The term as indexed and searched.
+    public var term: String
+    /// The word's place among the text's words, from 0. Dropped words (stop words, overlong
+    /// ones) keep their place, so a phrase's gaps survive; a CJK bigram takes the place of
+    /// its first character.
+    public var position: Int
+
+    /// A token.
+    public init(term: String, position: Int) {
+        self.term = term
+        self.position = position
+    }
+}
+
+/// Turns text into terms: Unicode word tokenization (runs of letters, digits and combining
+/// marks; CJK characters one by one, then paired), lower-casing, ASCII folding, stop words,
+/// a length limit and Snowball stemming, in that order (`spec/indexes.md` §7.1). The same
+/// analyzer must serve a column's indexing and its queries.
+public struct TextAnalyzer: Sendable {
+    /// The settings.
+    public let options: TextAnalyzerOptions
+    private let stemmer: SnowballStemmer?
+    private let stopWords: Set<String>
+
+    /// Lucene's and tantivy's English stop words.
+    public static let englishStopWords: Set<String> = [
+        "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not", "of",
+        "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with",
+    ]
+
+    /// - Throws: `.invalidInput` for a stemmer language libstemmer does not have.
+    public init(options: TextAnalyzerOptions = .init()) throws(StrataError) {
+        self.options = options
+        stemmer = try options.stemmer.map { (language) throws(StrataError) in try SnowballStemmer(language: language) }
+        switch options.stopWords {
+        case .none: stopWords = []
+        case .english: stopWords = Self.englishStopWords
+        case let .custom(words): stopWords = Set(words.map { Self.normalize($0, options: options) })
+        }
+    }
+
+    /// The terms of `text`, in order.
+    public func analyze(_ text: String) -> [AnalyzedToken] {
+        var tokens: [AnalyzedToken] = []
+        var position = 0
+        for word in Self.words(of: text, cjk: options.cjk) {
+            defer { position += 1 }
+            let term = Self.normalize(word.text, options: options)
+            guard !term.isEmpty, !stopWords.contains(term), term.utf8.count <= options.maxTokenLength else { continue }
+            tokens.append(AnalyzedToken(term: word.isCJK ? term : stemmer?.stem(term) ?? term, position: position))
+        }
+        return tokens
+    }
+
+    /// Lower-cased and folded as the options say.
+    static func normalize(_ word: String, options: TextAnalyzerOptions) -> String {
+        var out = options.lowercase ? word.lowercased() : word
+        if options.asciiFolding && !out.utf8.allSatisfy({ $0 < 0x80 }) { out = ASCIIFolding.fold(out) }
+        return out
+    }
+
+    /// A word of the text before normalization.
+    struct Word {
+        var text: String
+        var isCJK: Bool
+    }
+
+    /// Splits text into words: maximal runs of letters, digits and combining marks; each CJK
+    /// character alone (unigram) or with its right neighbour in the same run (bigram; a run
+    /// of one gives the character alone).
+    static func words(of text: String, cjk: TextAnalyzerOptions.CJKMode) -> [Word] {
+        var words: [Word] = []
+        var current = String.UnicodeScalarView()
+        var cjkRun: [Unicode.Scalar] = []
+        func flushWord() {
+            if !current.isEmpty { words.append(Word(text: String(current), isCJK: false)) }
+            current = String.UnicodeScalarView()
+        }
+        func flushCJK() {
+            guard !cjkRun.isEmpty else { return }
+            if cjk == .unigram || cjkRun.count == 1 {
+                for scalar in cjkRun { words.append(Word(text: String(Character(scalar)), isCJK: true)) }
+            } else {
+                for i in 0..<(cjkRun.count - 1) {
+                    var pair = String.UnicodeScalarView()
+                    pair.append(cjkRun[i])
+                    pair.append(cjkRun[i + 1])
+                    words.append(Word(text: String(pair), isCJK: true))
+                }
+            }
+            cjkRun = []
+        }
+        for scalar in text.unicodeScalars {
+            if isCJK(scalar) {
+                flushWord()
+                cjkRun.append(scalar)
+            } else if isWordPart(scalar, continuing: !current.isEmpty) {
+                flushCJK()
+                current.append(scalar)
+            } else {
+                flushWord()
+                flushCJK()
+            }
+        }
+        flushWord()
+        flushCJK()
+        return words
+    }
+
+    /// Han ideographs, Hiragana and Katakana: scripts written without spaces between words.
+    static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x3040...0x30FF, 0x31F0...0x31FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0xFF66...0xFF9F, 0x20000...0x3FFFF:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Letters and digits start or continue a word; combining marks only continue one.
+    static func isWordPart(_ scalar: Unicode.Scalar, continuing: Bool) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+             .decimalNumber, .letterNumber, .otherNumber:
+            return true
+        case .nonspacingMark, .spacingMark, .enclosingMark:
+            return continuing
+        default:
+            return false
+        }
+    }
+}
