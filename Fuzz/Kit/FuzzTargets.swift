@@ -37,6 +37,12 @@ public enum FuzzTargets {
         let text = String(decoding: bytes, as: UTF8.self)
         _ = try? Timestamp.parse(text)
         _ = try? Base64.decode(text)
+        for analyzer in analyzers {
+            let tokens = analyzer.analyze(text)
+            for (i, token) in tokens.enumerated() where token.term.isEmpty || (i > 0 && token.position < tokens[i - 1].position) {
+                fatalError("analyzer gave an empty term or a position going back: \(tokens) for \(text.debugDescription)")
+            }
+        }
         guard let row = try? JSONRows.row(bytes, schema: allTypes) else { return }
         var builders = allTypes.fields.map { ColumnBuilder(type: $0.type) }
         for (c, value) in row.enumerated() {
@@ -53,6 +59,13 @@ public enum FuzzTargets {
             fatalError("row changed through print and parse: \(a) vs \(b) in \(line)")
         }
     }
+
+    /// The default analyzer and one with every option turned the other way.
+    static let analyzers: [TextAnalyzer] = [
+        try! TextAnalyzer(),
+        try! TextAnalyzer(options: TextAnalyzerOptions(settings: ["lowercase": "false", "ascii_folding": "false", "stop_words": "none",
+                                                                  "stemmer": "french", "max_token_length": "3", "cjk": "unigram"])),
+    ]
 
     /// A schema with one nullable column of every type, named by type.
     static let allTypes: Schema = {
