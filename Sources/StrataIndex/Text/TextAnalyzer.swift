@@ -52,7 +52,9 @@ public struct TextAnalyzer: Sendable {
             defer { position += 1 }
             let term = Self.normalize(word.text, options: options)
             guard !term.isEmpty, !stopWords.contains(term), term.utf8.count <= options.maxTokenLength else { continue }
-            tokens.append(AnalyzedToken(term: word.isCJK ? term : stemmer?.stem(term) ?? term, position: position))
+            // A stemmer may reduce a word to nothing (French turns "H" into ""): keep the word then.
+            let stem = word.isCJK ? term : stemmer?.stem(term) ?? term
+            tokens.append(AnalyzedToken(term: stem.isEmpty ? term : stem, position: position))
         }
         return tokens
     }
