@@ -1,0 +1,152 @@
+import StrataCore
+import StrataKernels
+
+/// A document a text search found, with its BM25 score.
+public struct TextHit: Sendable, Equatable {
+    /// The document's id: its place in the indexed sequence.
+    public var id: UInt32
+    /// Its BM25 score for the query.
+    public var score: Double
+
+    /// A hit.
+    public init(id: UInt32, score: Double) {
+        self.id = id
+        self.score = score
+    }
+}
+
+/// An inverted index over a sequence of documents (ids 0, 1, …): the analyzer's terms in
+/// sorted order, each with its postings — ascending document ids and term frequencies — in
+/// compressed blocks of 128 (`PostingsBlock`), and every document's length in terms, for
+/// BM25 (`spec/indexes.md` §7.2). Built whole and immutable; value semantics.
+public struct InvertedIndex: Sendable {
+    /// Whether a document must hold any or all of the query's terms.
+    public enum Match: String, Sendable, CaseIterable {
+        case any
+        case all
+    }
+
+    /// Turns documents and queries into terms.
+    public let analyzer: TextAnalyzer
+    /// The scoring parameters.
+    public let bm25: BM25Parameters
+    /// The distinct terms, ascending (by their UTF-8 bytes).
+    let terms: [String]
+    /// Term i's blocks are `postings[termStarts[i] ..< termStarts[i + 1]]`.
+    let termStarts: [Int]
+    /// Term i's number of documents.
+    let documentFrequencies: [UInt32]
+    let postings: [UInt8]
+    /// Each document's number of terms (after analysis; 0 for a missing document).
+    let documentLengths: [UInt32]
+    let totalLength: UInt64
+
+    /// Number of documents.
+    public var documentCount: Int { documentLengths.count }
+    /// Number of distinct terms.
+    public var termCount: Int { terms.count }
+
+    /// Indexes `documents` (nil: a missing value, which matches nothing) with ids in order.
+    /// - Complexity: O(total text) plus sorting the distinct terms.
+    public init(documents: [String?], analyzer: TextAnalyzer, bm25: BM25Parameters = .init()) {
+        self.analyzer = analyzer
+        self.bm25 = bm25
+        var lists: [String: (documents: [UInt32], frequencies: [UInt32])] = [:]
+        var lengths: [UInt32] = []
+        lengths.reserveCapacity(documents.count)
+        var total: UInt64 = 0
+        for (id, text) in documents.enumerated() {
+            let tokens = text.map(analyzer.analyze) ?? []
+            lengths.append(UInt32(tokens.count))
+            total += UInt64(tokens.count)
+            var counts: [String: UInt32] = [:]
+            for token in tokens { counts[token.term, default: 0] += 1 }
+            for (term, count) in counts {
+                lists[term, default: ([], [])].documents.append(UInt32(id))
+                lists[term, default: ([], [])].frequencies.append(count)
+            }
+        }
+        let sorted = lists.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        var bytes: [UInt8] = [], starts = [0], frequencies: [UInt32] = []
+        for term in sorted {
+            let list = lists[term]!
+            var previous: UInt32?
+            for start in stride(from: 0, to: list.documents.count, by: PostingsBlock.size) {
+                let end = min(start + PostingsBlock.size, list.documents.count)
+                PostingsBlock.encode(documents: list.documents[start..<end], frequencies: list.frequencies[start..<end], after: previous, into: &bytes)
+                previous = list.documents[end - 1]
+            }
+            starts.append(bytes.count)
+            frequencies.append(UInt32(list.documents.count))
+        }
+        terms = sorted
+        termStarts = starts
+        documentFrequencies = frequencies
+        postings = bytes
+        documentLengths = lengths
+        totalLength = total
+    }
+
+    /// The index of `term` in the dictionary.
+    /// - Complexity: O(log terms).
+    func termIndex(_ term: String) -> Int? {
+        var low = 0, high = terms.count
+        while low < high {
+            let mid = (low + high) / 2
+            if terms[mid].utf8.lexicographicallyPrecedes(term.utf8) { low = mid + 1 } else { high = mid }
+        }
+        return low < terms.count && terms[low] == term ? low : nil
+    }
+
+    /// The postings of dictionary entry `index`: ascending documents and their frequencies.
+    func postingList(_ index: Int) throws(StrataError) -> (documents: [UInt32], frequencies: [UInt32]) {
+        var documents: [UInt32] = [], frequencies: [UInt32] = []
+        documents.reserveCapacity(Int(documentFrequencies[index]))
+        frequencies.reserveCapacity(Int(documentFrequencies[index]))
+        let decoded = postings.withUnsafeBytes { (bytes) -> Result<Void, StrataError> in
+            do throws(StrataError) {
+                var offset = termStarts[index]
+                while offset < termStarts[index + 1] {
+                    offset = try PostingsBlock.decode(bytes, at: offset, after: documents.last, documentCount: documentCount, path: "inverted index",
+                                                      documents: &documents, frequencies: &frequencies)
+                }
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        try decoded.get()
+        return (documents, frequencies)
+    }
+
+    /// The `k` documents scoring highest for `query` by BM25, best first (ties: lower id
+    /// first). Each distinct query term counts once. With `.all`, a document must hold every
+    /// one of them; with `.any`, at least one. Only ids in `allowed` (all when nil) qualify.
+    /// - Throws: `.invalidInput` when k < 1.
+    /// - Complexity: O(Σ postings of the query's terms + documents + matches × log matches).
+    public func search(_ query: String, k: Int, match: Match = .any, allowed: IDBitset? = nil) throws(StrataError) -> [TextHit] {
+        guard k >= 1 else { throw .invalidInput(what: "k", why: "must be at least 1, got \(k)") }
+        var distinct: [String] = []
+        for token in analyzer.analyze(query) where !distinct.contains(token.term) { distinct.append(token.term) }
+        let found = distinct.compactMap(termIndex)
+        guard !found.isEmpty, match == .any || found.count == distinct.count else { return [] }
+        let averageLength = documentCount > 0 ? Double(totalLength) / Double(documentCount) : 0
+        var scores = [Double](repeating: 0, count: documentCount)
+        var matched = [UInt16](repeating: 0, count: documentCount)
+        for index in found {
+            let idf = BM25Parameters.idf(documentFrequency: Int(documentFrequencies[index]), documents: documentCount)
+            let list = try postingList(index)
+            for (document, frequency) in zip(list.documents, list.frequencies) {
+                scores[Int(document)] += bm25.termScore(idf: idf, frequency: frequency, length: documentLengths[Int(document)], averageLength: averageLength)
+                matched[Int(document)] += 1
+            }
+        }
+        var hits: [TextHit] = []
+        let needed = match == .all ? UInt16(found.count) : 1
+        for document in 0..<documentCount where matched[document] >= needed && (allowed?.contains(UInt32(document)) ?? true) {
+            hits.append(TextHit(id: UInt32(document), score: scores[document]))
+        }
+        hits.sort { $0.score > $1.score || ($0.score == $1.score && $0.id < $1.id) }
+        return Array(hits.prefix(k))
+    }
+}
