@@ -25,13 +25,15 @@ import TestSupport
         let words = documents.map { $0?.lowercased().split(separator: " ").map(String.init) ?? [] }
         let n = Double(words.count), average = Double(words.reduce(0) { $0 + $1.count }) / max(n, 1)
         let terms = Array(Set(query))
+        var frequency: [String: Double] = [:]
+        for document in words { for term in terms where document.contains(term) { frequency[term, default: 0] += 1 } }
         var hits: [TextHit] = []
         for (id, document) in words.enumerated() where allowed?.contains(UInt32(id)) ?? true {
             let present = terms.filter(document.contains)
             if present.isEmpty || (all && present.count != terms.count) { continue }
             var score = 0.0
             for term in present {
-                let df = Double(words.filter { $0.contains(term) }.count)
+                let df = frequency[term]!
                 let idf = log(1 + (n - df + 0.5) / (df + 0.5))
                 let tf = Double(document.filter { $0 == term }.count)
                 let lengthNorm: Double = 1 - b + b * Double(document.count) / average
@@ -81,6 +83,35 @@ import TestSupport
             let expected = Self.reference(documents, query: query, k: k, all: match == .all, allowed: allowed)
             #expect(Self.agree(found, expected), "query \(query) k \(k)")
         }
+    }
+
+    /// Many documents and small k: block-max WAND skips most blocks, and must still return
+    /// exactly the exhaustive top k.
+    @Test func skippingKeepsTheExactTopK() throws {
+        let documents = Self.corpus(6_000, seed: 11)
+        let index = InvertedIndex(documents: documents, analyzer: Self.plain)
+        var rng = SeededRandom(seed: 12)
+        for round in 0..<40 {
+            let query = (0..<Int.random(in: 2...4, using: &rng)).map { _ in "w\(Int.random(in: 1...60, using: &rng))" }
+            let k = [1, 3, 10, 50][round % 4]
+            for match in InvertedIndex.Match.allCases {
+                let found = try index.search(query.joined(separator: " "), k: k, match: match)
+                #expect(Self.agree(found, Self.reference(documents, query: query, k: k, all: match == .all, allowed: nil)), "query \(query) k \(k) \(match)")
+            }
+        }
+    }
+
+    /// The skipping is real: for the best 1 of the two commonest terms, far fewer documents
+    /// are scored than hold either term.
+    @Test func blockMaxWANDScoresFewDocuments() throws {
+        let documents = Self.corpus(6_000, seed: 13)
+        let index = InvertedIndex(documents: documents, analyzer: Self.plain)
+        var counts: [Substring: Int] = [:]
+        for document in documents { for word in Set(document?.split(separator: " ") ?? []) { counts[word, default: 0] += 1 } }
+        let common = counts.sorted { $0.value > $1.value }.prefix(2).map(\.key)
+        let holding = documents.filter { ($0?.split(separator: " ") ?? []).contains { common.contains($0) } }.count
+        let scored = try index.collect(common.joined(separator: " "), k: 1, match: .any, allowed: nil).offered
+        #expect(holding > 1_000 && scored * 4 < holding, "scored \(scored) of \(holding)")
     }
 
     @Test func parametersChangeTheScores() throws {

@@ -40,6 +40,7 @@ public struct InvertedIndex: Sendable {
     /// Each document's number of terms (after analysis; 0 for a missing document).
     let documentLengths: [UInt32]
     let totalLength: UInt64
+    let blocks: BlockTable
 
     /// Number of documents.
     public var documentCount: Int { documentLengths.count }
@@ -68,14 +69,27 @@ public struct InvertedIndex: Sendable {
         }
         let sorted = lists.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         var bytes: [UInt8] = [], starts = [0], frequencies: [UInt32] = []
+        var blocks = BlockTable()
+        let averageLength = documents.isEmpty ? 0 : Double(total) / Double(documents.count)
         for term in sorted {
             let list = lists[term]!
+            let idf = BM25Parameters.idf(documentFrequency: list.documents.count, documents: documents.count)
             var previous: UInt32?
             for start in stride(from: 0, to: list.documents.count, by: PostingsBlock.size) {
                 let end = min(start + PostingsBlock.size, list.documents.count)
+                blocks.offsets.append(bytes.count)
                 PostingsBlock.encode(documents: list.documents[start..<end], frequencies: list.frequencies[start..<end], after: previous, into: &bytes)
                 previous = list.documents[end - 1]
+                blocks.lastDocuments.append(list.documents[end - 1])
+                var best = 0.0
+                for i in start..<end {
+                    best = max(best, bm25.termScore(idf: idf, frequency: list.frequencies[i], length: lengths[Int(list.documents[i])], averageLength: averageLength))
+                }
+                // Inflated a hair so that a sum of bounds, added in another order than a
+                // document's score, can never round below that score.
+                blocks.maxScores.append(best * (1 + 1e-9))
             }
+            blocks.termStarts.append(blocks.offsets.count)
             starts.append(bytes.count)
             frequencies.append(UInt32(list.documents.count))
         }
@@ -85,6 +99,17 @@ public struct InvertedIndex: Sendable {
         postings = bytes
         documentLengths = lengths
         totalLength = total
+        self.blocks = blocks
+    }
+
+    /// Per block, in term order: where it starts in `postings`, its last document and the
+    /// highest score any of its postings gives (block-max WAND skips blocks by it).
+    struct BlockTable: Sendable {
+        var offsets: [Int] = []
+        var lastDocuments: [UInt32] = []
+        var maxScores: [Double] = []
+        /// Term i's blocks are `termStarts[i] ..< termStarts[i + 1]`.
+        var termStarts: [Int] = [0]
     }
 
     /// The index of `term` in the dictionary.
@@ -100,53 +125,50 @@ public struct InvertedIndex: Sendable {
 
     /// The postings of dictionary entry `index`: ascending documents and their frequencies.
     func postingList(_ index: Int) throws(StrataError) -> (documents: [UInt32], frequencies: [UInt32]) {
+        var cursor = try PostingCursor(self, term: index)
         var documents: [UInt32] = [], frequencies: [UInt32] = []
-        documents.reserveCapacity(Int(documentFrequencies[index]))
-        frequencies.reserveCapacity(Int(documentFrequencies[index]))
-        let decoded = postings.withUnsafeBytes { (bytes) -> Result<Void, StrataError> in
-            do throws(StrataError) {
-                var offset = termStarts[index]
-                while offset < termStarts[index + 1] {
-                    offset = try PostingsBlock.decode(bytes, at: offset, after: documents.last, documentCount: documentCount, path: "inverted index",
-                                                      documents: &documents, frequencies: &frequencies)
-                }
-                return .success(())
-            } catch {
-                return .failure(error)
-            }
+        while cursor.document != PostingCursor.end {
+            documents.append(cursor.document)
+            frequencies.append(cursor.frequency)
+            try cursor.next()
         }
-        try decoded.get()
         return (documents, frequencies)
     }
 
     /// The `k` documents scoring highest for `query` by BM25, best first (ties: lower id
     /// first). Each distinct query term counts once. With `.all`, a document must hold every
     /// one of them; with `.any`, at least one. Only ids in `allowed` (all when nil) qualify.
+    /// `.any` runs block-max WAND (`TopKCollector`), which skips documents and whole blocks
+    /// that cannot enter the top k; `.all` walks the rarest term's postings and looks the
+    /// others up.
     /// - Throws: `.invalidInput` when k < 1.
-    /// - Complexity: O(Σ postings of the query's terms + documents + matches × log matches).
     public func search(_ query: String, k: Int, match: Match = .any, allowed: IDBitset? = nil) throws(StrataError) -> [TextHit] {
+        try collect(query, k: k, match: match, allowed: allowed).results()
+    }
+
+    /// `search`'s work, with its collector (tests read how many documents were scored).
+    func collect(_ query: String, k: Int, match: Match, allowed: IDBitset?) throws(StrataError) -> TopKCollector {
         guard k >= 1 else { throw .invalidInput(what: "k", why: "must be at least 1, got \(k)") }
         var distinct: [String] = []
         for token in analyzer.analyze(query) where !distinct.contains(token.term) { distinct.append(token.term) }
         let found = distinct.compactMap(termIndex)
-        guard !found.isEmpty, match == .any || found.count == distinct.count else { return [] }
-        let averageLength = documentCount > 0 ? Double(totalLength) / Double(documentCount) : 0
-        var scores = [Double](repeating: 0, count: documentCount)
-        var matched = [UInt16](repeating: 0, count: documentCount)
-        for index in found {
-            let idf = BM25Parameters.idf(documentFrequency: Int(documentFrequencies[index]), documents: documentCount)
-            let list = try postingList(index)
-            for (document, frequency) in zip(list.documents, list.frequencies) {
-                scores[Int(document)] += bm25.termScore(idf: idf, frequency: frequency, length: documentLengths[Int(document)], averageLength: averageLength)
-                matched[Int(document)] += 1
-            }
+        var collector = TopKCollector(k: k)
+        guard !found.isEmpty, match == .any || found.count == distinct.count else { return collector }
+        var cursors: [PostingCursor] = []
+        for term in found { cursors.append(try PostingCursor(self, term: term)) }
+        if match == .all {
+            try intersect(&cursors, allowed: allowed, into: &collector)
+        } else {
+            try blockMaxWAND(&cursors, allowed: allowed, into: &collector)
         }
-        var hits: [TextHit] = []
-        let needed = match == .all ? UInt16(found.count) : 1
-        for document in 0..<documentCount where matched[document] >= needed && (allowed?.contains(UInt32(document)) ?? true) {
-            hits.append(TextHit(id: UInt32(document), score: scores[document]))
-        }
-        hits.sort { $0.score > $1.score || ($0.score == $1.score && $0.id < $1.id) }
-        return Array(hits.prefix(k))
+        return collector
     }
+
+    /// BM25 of the current posting of `cursor`, for its document.
+    @inline(__always)
+    func score(_ cursor: PostingCursor, averageLength: Double) -> Double {
+        bm25.termScore(idf: cursor.idf, frequency: cursor.frequency, length: documentLengths[Int(cursor.document)], averageLength: averageLength)
+    }
+
+    var averageLength: Double { documentCount > 0 ? Double(totalLength) / Double(documentCount) : 0 }
 }

@@ -1,0 +1,103 @@
+import StrataCore
+
+/// Walks one term's postings in document order, one decoded block at a time, and can skip
+/// whole blocks by their last document without decoding them.
+struct PostingCursor {
+    /// The id past every document: the cursor's document once it is exhausted.
+    static let end = UInt32.max
+
+    private let index: InvertedIndex
+    /// The term's inverse document frequency.
+    let idf: Double
+    /// The term's best block bound: no posting scores more.
+    let maxScore: Double
+    /// The term's number of postings.
+    let count: Int
+    private let firstBlock: Int
+    private let endBlock: Int
+    /// The block decoded in `documents`/`frequencies` (endBlock when exhausted).
+    private(set) var block: Int
+    private var documents: [UInt32] = []
+    private var frequencies: [UInt32] = []
+    private var position = 0
+
+    init(_ index: InvertedIndex, term: Int) throws(StrataError) {
+        self.index = index
+        idf = BM25Parameters.idf(documentFrequency: Int(index.documentFrequencies[term]), documents: index.documentCount)
+        firstBlock = index.blocks.termStarts[term]
+        endBlock = index.blocks.termStarts[term + 1]
+        maxScore = index.blocks.maxScores[firstBlock..<endBlock].max() ?? 0
+        count = Int(index.documentFrequencies[term])
+        block = firstBlock
+        try load()
+    }
+
+    /// The current document, or `end`.
+    var document: UInt32 { position < documents.count ? documents[position] : Self.end }
+    /// The current posting's term frequency (only while not at the end).
+    var frequency: UInt32 { frequencies[position] }
+
+    /// Moves to the next posting.
+    mutating func next() throws(StrataError) {
+        position += 1
+        if position == documents.count {
+            block += 1
+            try load()
+        }
+    }
+
+    /// Moves to the first posting at or after `target` (never backwards), skipping whole
+    /// blocks that end before it without decoding them.
+    mutating func advance(to target: UInt32) throws(StrataError) {
+        guard document < target else { return }
+        if index.blocks.lastDocuments[block] < target {
+            block = skippedBlock(to: target)
+            try load()
+        }
+        while document < target { position += 1 }
+    }
+
+    /// The first block at or after the current one whose last document is ≥ `target`
+    /// (`endBlock` when none), found without decoding.
+    func skippedBlock(to target: UInt32) -> Int {
+        var b = block
+        while b < endBlock && index.blocks.lastDocuments[b] < target { b += 1 }
+        return b
+    }
+
+    /// The most a posting of the block holding `target` (or the one after it) can score;
+    /// 0 past the last block.
+    func blockBound(for target: UInt32) -> Double {
+        let b = skippedBlock(to: target)
+        return b < endBlock ? index.blocks.maxScores[b] : 0
+    }
+
+    /// The last document of the block holding `target`, or `end` past the last block.
+    func blockLast(for target: UInt32) -> UInt32 {
+        let b = skippedBlock(to: target)
+        return b < endBlock ? index.blocks.lastDocuments[b] : Self.end
+    }
+
+    private mutating func load() throws(StrataError) {
+        documents.removeAll(keepingCapacity: true)
+        frequencies.removeAll(keepingCapacity: true)
+        position = 0
+        guard block < endBlock else { return }
+        let previous = block > firstBlock ? index.blocks.lastDocuments[block - 1] : nil
+        let offset = index.blocks.offsets[block], count = index.documentCount
+        var documents = self.documents, frequencies = self.frequencies
+        self.documents = []
+        self.frequencies = []
+        let decoded = index.postings.withUnsafeBytes { (bytes) -> Result<Int, StrataError> in
+            do throws(StrataError) {
+                return .success(try PostingsBlock.decode(bytes, at: offset, after: previous, documentCount: count, path: "inverted index",
+                                                         documents: &documents, frequencies: &frequencies))
+            } catch {
+                return .failure(error)
+            }
+        }
+        self.documents = documents
+        self.frequencies = frequencies
+        _ = try decoded.get()
+    }
+}
