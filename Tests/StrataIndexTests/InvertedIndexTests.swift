@@ -164,4 +164,73 @@ import TestSupport
             if case .success = Self.decode(bytes, after: previous, documentCount: Int(documents.last!)) { Issue.record("id beyond the count not caught") }
         }
     }
+
+    @Test func phrasesFollowWordOrderAndGaps() throws {
+        let index = InvertedIndex(documents: ["the quick brown fox", "brown quick fox", "quick brown quick brown", "a quick red brown fox",
+                                              "fox and the hound", nil], analyzer: try TextAnalyzer())
+        #expect(try index.searchPhrase("quick brown", k: 10).map(\.id) == [2, 0])  // two occurrences rank first
+        #expect(try index.searchPhrase("Quick  BROWN fox", k: 10).map(\.id) == [0])
+        #expect(try index.searchPhrase("fox of a hound", k: 10).map(\.id) == [4])  // stop words keep their places
+        #expect(try index.searchPhrase("fox hound", k: 10).isEmpty)
+        #expect(try index.searchPhrase("quick zebra", k: 10).isEmpty)
+        #expect(try index.searchPhrase("the", k: 10).isEmpty)
+        #expect(try Set(index.searchPhrase("fox", k: 10).map(\.id)) == [0, 1, 3, 4])
+    }
+
+    /// Phrases against a reference that counts word sequences in the split text and scores
+    /// them with the phrase idf (sum over its words) and the occurrences as frequency.
+    @Test func phrasesMatchAReference() throws {
+        var rng = SeededRandom(seed: 21)
+        let documents: [String?] = (0..<900).map { _ in
+            (0..<Int.random(in: 0..<25, using: &rng)).map { _ in "v\(Int.random(in: 0..<12, using: &rng))" }.joined(separator: " ")
+        }
+        let index = InvertedIndex(documents: documents, analyzer: Self.plain)
+        let words = documents.map { $0?.split(separator: " ").map(String.init) ?? [] }
+        let n = Double(words.count), average = Double(words.reduce(0) { $0 + $1.count }) / n
+        for round in 0..<40 {
+            let phrase = (0..<Int.random(in: 2...3, using: &rng)).map { _ in "v\(Int.random(in: 0..<12, using: &rng))" }
+            var idf = 0.0
+            for word in phrase {
+                let df = Double(words.filter { $0.contains(word) }.count)
+                idf += log(1 + (n - df + 0.5) / (df + 0.5))
+            }
+            var expected: [TextHit] = []
+            for (id, document) in words.enumerated() where document.count >= phrase.count {
+                let count = (0...(document.count - phrase.count)).filter { Array(document[$0..<($0 + phrase.count)]) == phrase }.count
+                guard count > 0 else { continue }
+                let tf = Double(count), norm: Double = 1 - 0.75 + 0.75 * Double(document.count) / average
+                expected.append(TextHit(id: UInt32(id), score: idf * tf * 2.2 / (tf + 1.2 * norm)))
+            }
+            expected.sort { $0.score > $1.score || ($0.score == $1.score && $0.id < $1.id) }
+            let k = [5, 1_000][round % 2]
+            #expect(Self.agree(try index.searchPhrase(phrase.joined(separator: " "), k: k), Array(expected.prefix(k))), "phrase \(phrase)")
+        }
+    }
+
+    @Test func positionsSurviveBlocksAndDamageIsCaught() throws {
+        let documents: [String?] = (0..<400).map { i in (0..<(i % 9 + 2)).map { $0 % 3 == 0 ? "x" : "y\($0)" }.joined(separator: " ") }
+        let index = InvertedIndex(documents: documents, analyzer: Self.plain)
+        var cursor = try PostingCursor(index, term: try #require(index.termIndex("x")))
+        var positions: [UInt32] = []
+        while cursor.document != PostingCursor.end {
+            try cursor.positions(into: &positions)
+            #expect(positions == stride(from: 0, to: Int(cursor.document) % 9 + 2, by: 3).map(UInt32.init))
+            try cursor.next()
+        }
+        var bytes: [UInt8] = []
+        PositionCoding.append([0, 1, 300, 70_000, UInt32.max], to: &bytes)
+        // Cut short, or a sixth number longer than five bytes: errors, never traps.
+        for (damaged, count) in [(Array(bytes.dropLast()), 5), (bytes + [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01], 6)] {
+            let result = damaged.withUnsafeBytes { (raw) -> Result<Int, StrataError> in
+                var out: [UInt32] = []
+                do throws(StrataError) { return .success(try PositionCoding.read(count, in: raw, at: 0, path: "t", into: &out)) } catch { return .failure(error) }
+            }
+            if case .success = result { Issue.record("damaged positions not caught") }
+        }
+        let good = bytes.withUnsafeBytes { (raw) -> [UInt32]? in
+            var out: [UInt32] = []
+            do throws(StrataError) { _ = try PositionCoding.read(5, in: raw, at: 0, path: "t", into: &out); return out } catch { return nil }
+        }
+        #expect(good == [0, 1, 300, 70_000, UInt32.max])
+    }
 }

@@ -41,6 +41,8 @@ public struct InvertedIndex: Sendable {
     let documentLengths: [UInt32]
     let totalLength: UInt64
     let blocks: BlockTable
+    /// Every posting's word positions (`PositionCoding`), in the order of the postings.
+    let positions: [UInt8]
 
     /// Number of documents.
     public var documentCount: Int { documentLengths.count }
@@ -52,7 +54,7 @@ public struct InvertedIndex: Sendable {
     public init(documents: [String?], analyzer: TextAnalyzer, bm25: BM25Parameters = .init()) {
         self.analyzer = analyzer
         self.bm25 = bm25
-        var lists: [String: (documents: [UInt32], frequencies: [UInt32])] = [:]
+        var lists: [String: (documents: [UInt32], frequencies: [UInt32], positions: [UInt8], positionStarts: [Int])] = [:]
         var lengths: [UInt32] = []
         lengths.reserveCapacity(documents.count)
         var total: UInt64 = 0
@@ -60,16 +62,19 @@ public struct InvertedIndex: Sendable {
             let tokens = text.map(analyzer.analyze) ?? []
             lengths.append(UInt32(tokens.count))
             total += UInt64(tokens.count)
-            var counts: [String: UInt32] = [:]
-            for token in tokens { counts[token.term, default: 0] += 1 }
-            for (term, count) in counts {
-                lists[term, default: ([], [])].documents.append(UInt32(id))
-                lists[term, default: ([], [])].frequencies.append(count)
+            var occurrences: [String: [UInt32]] = [:]
+            for token in tokens { occurrences[token.term, default: []].append(UInt32(token.position)) }
+            for (term, positions) in occurrences {
+                lists[term, default: ([], [], [], [])].documents.append(UInt32(id))
+                lists[term, default: ([], [], [], [])].frequencies.append(UInt32(positions.count))
+                lists[term, default: ([], [], [], [])].positionStarts.append(lists[term]!.positions.count)
+                PositionCoding.append(positions, to: &lists[term, default: ([], [], [], [])].positions)
             }
         }
         let sorted = lists.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         var bytes: [UInt8] = [], starts = [0], frequencies: [UInt32] = []
         var blocks = BlockTable()
+        var positionBytes: [UInt8] = []
         let averageLength = documents.isEmpty ? 0 : Double(total) / Double(documents.count)
         for term in sorted {
             let list = lists[term]!
@@ -78,6 +83,7 @@ public struct InvertedIndex: Sendable {
             for start in stride(from: 0, to: list.documents.count, by: PostingsBlock.size) {
                 let end = min(start + PostingsBlock.size, list.documents.count)
                 blocks.offsets.append(bytes.count)
+                blocks.positionOffsets.append(positionBytes.count + list.positionStarts[start])
                 PostingsBlock.encode(documents: list.documents[start..<end], frequencies: list.frequencies[start..<end], after: previous, into: &bytes)
                 previous = list.documents[end - 1]
                 blocks.lastDocuments.append(list.documents[end - 1])
@@ -89,6 +95,7 @@ public struct InvertedIndex: Sendable {
                 // document's score, can never round below that score.
                 blocks.maxScores.append(best * (1 + 1e-9))
             }
+            positionBytes += list.positions
             blocks.termStarts.append(blocks.offsets.count)
             starts.append(bytes.count)
             frequencies.append(UInt32(list.documents.count))
@@ -100,12 +107,15 @@ public struct InvertedIndex: Sendable {
         documentLengths = lengths
         totalLength = total
         self.blocks = blocks
+        positions = positionBytes
     }
 
     /// Per block, in term order: where it starts in `postings`, its last document and the
     /// highest score any of its postings gives (block-max WAND skips blocks by it).
     struct BlockTable: Sendable {
         var offsets: [Int] = []
+        /// Where the word positions of the block's first posting start in `positions`.
+        var positionOffsets: [Int] = []
         var lastDocuments: [UInt32] = []
         var maxScores: [Double] = []
         /// Term i's blocks are `termStarts[i] ..< termStarts[i + 1]`.

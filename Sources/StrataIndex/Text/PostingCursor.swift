@@ -20,6 +20,9 @@ struct PostingCursor {
     private var documents: [UInt32] = []
     private var frequencies: [UInt32] = []
     private var position = 0
+    /// The posting of the block whose word positions start at `positionOffset`.
+    private var positionPosting = 0
+    private var positionOffset = 0
 
     init(_ index: InvertedIndex, term: Int) throws(StrataError) {
         self.index = index
@@ -78,11 +81,30 @@ struct PostingCursor {
         return b < endBlock ? index.blocks.lastDocuments[b] : Self.end
     }
 
+    /// The word positions of the current posting (only while not at the end), into `out`.
+    /// - Throws: `.corruption` for damaged position bytes.
+    mutating func positions(into out: inout [UInt32]) throws(StrataError) {
+        let skipped = frequencies[positionPosting..<position].reduce(0) { $0 + Int($1) }
+        let (posting, start, count) = (position, positionOffset, Int(frequencies[position]))
+        let read = index.positions.withUnsafeBytes { (bytes) -> Result<Int, StrataError> in
+            do throws(StrataError) {
+                let at = try PositionCoding.skip(skipped, in: bytes, at: start, path: "inverted index")
+                return .success(try PositionCoding.read(count, in: bytes, at: at, path: "inverted index", into: &out))
+            } catch {
+                return .failure(error)
+            }
+        }
+        positionOffset = try read.get()
+        positionPosting = posting + 1
+    }
+
     private mutating func load() throws(StrataError) {
         documents.removeAll(keepingCapacity: true)
         frequencies.removeAll(keepingCapacity: true)
         position = 0
+        positionPosting = 0
         guard block < endBlock else { return }
+        positionOffset = index.blocks.positionOffsets[block]
         let previous = block > firstBlock ? index.blocks.lastDocuments[block - 1] : nil
         let offset = index.blocks.offsets[block], count = index.documentCount
         var documents = self.documents, frequencies = self.frequencies

@@ -1,0 +1,81 @@
+import StrataCore
+
+extension InvertedIndex {
+    /// The `k` documents holding `phrase` — its words in order, with the gaps its dropped
+    /// words leave — best first by BM25 with the phrase's occurrences as its frequency and
+    /// the sum of its terms' idf as its idf (as Lucene scores phrases); ties: lower id first.
+    /// A phrase of one term is that term's search. Only ids in `allowed` qualify.
+    /// - Throws: `.invalidInput` when k < 1.
+    public func searchPhrase(_ phrase: String, k: Int, allowed: IDBitset? = nil) throws(StrataError) -> [TextHit] {
+        guard k >= 1 else { throw .invalidInput(what: "k", why: "must be at least 1, got \(k)") }
+        let tokens = analyzer.analyze(phrase)
+        guard let first = tokens.first else { return [] }
+        var distinct: [Int] = [], slots: [Int] = []  // dictionary entries; each token's place among them
+        for token in tokens {
+            guard let term = termIndex(token.term) else { return [] }
+            if let slot = distinct.firstIndex(of: term) { slots.append(slot) } else {
+                slots.append(distinct.count)
+                distinct.append(term)
+            }
+        }
+        let offsets = tokens.map { UInt32($0.position - first.position) }
+        var cursors: [PostingCursor] = []
+        for term in distinct { cursors.append(try PostingCursor(self, term: term)) }
+        let idf = cursors.enumerated().reduce(0.0) { total, entry in
+            total + entry.element.idf * Double(slots.filter { $0 == entry.offset }.count)
+        }
+        let order = cursors.indices.sorted { cursors[$0].count < cursors[$1].count }
+        var collector = TopKCollector(k: k)
+        var positions = [[UInt32]](repeating: [], count: cursors.count)
+        let average = averageLength
+        var candidate = cursors[order[0]].document
+        search: while candidate != PostingCursor.end {
+            for i in order.dropFirst() {
+                try cursors[i].advance(to: candidate)
+                if cursors[i].document != candidate {
+                    try cursors[order[0]].advance(to: cursors[i].document)
+                    candidate = cursors[order[0]].document
+                    continue search
+                }
+            }
+            if allowed?.contains(candidate) ?? true {
+                for i in cursors.indices { try cursors[i].positions(into: &positions[i]) }
+                let occurrences = Self.phraseCount(positions, slots: slots, offsets: offsets)
+                if occurrences > 0 {
+                    let score = bm25.termScore(idf: idf, frequency: UInt32(occurrences), length: documentLengths[Int(candidate)], averageLength: average)
+                    collector.offer(TextHit(id: candidate, score: score))
+                }
+            }
+            try cursors[order[0]].next()
+            candidate = cursors[order[0]].document
+        }
+        return collector.results()
+    }
+
+    /// How many starts p put every token i at p + offsets[i] among its term's positions.
+    static func phraseCount(_ positions: [[UInt32]], slots: [Int], offsets: [UInt32]) -> Int {
+        var count = 0
+        for start in positions[slots[0]] {
+            var all = true
+            for i in slots.indices.dropFirst() {
+                let (wanted, overflow) = start.addingReportingOverflow(offsets[i])
+                if overflow || !Self.contains(positions[slots[i]], wanted) {
+                    all = false
+                    break
+                }
+            }
+            if all { count += 1 }
+        }
+        return count
+    }
+
+    /// Binary search in ascending positions.
+    private static func contains(_ sorted: [UInt32], _ value: UInt32) -> Bool {
+        var low = 0, high = sorted.count
+        while low < high {
+            let mid = (low + high) / 2
+            if sorted[mid] < value { low = mid + 1 } else { high = mid }
+        }
+        return low < sorted.count && sorted[low] == value
+    }
+}
