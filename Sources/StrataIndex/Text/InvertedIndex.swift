@@ -32,8 +32,6 @@ public struct InvertedIndex: Sendable {
     public let bm25: BM25Parameters
     /// The distinct terms, ascending (by their UTF-8 bytes).
     let terms: [String]
-    /// Term i's blocks are `postings[termStarts[i] ..< termStarts[i + 1]]`.
-    let termStarts: [Int]
     /// Term i's number of documents.
     let documentFrequencies: [UInt32]
     let postings: [UInt8]
@@ -72,7 +70,7 @@ public struct InvertedIndex: Sendable {
             }
         }
         let sorted = lists.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        var bytes: [UInt8] = [], starts = [0], frequencies: [UInt32] = []
+        var bytes: [UInt8] = [], frequencies: [UInt32] = []
         var blocks = BlockTable()
         var positionBytes: [UInt8] = []
         let averageLength = documents.isEmpty ? 0 : Double(total) / Double(documents.count)
@@ -97,11 +95,9 @@ public struct InvertedIndex: Sendable {
             }
             positionBytes += list.positions
             blocks.termStarts.append(blocks.offsets.count)
-            starts.append(bytes.count)
             frequencies.append(UInt32(list.documents.count))
         }
         terms = sorted
-        termStarts = starts
         documentFrequencies = frequencies
         postings = bytes
         documentLengths = lengths

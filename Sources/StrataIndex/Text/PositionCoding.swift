@@ -9,14 +9,19 @@ enum PositionCoding {
     static func append(_ positions: [UInt32], to out: inout [UInt8]) {
         var previous: UInt32?
         for position in positions {
-            var value = previous.map { position - $0 - 1 } ?? position
+            appendVarint(previous.map { position - $0 - 1 } ?? position, to: &out)
             previous = position
-            while value >= 0x80 {
-                out.append(UInt8(value & 0x7F) | 0x80)
-                value >>= 7
-            }
-            out.append(UInt8(value))
         }
+    }
+
+    /// Appends `value` as an unsigned LEB128 varint.
+    static func appendVarint(_ value: UInt32, to out: inout [UInt8]) {
+        var value = value
+        while value >= 0x80 {
+            out.append(UInt8(value & 0x7F) | 0x80)
+            value >>= 7
+        }
+        out.append(UInt8(value))
     }
 
     /// Skips `count` positions at `offset`; returns the offset after them.
@@ -47,7 +52,9 @@ enum PositionCoding {
         return offset
     }
 
-    private static func varint(_ bytes: UnsafeRawBufferPointer, at start: Int, path: String) throws(StrataError) -> (UInt32, Int) {
+    /// The varint at `start` and the offset after it.
+    /// - Throws: `.corruption` past the end, beyond 5 bytes or beyond 2³² − 1.
+    static func varint(_ bytes: UnsafeRawBufferPointer, at start: Int, path: String) throws(StrataError) -> (UInt32, Int) {
         var value: UInt64 = 0, shift: UInt64 = 0, offset = start
         while true {
             guard offset < bytes.count else {

@@ -72,6 +72,19 @@ public struct TextAnalyzerOptions: Sendable, Equatable {
         }
     }
 
+    /// The options as `key=value` settings, every key present (`init(settings:)` reads
+    /// them back to equal options).
+    public var settings: [String: String] {
+        let words: String
+        switch stopWords {
+        case .none: words = "none"
+        case .english: words = "english"
+        case let .custom(list): words = list.sorted().joined(separator: ",")
+        }
+        return ["lowercase": "\(lowercase)", "ascii_folding": "\(asciiFolding)", "stop_words": words, "stemmer": stemmer ?? "none",
+                "max_token_length": "\(maxTokenLength)", "cjk": cjk.rawValue]
+    }
+
     private static func flag(_ key: String, _ value: String) throws(StrataError) -> Bool {
         switch value {
         case "true": return true
