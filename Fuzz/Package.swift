@@ -14,5 +14,6 @@ let package = Package(
         .executableTarget(name: "FuzzText", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "Text"),
         .executableTarget(name: "FuzzTableObjects", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "TableObjects"),
         .executableTarget(name: "FuzzVectorIndex", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "VectorIndex"),
+        .executableTarget(name: "FuzzTextIndex", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "TextIndex"),
     ]
 )

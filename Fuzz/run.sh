@@ -5,7 +5,7 @@
 # Crashes land in Fuzz/artifacts/TARGET/; add each as a regression input under
 # Fuzz/regressions/TARGET/ (the test suite replays them) before fixing it.
 set -euo pipefail
-target=${1:?usage: run.sh FuzzFileReader|FuzzMetadata|FuzzText|FuzzTableObjects|FuzzVectorIndex SECONDS}
+target=${1:?usage: run.sh FuzzFileReader|FuzzMetadata|FuzzText|FuzzTableObjects|FuzzVectorIndex|FuzzTextIndex SECONDS}
 seconds=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
@@ -66,6 +66,11 @@ PY
       { printf '\x04'; printf '%s' "$p"; } > "$seeds/p$n"; n=$((n+1))
     done
     rm -rf "$table" "$seeds/schema.json" ;;
+  FuzzTextIndex)
+    # Selector 1 with a few documents (each run makes a real file from them and damages it).
+    printf '\001the quick brown fox\njumps over\n\nthe lazy dog\n' > "$seeds/docs1"
+    printf '\001Cafés à Paris\n東京都に住む\nrunning runners ran\nw1 w2 w3 w1\n' > "$seeds/docs2"
+    ;;
   FuzzVectorIndex)
     # Index files (selector 0), rows files (1) and index files with a segment (2) of every kind and metric, made with the CLI
     # on a small table: dimensions 3 and 5, a few hundred rows.

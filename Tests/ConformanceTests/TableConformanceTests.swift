@@ -67,6 +67,21 @@ import Testing
         #expect(manifest.indexes.count == 1 && manifest.indexes[0].vectorFiles.count == Int(files)!)
         #expect(manifest.indexes[0].fragmentIds == manifest.fragments.map(\.id))
         #expect(try await table.verify().problems.isEmpty)
+        // This build writes the index file and the last vector segment byte for byte as the
+        // fixture holds them.
+        let entry = manifest.indexes[0]
+        func bytes(_ path: String) throws -> [UInt8] { Array(try #require(FileManager.default.contents(atPath: Self.directory + "/vector-index/" + path))) }
+        let segments = try entry.vectorFiles.map { (bytes: try bytes($0.path), path: $0.path) }
+        let index = try VectorIndexCoding.decode(try bytes(entry.indexFile.path), path: entry.indexFile.path, segments: segments)
+        func written(_ file: VectorIndexFileWriter) -> [UInt8] {
+            var chunks = file.chunks(), out: [UInt8] = []
+            while let chunk = chunks.next() { out += chunk }
+            return out
+        }
+        #expect(written(index.fileWriter().withoutVectors()) == (try bytes(entry.indexFile.path)))
+        let last = try #require(segments.last?.bytes)
+        let lastCount = Int(last[16..<24].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+        #expect(written(VectorIndexFileWriter.vectorSegment(index.store, from: index.count - lastCount)) == last)
         let snapshot = try await table.snapshot()
         for search in searches {
             guard case let .array(vector)? = search["vector"], case let .array(ids)? = search["ids"] else { continue }

@@ -41,6 +41,13 @@ import Testing
         }
     }
 
+    @Test func textIndexInputs() throws {
+        for input in Self.inputs("Fuzz/regressions/FuzzTextIndex") { FuzzTargets.textIndex(input) }
+        for selector in UInt8(0)..<2 {
+            for length in 0..<80 { FuzzTargets.textIndex([selector] + (0..<length).map { UInt8(truncatingIfNeeded: 0x61 + $0 % 7 == 0x67 ? 0x0A : 0x61 + $0 % 7) }) }
+        }
+    }
+
     @Test func textInputs() throws {
         for input in Self.inputs("Fuzz/regressions/FuzzText") { FuzzTargets.text(input) }
         // Every row of every conformance expectation, printed and parsed back.
