@@ -1,7 +1,7 @@
 import StrataCore
 import StrataKernels
 
-/// The sections of a text index file (`spec/indexes.md` §7.3).
+/// The sections of a text index file (`spec/indexes.md` §7.4).
 enum TextIndexSection: UInt32, CaseIterable {
     /// UTF-8 `key=value` lines: the analyzer's settings, then `bm25.k1` and `bm25.b`.
     case settings = 1

@@ -8,6 +8,13 @@ extension InvertedIndex {
     /// - Throws: `.invalidInput` when k < 1.
     public func searchPhrase(_ phrase: String, k: Int, allowed: IDBitset? = nil) throws(StrataError) -> [TextHit] {
         guard k >= 1 else { throw .invalidInput(what: "k", why: "must be at least 1, got \(k)") }
+        var collector = TopKCollector(k: k)
+        for hit in try phraseMatches(phrase) where allowed?.contains(hit.id) ?? true { collector.offer(hit) }
+        return collector.results()
+    }
+
+    /// Every document holding `phrase`, ascending, with its phrase score (see `searchPhrase`).
+    func phraseMatches(_ phrase: String) throws(StrataError) -> [TextHit] {
         let tokens = analyzer.analyze(phrase)
         guard let first = tokens.first else { return [] }
         var distinct: [Int] = [], slots: [Int] = []  // dictionary entries; each token's place among them
@@ -25,7 +32,7 @@ extension InvertedIndex {
             total + entry.element.idf * Double(slots.filter { $0 == entry.offset }.count)
         }
         let order = cursors.indices.sorted { cursors[$0].count < cursors[$1].count }
-        var collector = TopKCollector(k: k)
+        var matches: [TextHit] = []
         var positions = [[UInt32]](repeating: [], count: cursors.count)
         let average = averageLength
         var candidate = cursors[order[0]].document
@@ -38,18 +45,16 @@ extension InvertedIndex {
                     continue search
                 }
             }
-            if allowed?.contains(candidate) ?? true {
-                for i in cursors.indices { try cursors[i].positions(into: &positions[i]) }
-                let occurrences = Self.phraseCount(positions, slots: slots, offsets: offsets)
-                if occurrences > 0 {
-                    let score = bm25.termScore(idf: idf, frequency: UInt32(occurrences), length: documentLengths[Int(candidate)], averageLength: average)
-                    collector.offer(TextHit(id: candidate, score: score))
-                }
+            for i in cursors.indices { try cursors[i].positions(into: &positions[i]) }
+            let occurrences = Self.phraseCount(positions, slots: slots, offsets: offsets)
+            if occurrences > 0 {
+                let score = bm25.termScore(idf: idf, frequency: UInt32(occurrences), length: documentLengths[Int(candidate)], averageLength: average)
+                matches.append(TextHit(id: candidate, score: score))
             }
             try cursors[order[0]].next()
             candidate = cursors[order[0]].document
         }
-        return collector.results()
+        return matches
     }
 
     /// How many starts p put every token i at p + offsets[i] among its term's positions.

@@ -121,12 +121,19 @@ public struct InvertedIndex: Sendable {
     /// The index of `term` in the dictionary.
     /// - Complexity: O(log terms).
     func termIndex(_ term: String) -> Int? {
+        let low = lowerBound(term)
+        return low < terms.count && terms[low] == term ? low : nil
+    }
+
+    /// The first dictionary entry not below `term` (by UTF-8 bytes).
+    /// - Complexity: O(log terms).
+    func lowerBound(_ term: String) -> Int {
         var low = 0, high = terms.count
         while low < high {
             let mid = (low + high) / 2
             if terms[mid].utf8.lexicographicallyPrecedes(term.utf8) { low = mid + 1 } else { high = mid }
         }
-        return low < terms.count && terms[low] == term ? low : nil
+        return low
     }
 
     /// The postings of dictionary entry `index`: ascending documents and their frequencies.

@@ -1,0 +1,81 @@
+import StrataCore
+
+extension InvertedIndex {
+    /// Most dictionary terms a prefix clause expands to (the first ones in order).
+    static let prefixExpansions = 128
+
+    /// The `k` best documents for a structured query (`TextQuery`): a document qualifies
+    /// when it matches every `must` clause, no `mustNot` clause, and — with no `must`
+    /// clause — at least one `should` clause; its score is the sum of its matching `must`
+    /// and `should` clauses' scores (a term clause: BM25 of each of its terms; a phrase: §7.2;
+    /// a prefix: BM25 of each expanded term it holds). Ties: lower id first.
+    /// - Throws: `.invalidInput` when k < 1.
+    public func search(_ query: TextQuery, k: Int, allowed: IDBitset? = nil) throws(StrataError) -> [TextHit] {
+        guard k >= 1 else { throw .invalidInput(what: "k", why: "must be at least 1, got \(k)") }
+        var required: [[UInt32: Double]] = [], optional: [[UInt32: Double]] = [], excluded = Set<UInt32>()
+        for (occur, clause) in query.clauses {
+            let matches = try clauseMatches(clause)
+            switch occur {
+            case .must: required.append(matches)
+            case .should: optional.append(matches)
+            case .mustNot: excluded.formUnion(matches.keys)
+            }
+        }
+        var candidates: Set<UInt32>
+        if let rarest = required.min(by: { $0.count < $1.count }) {
+            candidates = Set(rarest.keys.filter { document in required.allSatisfy { $0[document] != nil } })
+        } else {
+            candidates = Set(optional.flatMap(\.keys))
+        }
+        candidates.subtract(excluded)
+        var collector = TopKCollector(k: k)
+        for document in candidates.sorted() where allowed?.contains(document) ?? true {
+            let score = (required + optional).reduce(0.0) { $0 + ($1[document] ?? 0) }
+            collector.offer(TextHit(id: document, score: score))
+        }
+        return collector.results()
+    }
+
+    /// Every document a clause matches, with the clause's score there.
+    func clauseMatches(_ clause: TextQuery.Clause) throws(StrataError) -> [UInt32: Double] {
+        var scores: [UInt32: Double] = [:]
+        switch clause {
+        case let .phrase(text):
+            for hit in try phraseMatches(text) { scores[hit.id] = hit.score }
+        case let .term(text):
+            var terms: [Int] = []
+            for token in analyzer.analyze(text) { if let term = termIndex(token.term), !terms.contains(term) { terms.append(term) } }
+            // Every analysed term must be present: "brown-fox" asks for both words.
+            guard terms.count == Set(analyzer.analyze(text).map(\.term)).count, !terms.isEmpty else { return [:] }
+            var perTerm: [[UInt32: Double]] = []
+            for term in terms { perTerm.append(try termScores(term)) }
+            let first = perTerm.min { $0.count < $1.count }!
+            for document in first.keys where perTerm.allSatisfy({ $0[document] != nil }) {
+                scores[document] = perTerm.reduce(0) { $0 + $1[document]! }
+            }
+        case let .prefix(text):
+            let prefix = TextAnalyzer.normalize(text, options: analyzer.options)
+            guard !prefix.isEmpty else { return [:] }
+            var index = lowerBound(prefix)
+            var expanded = 0
+            while index < terms.count && terms[index].utf8.starts(with: prefix.utf8) && expanded < Self.prefixExpansions {
+                for (document, score) in try termScores(index) { scores[document, default: 0] += score }
+                index += 1
+                expanded += 1
+            }
+        }
+        return scores
+    }
+
+    /// The BM25 of dictionary entry `term` in each document holding it.
+    private func termScores(_ term: Int) throws(StrataError) -> [UInt32: Double] {
+        var cursor = try PostingCursor(self, term: term)
+        var scores: [UInt32: Double] = [:]
+        let average = averageLength
+        while cursor.document != PostingCursor.end {
+            scores[cursor.document] = score(cursor, averageLength: average)
+            try cursor.next()
+        }
+        return scores
+    }
+}
