@@ -37,6 +37,11 @@ public enum FuzzTargets {
         let text = String(decoding: bytes, as: UTF8.self)
         _ = try? Timestamp.parse(text)
         _ = try? Base64.decode(text)
+        if let query = try? TextQuery.parse(text) {
+            for hit in (try? queryIndex.search(query, k: 3)) ?? [] where Int(hit.id) >= queryIndex.documentCount || !hit.score.isFinite {
+                fatalError("a text query gave a hit outside the index or a score that is not finite: \(hit) for \(text.debugDescription)")
+            }
+        }
         for analyzer in analyzers {
             let tokens = analyzer.analyze(text)
             for (i, token) in tokens.enumerated() where token.term.isEmpty || (i > 0 && token.position < tokens[i - 1].position) {
@@ -66,6 +71,10 @@ public enum FuzzTargets {
         try! TextAnalyzer(options: TextAnalyzerOptions(settings: ["lowercase": "false", "ascii_folding": "false", "stop_words": "none",
                                                                   "stemmer": "french", "max_token_length": "3", "cjk": "unigram"])),
     ]
+
+    /// A small index that parsed text queries run against.
+    static let queryIndex = InvertedIndex(documents: ["the quick brown fox", "jumps over the lazy dog", nil, "Cafés à Paris", "東京都に住む",
+                                                      "quick quick fox fox"], analyzer: analyzers[0])
 
     /// A schema with one nullable column of every type, named by type.
     static let allTypes: Schema = {
