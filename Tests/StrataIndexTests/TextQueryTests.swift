@@ -77,3 +77,35 @@ import TestSupport
         #expect(try index.search(TextQuery.parse("-w2"), k: 20).isEmpty)
     }
 }
+
+@Suite struct MultiFieldTextIndexTests {
+    static let titles: [String?] = ["rust memory", "garbage collector", nil, "memory leak", "fast allocator", "rust"]
+    static let bodies: [String?] = ["the borrow checker frees memory", "rust has no collector", "memory everywhere", nil, "rust allocator speed", "memory"]
+
+    @Test func boostedColumnsSumAndClausesMatchAcrossColumns() throws {
+        let analyzer = try TextAnalyzer()
+        let title = InvertedIndex(documents: Self.titles, analyzer: analyzer), body = InvertedIndex(documents: Self.bodies, analyzer: analyzer)
+        let both = try MultiFieldTextIndex(fields: [("title", title, 2.0), ("body", body, 0.5)])
+        // One word: 2 × its title score + 0.5 × its body score, from each column's own search.
+        let titleScores = Dictionary(uniqueKeysWithValues: try title.search("memory", k: 100).map { ($0.id, $0.score) })
+        let bodyScores = Dictionary(uniqueKeysWithValues: try body.search("memory", k: 100).map { ($0.id, $0.score) })
+        let expected = Set(titleScores.keys).union(bodyScores.keys).map { id in
+            TextHit(id: id, score: 2 * (titleScores[id] ?? 0) + 0.5 * (bodyScores[id] ?? 0))
+        }.sorted { $0.score > $1.score || ($0.score == $1.score && $0.id < $1.id) }
+        #expect(InvertedIndexTests.agree(try both.search(TextQuery.parse("memory"), k: 100), expected))
+        // "+rust +collector": document 1 has collector in its title and rust in its body only.
+        #expect(try both.search(TextQuery.parse("+rust +collector"), k: 10).map(\.id) == [1])
+        #expect(try title.search(TextQuery.parse("+rust +collector"), k: 10).isEmpty)
+        #expect(try both.search(TextQuery.parse("rust -memory"), k: 10).map(\.id).sorted() == [1, 4])
+    }
+
+    @Test func badFieldsAreTypedErrors() throws {
+        let analyzer = try TextAnalyzer()
+        let a = InvertedIndex(documents: ["x"], analyzer: analyzer), b = InvertedIndex(documents: ["x", "y"], analyzer: analyzer)
+        #expect(throws: StrataError.self) { try MultiFieldTextIndex(fields: []) }
+        #expect(throws: StrataError.self) { try MultiFieldTextIndex(fields: [("a", a, 1), ("a", a, 1)]) }
+        #expect(throws: StrataError.self) { try MultiFieldTextIndex(fields: [("a", a, 1), ("b", b, 1)]) }
+        #expect(throws: StrataError.self) { try MultiFieldTextIndex(fields: [("a", a, -1)]) }
+        #expect(throws: StrataError.self) { try MultiFieldTextIndex(fields: [("a", a, .nan)]) }
+    }
+}

@@ -12,26 +12,26 @@ extension InvertedIndex {
     /// - Throws: `.invalidInput` when k < 1.
     public func search(_ query: TextQuery, k: Int, allowed: IDBitset? = nil) throws(StrataError) -> [TextHit] {
         guard k >= 1 else { throw .invalidInput(what: "k", why: "must be at least 1, got \(k)") }
-        var required: [[UInt32: Double]] = [], optional: [[UInt32: Double]] = [], excluded = Set<UInt32>()
-        for (occur, clause) in query.clauses {
-            let matches = try clauseMatches(clause)
-            switch occur {
-            case .must: required.append(matches)
-            case .should: optional.append(matches)
-            case .mustNot: excluded.formUnion(matches.keys)
-            }
-        }
+        var clauses: [(occur: TextQuery.Occur, matches: [UInt32: Double])] = []
+        for (occur, clause) in query.clauses { clauses.append((occur, try clauseMatches(clause))) }
+        return Self.best(of: clauses, k: k, allowed: allowed)
+    }
+
+    /// The `k` best documents given each clause's matches and scores, by the rules of
+    /// `search(_:k:allowed:)`.
+    static func best(of clauses: [(occur: TextQuery.Occur, matches: [UInt32: Double])], k: Int, allowed: IDBitset?) -> [TextHit] {
+        let required = clauses.filter { $0.occur == .must }.map(\.matches)
+        let scoring = clauses.filter { $0.occur != .mustNot }.map(\.matches)
         var candidates: Set<UInt32>
         if let rarest = required.min(by: { $0.count < $1.count }) {
             candidates = Set(rarest.keys.filter { document in required.allSatisfy { $0[document] != nil } })
         } else {
-            candidates = Set(optional.flatMap(\.keys))
+            candidates = Set(scoring.flatMap(\.keys))
         }
-        candidates.subtract(excluded)
+        for clause in clauses where clause.occur == .mustNot { candidates.subtract(clause.matches.keys) }
         var collector = TopKCollector(k: k)
         for document in candidates.sorted() where allowed?.contains(document) ?? true {
-            let score = (required + optional).reduce(0.0) { $0 + ($1[document] ?? 0) }
-            collector.offer(TextHit(id: document, score: score))
+            collector.offer(TextHit(id: document, score: scoring.reduce(0.0) { $0 + ($1[document] ?? 0) }))
         }
         return collector.results()
     }
