@@ -9,7 +9,7 @@ import StrataKernels
 /// Values are grouped and ordered as filters compare them (`ValueOrder`): -0.0 and +0.0 are
 /// one key, an integer and a timestamp of the same number are one key; a NaN equals
 /// nothing, so NaN rows are in no key (and are not null).
-public struct BitmapIndex: Sendable {
+public struct BitmapIndex: ScalarIndex {
     /// Most distinct values an index takes (beyond it a B-tree is the right index).
     public static let maxKeys = 65_536
 
@@ -27,42 +27,18 @@ public struct BitmapIndex: Sendable {
     ///   cannot order against one another (two kinds that do not compare, or vectors), or
     ///   more than 2³² − 1 rows.
     public init(values: [Value]) throws(StrataError) {
-        guard values.count < Int(UInt32.max) else { throw .invalidInput(what: "bitmap index", why: "more than 2³² − 1 rows") }
+        let (entries, nullRows) = try ScalarValues.split(values, what: "bitmap index")
         var groups: [Value: [UInt32]] = [:]
-        var nullRows: [UInt32] = []
-        for (row, value) in values.enumerated() {
-            switch value {
-            case .null: nullRows.append(UInt32(row))
-            case .vector: throw .invalidInput(what: "bitmap index", why: "vector columns have no order")
-            case let .float32(x) where x.isNaN: continue
-            case let .float64(x) where x.isNaN: continue
-            default: groups[Self.canonical(value), default: []].append(UInt32(row))
-            }
+        for entry in entries {
+            groups[entry.value, default: []].append(entry.row)
             guard groups.count <= Self.maxKeys else {
                 throw .invalidInput(what: "bitmap index", why: "more than \(Self.maxKeys) distinct values: use a B-tree index")
             }
         }
-        var failed = false
-        let sorted = groups.keys.sorted { a, b in
-            guard let order = ValueOrder.compare(a, b) else { failed = true; return false }
-            return order < 0
-        }
-        guard !failed else { throw .invalidInput(what: "bitmap index", why: "values of kinds that do not compare") }
-        keys = sorted
-        rows = sorted.map { RoaringBitmap(groups[$0]!) }
+        keys = groups.keys.sorted { (ValueOrder.compare($0, $1) ?? 0) < 0 }  // `split` checked that they compare
+        rows = keys.map { RoaringBitmap(groups[$0]!) }
         nulls = RoaringBitmap(nullRows)
         rowCount = values.count
-    }
-
-    /// One representative per class of values filters call equal (-0.0 becomes +0.0, a
-    /// timestamp becomes the integer it equals).
-    static func canonical(_ value: Value) -> Value {
-        switch value {
-        case let .float32(x) where x == 0: return .float32(0)
-        case let .float64(x) where x == 0: return .float64(0)
-        case let .timestamp(x): return .int(x)
-        default: return value
-        }
     }
 
     /// Rows whose value equals `value` (none for null or NaN: `= NULL` matches nothing).
@@ -72,39 +48,16 @@ public struct BitmapIndex: Sendable {
         return rows[index]
     }
 
-    /// Rows whose value equals one of `values`.
-    public func any(of values: [Value]) -> RoaringBitmap {
-        values.reduce(RoaringBitmap()) { $0.union(equal($1)) }
-    }
-
     /// Rows whose value lies within the bounds (nil: unbounded on that side); nulls and NaNs
     /// never do. A bound that does not compare with the column's values matches nothing.
-    public func range(from lower: Value?, inclusive lowerInclusive: Bool = true,
-                      to upper: Value?, inclusive upperInclusive: Bool = true) -> RoaringBitmap {
-        var start = 0, end = keys.count
-        if let lower {
-            guard let p = position(of: lower, strictlyAbove: !lowerInclusive) else { return RoaringBitmap() }
-            start = p
+    public func range(from lower: Value?, inclusive lowerInclusive: Bool, to upper: Value?, inclusive upperInclusive: Bool) -> RoaringBitmap {
+        guard let run = ScalarValues.run(count: keys.count, from: lower, lowerInclusive, to: upper, upperInclusive, position: position) else {
+            return RoaringBitmap()
         }
-        if let upper {
-            guard let p = position(of: upper, strictlyAbove: upperInclusive) else { return RoaringBitmap() }
-            end = p
-        }
-        guard start < end else { return RoaringBitmap() }
-        return rows[start..<end].reduce(RoaringBitmap()) { $0.union($1) }
+        return rows[run].reduce(RoaringBitmap()) { $0.union($1) }
     }
 
-    /// The first key index whose key is ≥ `value` (> `value` when `strictlyAbove`); nil when
-    /// `value` does not compare with the keys (another kind, a NaN, null).
     func position(of value: Value, strictlyAbove: Bool) -> Int? {
-        if value.isNull { return nil }
-        if let first = keys.first, ValueOrder.compare(first, value) == nil { return nil }
-        var low = 0, high = keys.count
-        while low < high {
-            let mid = (low + high) / 2
-            guard let order = ValueOrder.compare(keys[mid], value) else { return nil }
-            if order < 0 || (strictlyAbove && order == 0) { low = mid + 1 } else { high = mid }
-        }
-        return low
+        ScalarValues.position(of: value, in: keys, key: { $0 }, strictlyAbove: strictlyAbove)
     }
 }

@@ -4,7 +4,8 @@ import StrataKernels
 import Testing
 import TestSupport
 
-@Suite struct BitmapIndexTests {
+/// Both scalar indexes against a full scan with the filters' comparison.
+@Suite struct ScalarIndexTests {
     /// A random column of one kind: few distinct values, nulls, and for floats NaN and -0.0.
     static func column(_ kind: Int, count: Int, rng: inout SeededRandom) -> [Value] {
         (0..<count).map { _ -> Value in
@@ -14,7 +15,8 @@ import TestSupport
             case 1: return .string(["", "a", "ab", "b", "é", "zz", "Z"][Int.random(in: 0..<7, using: &rng)])
             case 2: return .float64([-1.5, -0.0, 0.0, 2.25, .nan, .infinity, 7][Int.random(in: 0..<7, using: &rng)])
             case 3: return .bool(Bool.random(using: &rng))
-            default: return .timestamp(Int64.random(in: 0...9, using: &rng) * 1_000_000)
+            case 4: return .timestamp(Int64.random(in: 0...9, using: &rng) * 1_000_000)
+            default: return .int(Int64.random(in: -5_000...5_000, using: &rng))  // many distinct values
             }
         }
     }
@@ -24,11 +26,11 @@ import TestSupport
         values.indices.filter { !values[$0].isNull && keep(values[$0]) }.map(UInt32.init)
     }
 
-    @Test(arguments: 0..<5)
-    func agreesWithAFullScan(kind: Int) throws {
+    @Test(arguments: 0..<6, [false, true])
+    func agreesWithAFullScan(kind: Int, bTree: Bool) throws {
         var rng = SeededRandom(seed: UInt64(50 + kind))
-        let values = Self.column(kind, count: 3_000, rng: &rng)
-        let index = try BitmapIndex(values: values)
+        let values = Self.column(kind, count: kind == 5 ? 12_000 : 3_000, rng: &rng)
+        let index: any ScalarIndex = bTree ? try BTreeIndex(values: values) : try BitmapIndex(values: values)
         #expect(index.nulls.values == values.indices.filter { values[$0].isNull }.map(UInt32.init))
         let probes = Self.column(kind, count: 40, rng: &rng) + [.int(3), .string("q"), .float32(0)]
         for probe in probes {
@@ -53,6 +55,8 @@ import TestSupport
     @Test func refusesWhatItCannotIndex() {
         #expect(throws: StrataError.self) { try BitmapIndex(values: [.vector([1, 2])]) }
         #expect(throws: StrataError.self) { try BitmapIndex(values: [.int(1), .string("a")]) }
+        #expect(throws: StrataError.self) { try BTreeIndex(values: [.null, .vector([1, 2])]) }
+        #expect(throws: StrataError.self) { try BTreeIndex(values: [.string("a"), .float64(1)]) }
         #expect(throws: StrataError.self) { try BitmapIndex(values: (0..<(BitmapIndex.maxKeys + 1)).map { .int(Int64($0)) }) }
     }
 }

@@ -1,0 +1,62 @@
+import StrataCore
+import StrataKernels
+
+/// A B+-tree over one column of a sequence of rows (ids 0, 1, …), for any number of distinct
+/// values (`spec/indexes.md` §7.5): the (value, row) entries in ascending order, cut into
+/// leaves of `leafSize` entries, with the first value of each leaf as the fence the search
+/// descends by — two binary searches, over the fences then inside one leaf, per bound. A
+/// range answers with the rows of one contiguous run of entries.
+public struct BTreeIndex: ScalarIndex {
+    /// Entries per leaf.
+    public static let leafSize = 1_024
+
+    /// The non-null ordered entries, ascending by value then row.
+    let entries: [(value: Value, row: UInt32)]
+    /// The first value of each leaf.
+    let fences: [Value]
+    /// Rows holding null.
+    public let nulls: RoaringBitmap
+    /// Number of rows indexed.
+    public let rowCount: Int
+
+    /// Indexes `values` (row i holds values[i]).
+    /// - Throws: `.invalidInput` for vectors, values of kinds that do not compare, or more
+    ///   than 2³² − 1 rows.
+    public init(values: [Value]) throws(StrataError) {
+        let (unsorted, nullRows) = try ScalarValues.split(values, what: "B-tree index")
+        let sorted = unsorted.sorted { a, b in
+            let order = ValueOrder.compare(a.value, b.value) ?? 0  // `split` checked that they compare
+            return order < 0 || (order == 0 && a.row < b.row)
+        }
+        entries = sorted
+        fences = stride(from: 0, to: sorted.count, by: Self.leafSize).map { sorted[$0].value }
+        nulls = RoaringBitmap(nullRows)
+        rowCount = values.count
+    }
+
+    /// Rows whose value equals `value` (none for null or NaN).
+    public func equal(_ value: Value) -> RoaringBitmap {
+        range(from: value, inclusive: true, to: value, inclusive: true)
+    }
+
+    /// Rows whose value lies within the bounds (nil: unbounded on that side); nulls and NaNs
+    /// never do. A bound that does not compare with the column's values matches nothing.
+    public func range(from lower: Value?, inclusive lowerInclusive: Bool, to upper: Value?, inclusive upperInclusive: Bool) -> RoaringBitmap {
+        guard let run = ScalarValues.run(count: entries.count, from: lower, lowerInclusive, to: upper, upperInclusive, position: position) else {
+            return RoaringBitmap()
+        }
+        return RoaringBitmap(entries[run].map(\.row))
+    }
+
+    /// The first entry whose value is ≥ `value` (> when `strictlyAbove`): the leaf from the
+    /// fences, then the entry inside it; nil when `value` does not compare with the entries.
+    func position(of value: Value, strictlyAbove: Bool) -> Int? {
+        // The last leaf whose fence is below the bound (or at it, for a strict bound) is the
+        // first that can hold an entry past it.
+        guard let leafAfter = ScalarValues.position(of: value, in: fences, key: { $0 }, strictlyAbove: strictlyAbove) else { return nil }
+        let leaf = max(0, leafAfter - 1)
+        let lowerEntry = leaf * Self.leafSize, upperEntry = min(entries.count, (leaf + 1) * Self.leafSize)
+        guard lowerEntry < upperEntry else { return entries.count }
+        return ScalarValues.position(of: value, in: entries[lowerEntry..<upperEntry], key: { $0.value }, strictlyAbove: strictlyAbove)
+    }
+}
