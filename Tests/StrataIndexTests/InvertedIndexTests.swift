@@ -234,3 +234,15 @@ import TestSupport
         #expect(good == [0, 1, 300, 70_000, UInt32.max])
     }
 }
+
+extension InvertedIndexTests {
+    @Test func positionsCanBeReadTwice() throws {
+        let index = InvertedIndex(documents: ["a b a", "b a b a"], analyzer: Self.plain)
+        var cursor = try PostingCursor(index, term: try #require(index.termIndex("a")))
+        try cursor.next()
+        var first: [UInt32] = [], again: [UInt32] = []
+        try cursor.positions(into: &first)
+        try cursor.positions(into: &again)
+        #expect(first == [1, 3] && again == first)
+    }
+}

@@ -84,6 +84,10 @@ struct PostingCursor {
     /// The word positions of the current posting (only while not at the end), into `out`.
     /// - Throws: `.corruption` for damaged position bytes.
     mutating func positions(into out: inout [UInt32]) throws(StrataError) {
+        if positionPosting > position {  // asked again for a posting already read: from the block's start
+            positionPosting = 0
+            positionOffset = index.blocks.positionOffsets[block]
+        }
         let skipped = frequencies[positionPosting..<position].reduce(0) { $0 + Int($1) }
         let (posting, start, count) = (position, positionOffset, Int(frequencies[position]))
         let read = index.positions.withUnsafeBytes { (bytes) -> Result<Int, StrataError> in
