@@ -216,4 +216,13 @@ extension [UInt8] {
     func loadLE<T: FixedWidthInteger>(_ type: T.Type, at offset: Int) -> T {
         withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: T.self)) }
     }
+
+    /// `withUnsafeBytes` for a body that throws a `StrataError` (the standard one rethrows
+    /// untyped errors only).
+    func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws(StrataError) -> R) throws(StrataError) -> R {
+        let result = withUnsafeBytes { (raw) -> Result<R, StrataError> in
+            do throws(StrataError) { return .success(try body(raw)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
 }

@@ -141,28 +141,23 @@ extension InvertedIndex {
         var terms: [String] = []
         terms.reserveCapacity(min(count, bytes.count / 2))
         var previous: [UInt8] = [], offset = 0
-        let read = bytes.withUnsafeBytes { (raw) -> Result<[String], StrataError> in
-            do throws(StrataError) {
-                for _ in 0..<count {
-                    let (sharedValue, afterShared) = try PositionCoding.varint(raw, at: offset, path: path)
-                    let (restValue, afterRest) = try PositionCoding.varint(raw, at: afterShared, path: path)
-                    let shared = Int(sharedValue), rest = Int(restValue)
-                    offset = afterRest
-                    guard shared <= previous.count, rest <= raw.count - offset else { throw bad("entry \(terms.count) out of bounds") }
-                    let term = Array(previous[..<shared]) + Array(raw[offset..<(offset + rest)])
-                    offset += rest
-                    guard let string = String(validating: term, as: UTF8.self), terms.isEmpty || previous.lexicographicallyPrecedes(term) else {
-                        throw bad("entry \(terms.count) is not UTF-8 or not ascending")
-                    }
-                    terms.append(string)
-                    previous = term
+        return try bytes.withBytes { (raw) throws(StrataError) -> [String] in
+            for _ in 0..<count {
+                let (sharedValue, afterShared) = try PositionCoding.varint(raw, at: offset, path: path)
+                let (restValue, afterRest) = try PositionCoding.varint(raw, at: afterShared, path: path)
+                let shared = Int(sharedValue), rest = Int(restValue)
+                offset = afterRest
+                guard shared <= previous.count, rest <= raw.count - offset else { throw bad("entry \(terms.count) out of bounds") }
+                let term = Array(previous[..<shared]) + Array(raw[offset..<(offset + rest)])
+                offset += rest
+                guard let string = String(validating: term, as: UTF8.self), terms.isEmpty || previous.lexicographicallyPrecedes(term) else {
+                    throw bad("entry \(terms.count) is not UTF-8 or not ascending")
                 }
-                guard offset == raw.count else { throw bad("\(raw.count - offset) bytes after the last term") }
-                return .success(terms)
-            } catch {
-                return .failure(error)
+                terms.append(string)
+                previous = term
             }
+            guard offset == raw.count else { throw bad("\(raw.count - offset) bytes after the last term") }
+            return terms
         }
-        return try read.get()
     }
 }

@@ -43,10 +43,9 @@ extension InvertedIndex {
         case let .phrase(text):
             for hit in try phraseMatches(text) { scores[hit.id] = hit.score }
         case let .term(text):
-            var terms: [Int] = []
-            for token in analyzer.analyze(text) { if let term = termIndex(token.term), !terms.contains(term) { terms.append(term) } }
             // Every analysed term must be present: "brown-fox" asks for both words.
-            guard terms.count == Set(analyzer.analyze(text).map(\.term)).count, !terms.isEmpty else { return [:] }
+            let (terms, complete) = queryTerms(text)
+            guard complete, !terms.isEmpty else { return [:] }
             var perTerm: [[UInt32: Double]] = []
             for term in terms { perTerm.append(try termScores(term)) }
             let first = perTerm.min { $0.count < $1.count }!

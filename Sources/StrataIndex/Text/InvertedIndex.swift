@@ -52,7 +52,9 @@ public struct InvertedIndex: Sendable {
     public init(documents: [String?], analyzer: TextAnalyzer, bm25: BM25Parameters = .init()) {
         self.analyzer = analyzer
         self.bm25 = bm25
-        var lists: [String: (documents: [UInt32], frequencies: [UInt32], positions: [UInt8], positionStarts: [Int])] = [:]
+        // Each term's postings as they are gathered, found through `slots`.
+        var slots: [String: Int] = [:]
+        var lists: [(documents: [UInt32], frequencies: [UInt32], positions: [UInt8], positionStarts: [Int])] = []
         var lengths: [UInt32] = []
         lengths.reserveCapacity(documents.count)
         var total: UInt64 = 0
@@ -63,19 +65,24 @@ public struct InvertedIndex: Sendable {
             var occurrences: [String: [UInt32]] = [:]
             for token in tokens { occurrences[token.term, default: []].append(UInt32(token.position)) }
             for (term, positions) in occurrences {
-                lists[term, default: ([], [], [], [])].documents.append(UInt32(id))
-                lists[term, default: ([], [], [], [])].frequencies.append(UInt32(positions.count))
-                lists[term, default: ([], [], [], [])].positionStarts.append(lists[term]!.positions.count)
-                PositionCoding.append(positions, to: &lists[term, default: ([], [], [], [])].positions)
+                let slot = slots[term] ?? lists.count
+                if slot == lists.count {
+                    slots[term] = slot
+                    lists.append(([], [], [], []))
+                }
+                lists[slot].documents.append(UInt32(id))
+                lists[slot].frequencies.append(UInt32(positions.count))
+                lists[slot].positionStarts.append(lists[slot].positions.count)
+                PositionCoding.append(positions, to: &lists[slot].positions)
             }
         }
-        let sorted = lists.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let sorted = slots.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         var bytes: [UInt8] = [], frequencies: [UInt32] = []
         var blocks = BlockTable()
         var positionBytes: [UInt8] = []
         let averageLength = documents.isEmpty ? 0 : Double(total) / Double(documents.count)
         for term in sorted {
-            let list = lists[term]!
+            let list = lists[slots[term]!]
             let idf = BM25Parameters.idf(documentFrequency: list.documents.count, documents: documents.count)
             var previous: UInt32?
             for start in stride(from: 0, to: list.documents.count, by: PostingsBlock.size) {
@@ -136,6 +143,15 @@ public struct InvertedIndex: Sendable {
         return low
     }
 
+    /// The dictionary entries of the distinct terms of `text` as analysed, in order, and
+    /// whether the dictionary holds every one of them.
+    func queryTerms(_ text: String) -> (entries: [Int], complete: Bool) {
+        var distinct: [String] = []
+        for token in analyzer.analyze(text) where !distinct.contains(token.term) { distinct.append(token.term) }
+        let entries = distinct.compactMap(termIndex)
+        return (entries, entries.count == distinct.count)
+    }
+
     /// The postings of dictionary entry `index`: ascending documents and their frequencies.
     func postingList(_ index: Int) throws(StrataError) -> (documents: [UInt32], frequencies: [UInt32]) {
         var cursor = try PostingCursor(self, term: index)
@@ -162,11 +178,9 @@ public struct InvertedIndex: Sendable {
     /// `search`'s work, with its collector (tests read how many documents were scored).
     func collect(_ query: String, k: Int, match: Match, allowed: IDBitset?) throws(StrataError) -> TopKCollector {
         guard k >= 1 else { throw .invalidInput(what: "k", why: "must be at least 1, got \(k)") }
-        var distinct: [String] = []
-        for token in analyzer.analyze(query) where !distinct.contains(token.term) { distinct.append(token.term) }
-        let found = distinct.compactMap(termIndex)
+        let (found, complete) = queryTerms(query)
         var collector = TopKCollector(k: k)
-        guard !found.isEmpty, match == .any || found.count == distinct.count else { return collector }
+        guard !found.isEmpty, match == .any || complete else { return collector }
         var cursors: [PostingCursor] = []
         for term in found { cursors.append(try PostingCursor(self, term: term)) }
         if match == .all {

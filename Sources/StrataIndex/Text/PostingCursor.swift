@@ -89,17 +89,12 @@ struct PostingCursor {
             positionOffset = index.blocks.positionOffsets[block]
         }
         let skipped = frequencies[positionPosting..<position].reduce(0) { $0 + Int($1) }
-        let (posting, start, count) = (position, positionOffset, Int(frequencies[position]))
-        let read = index.positions.withUnsafeBytes { (bytes) -> Result<Int, StrataError> in
-            do throws(StrataError) {
-                let at = try PositionCoding.skip(skipped, in: bytes, at: start, path: "inverted index")
-                return .success(try PositionCoding.read(count, in: bytes, at: at, path: "inverted index", into: &out))
-            } catch {
-                return .failure(error)
-            }
+        let (start, count) = (positionOffset, Int(frequencies[position]))
+        positionOffset = try index.positions.withBytes { (bytes) throws(StrataError) -> Int in
+            let at = try PositionCoding.skip(skipped, in: bytes, at: start, path: "inverted index")
+            return try PositionCoding.read(count, in: bytes, at: at, path: "inverted index", into: &out)
         }
-        positionOffset = try read.get()
-        positionPosting = posting + 1
+        positionPosting = position + 1
     }
 
     private mutating func load() throws(StrataError) {
@@ -110,20 +105,10 @@ struct PostingCursor {
         guard block < endBlock else { return }
         positionOffset = index.blocks.positionOffsets[block]
         let previous = block > firstBlock ? index.blocks.lastDocuments[block - 1] : nil
-        let offset = index.blocks.offsets[block], count = index.documentCount
-        var documents = self.documents, frequencies = self.frequencies
-        self.documents = []
-        self.frequencies = []
-        let decoded = index.postings.withUnsafeBytes { (bytes) -> Result<Int, StrataError> in
-            do throws(StrataError) {
-                return .success(try PostingsBlock.decode(bytes, at: offset, after: previous, documentCount: count, path: "inverted index",
-                                                         documents: &documents, frequencies: &frequencies))
-            } catch {
-                return .failure(error)
-            }
+        let offset = index.blocks.offsets[block], count = index.documentCount, postings = index.postings
+        _ = try postings.withBytes { (bytes) throws(StrataError) -> Int in
+            try PostingsBlock.decode(bytes, at: offset, after: previous, documentCount: count, path: "inverted index",
+                                     documents: &documents, frequencies: &frequencies)
         }
-        self.documents = documents
-        self.frequencies = frequencies
-        _ = try decoded.get()
     }
 }
