@@ -35,6 +35,21 @@ def best_of_three(fn, n):
     return best
 
 
+def first_reaching(settings, configure, threads, search, gt, row):
+    """The first of `settings` ((label, value), cheapest first) whose one-thread recall@10
+    reaches 0.95, measured again on two threads: its result row, or None. `configure(value)`
+    applies a setting, `threads(n)` sets the thread count, `search()` returns the ids."""
+    for label, value in settings:
+        configure(value)
+        threads(1)
+        r = recall(search(), gt)
+        if r >= 0.95:
+            threads(2)
+            qps = best_of_three(search, len(gt))
+            return {**row, "search": label, "recall_at_10": r, "threads": 2, "qps": qps}
+    return None
+
+
 def peers(base, queries, gt, dataset):
     import faiss
     import hnswlib
@@ -44,30 +59,17 @@ def peers(base, queries, gt, dataset):
     h.init_index(max_elements=len(base), M=16, ef_construction=200)
     h.set_num_threads(2)
     h.add_items(base)
-    for ef in (10, 16, 20, 24, 32, 40, 48, 64, 96, 128):
-        h.set_ef(ef)
-        h.set_num_threads(1)
-        ids, _ = h.knn_query(queries, k=10)
-        r = recall(ids, gt)
-        if r >= 0.95:
-            h.set_num_threads(2)
-            qps = best_of_three(lambda: h.knn_query(queries, k=10, num_threads=2), len(queries))
-            out.append({"system": "hnswlib", "config": "M=16,efC=200", "search": f"ef={ef}", "recall_at_10": r, "threads": 2, "qps": qps})
-            break
+    out.append(first_reaching([(f"ef={ef}", ef) for ef in (10, 16, 20, 24, 32, 40, 48, 64, 96, 128)], h.set_ef, h.set_num_threads,
+                              lambda: h.knn_query(queries, k=10)[0], gt, {"system": "hnswlib", "config": "M=16,efC=200"}))
     faiss.omp_set_num_threads(2)
     hf = faiss.IndexHNSWFlat(d, 32)
     hf.hnsw.efConstruction = 200
     hf.add(base)
-    for ef in (16, 24, 32, 48, 64, 128, 256):
+
+    def set_ef(ef):
         hf.hnsw.efSearch = ef
-        faiss.omp_set_num_threads(1)
-        _, ids = hf.search(queries, 10)
-        r = recall(ids, gt)
-        if r >= 0.95:
-            faiss.omp_set_num_threads(2)
-            qps = best_of_three(lambda: hf.search(queries, 10), len(queries))
-            out.append({"system": "faiss-hnsw", "config": "M=32,ef_construction=200", "search": f"ef={ef}", "recall_at_10": r, "threads": 2, "qps": qps})
-            break
+    out.append(first_reaching([(f"ef={ef}", ef) for ef in (16, 24, 32, 48, 64, 128, 256)], set_ef, faiss.omp_set_num_threads,
+                              lambda: hf.search(queries, 10)[1], gt, {"system": "faiss-hnsw", "config": "M=32,ef_construction=200"}))
     nlist = max(1, int(round(len(base) ** 0.5)))
     m = next(x for x in (d // 4, d // 8, 16, 8, 4, 2, 1) if x >= 1 and d % x == 0)
     faiss.omp_set_num_threads(2)
@@ -76,23 +78,13 @@ def peers(base, queries, gt, dataset):
     ivf.train(base)
     refine = faiss.IndexRefineFlat(ivf)  # before adding: it keeps its own copy of the vectors
     refine.add(base)
-    done = False
-    for nprobe in (4, 8, 16, 32, 64):
-        for k_factor in (4, 10):
-            ivf.nprobe = nprobe
-            refine.k_factor = k_factor
-            faiss.omp_set_num_threads(1)
-            _, ids = refine.search(queries, 10)
-            r = recall(ids, gt)
-            if r >= 0.95:
-                faiss.omp_set_num_threads(2)
-                qps = best_of_three(lambda: refine.search(queries, 10), len(queries))
-                out.append({"system": "faiss-ivfpq", "config": f"nlist={nlist},m={m},nbits=8", "search": f"nprobe={nprobe},k_factor={k_factor}",
-                            "recall_at_10": r, "threads": 2, "qps": qps})
-                done = True
-                break
-        if done:
-            break
+
+    def set_probes(setting):
+        ivf.nprobe, refine.k_factor = setting
+    settings = [(f"nprobe={p},k_factor={f}", (p, f)) for p in (4, 8, 16, 32, 64) for f in (4, 10)]
+    out.append(first_reaching(settings, set_probes, faiss.omp_set_num_threads, lambda: refine.search(queries, 10)[1], gt,
+                              {"system": "faiss-ivfpq", "config": f"nlist={nlist},m={m},nbits=8"}))
+    out = [row for row in out if row is not None]
     for row in out:
         row["dataset"] = dataset
     return out
