@@ -123,15 +123,8 @@ extension HNSWIndex {
         }
         graph.maxLevel = top
         graph.entryPoint = entry
-        backLinks.sort()
-        var groups: [Range<Int>] = []
-        var start = 0
-        for end in backLinks.indices.dropFirst() where backLinks[end].target != backLinks[start].target || backLinks[end].level != backLinks[start].level {
-            groups.append(start..<end)
-            start = end
-        }
-        if !backLinks.isEmpty { groups.append(start..<backLinks.count) }
-        let heads = groups.map { backLinks[$0.lowerBound] }, links = backLinks, ranges = groups
+        let links = backLinks.sorted(), groups = Self.lists(of: links)
+        let heads = groups.map { links[$0.lowerBound] }
         var changes = [ListChange](repeating: ListChange(), count: groups.count)
         let workers = min(groups.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
         withMutableView { view in
@@ -141,7 +134,7 @@ extension HNSWIndex {
                     // Each worker writes only the lists of its own groups, and their slots.
                     for g in stride(from: worker, to: heads.count, by: workers) {
                         slots.base[g] = Self.takeBackLinks(view, target: heads[g].target, level: heads[g].level,
-                                                           capacity: heads[g].level == 0 ? view.m0 : m, newcomers: links[ranges[g]])
+                                                           capacity: heads[g].level == 0 ? view.m0 : m, newcomers: links[groups[g]])
                     }
                 }
             }
@@ -177,6 +170,18 @@ extension HNSWIndex {
                 }
             }
         }
+    }
+
+    /// The runs of sorted `links` that go into one list (same level and target).
+    private static func lists(of links: [BackLink]) -> [Range<Int>] {
+        var runs: [Range<Int>] = []
+        var start = 0
+        for end in links.indices.dropFirst() where links[end].target != links[start].target || links[end].level != links[start].level {
+            runs.append(start..<end)
+            start = end
+        }
+        if !links.isEmpty { runs.append(start..<links.count) }
+        return runs
     }
 
     /// One list taking the batch's links into it, in id order: appended while there is
