@@ -24,8 +24,8 @@ extension FuzzTargets {
         }
         if selector % 3 == 1 {
             let count = Int(input.first ?? 0)
-            for candidate in [input, FramedObject.encode(magic: VectorIndexRows.magic, payload: input)] {
-                _ = try? VectorIndexRows.decode(candidate, path: "fuzz", expectedCount: count)
+            for candidate in [input, FramedObject.encode(magic: IndexRows.magic, payload: input)] {
+                _ = try? IndexRows.decode(candidate, path: "fuzz", expectedCount: count)
             }
             return
         }

@@ -1,23 +1,25 @@
 import ArgumentParser
 import Strata
 
-/// `strata table create-index DIR --column C --type ivf_pq|hnsw|flat [--metric M] [--param k=v …]`.
+/// `strata table create-index DIR --column C --type ivf_pq|hnsw|flat|fts [--metric M] [--param k=v …]`.
 struct TableCreateIndex: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create-index",
-        abstract: "Build a vector index on a column over every committed row, in a new version.",
+        abstract: "Build an index on a column over every committed row, in a new version.",
         discussion: """
-            Parameters (spec/indexes.md): hnsw takes m, ef_construction, ef, seed; ivf_pq takes \
-            partitions, subvectors, nprobes, refine, iterations, sample_size, seed; flat takes \
-            none. Unset ones are chosen from the data. Rows appended later are searched exactly \
-            until 'strata table optimize' folds them in. Prints one JSON line.
+            Vector indexes (spec/indexes.md §5): hnsw takes m, ef_construction, ef, seed; ivf_pq \
+            takes partitions, subvectors, nprobes, refine, iterations, sample_size, seed; flat \
+            takes none. Unset ones are chosen from the data. A full-text index (fts, on a string \
+            column, §7.1) takes the analyzer settings lowercase, ascii_folding, stop_words, \
+            stemmer, max_token_length, cjk and BM25's k1 and b. Rows appended later are searched \
+            exactly until 'strata table optimize' folds them in. Prints one JSON line.
             """
     )
 
-    @Option(name: .long, help: "The vector column.")
+    @Option(name: .long, help: "The column.")
     var column: String
 
-    @Option(name: .long, help: "ivf_pq, hnsw or flat.")
+    @Option(name: .long, help: "ivf_pq, hnsw, flat (vector columns) or fts (string columns).")
     var type: String
 
     @Option(name: .long, help: "l2 (default), cosine or dot.")
@@ -33,16 +35,20 @@ struct TableCreateIndex: AsyncParsableCommand {
     var directory: String
 
     func run() async throws {
-        guard let kind = VectorIndexKind(rawValue: type) else {
-            throw StrataError.invalidInput(what: "--type \(type)", why: "expected ivf_pq, hnsw or flat")
-        }
         let parameters = try keyValues(param)
-        let table = try await openTable(directory)
-        let manifest = try await table.createIndex(column: column, kind: kind, metric: try parseMetric(metric),
-                                                   parameters: parameters, name: name)
+        let manifest: Manifest
+        if type == "fts" {
+            manifest = try await openTable(directory).createTextIndex(column: column, parameters: parameters, name: name)
+        } else if let kind = VectorIndexKind(rawValue: type) {
+            manifest = try await openTable(directory).createIndex(column: column, kind: kind, metric: try parseMetric(metric),
+                                                                  parameters: parameters, name: name)
+        } else {
+            throw StrataError.invalidInput(what: "--type \(type)", why: "expected ivf_pq, hnsw, flat or fts")
+        }
         let index = manifest.indexes.last { $0.name == (name ?? column + "_idx") }
+        let metricField = type == "fts" ? "" : #","metric":\#(JSONText.quoted(metric))"#
         try StandardOutput.shared.line(
-            #"{"index":\#(JSONText.quoted(index?.name ?? "")),"type":\#(JSONText.quoted(kind.rawValue)),"metric":\#(JSONText.quoted(metric)),"version":\#(manifest.version),"fragments":\#(index?.fragmentIds.count ?? 0)}"#)
+            #"{"index":\#(JSONText.quoted(index?.name ?? "")),"type":\#(JSONText.quoted(type))\#(metricField),"version":\#(manifest.version),"fragments":\#(index?.fragmentIds.count ?? 0)}"#)
     }
 }
 

@@ -1,26 +1,31 @@
 import ArgumentParser
 import Strata
 
-/// `strata table search DIR --column C (--vector '[…]' | --queries Q.jsonl) [-k 10] [--where …] [--param k=v …]`.
+/// `strata table search DIR --column C (--vector '[…]' | --text 'q' | --queries Q.jsonl) [-k 10] [--where …] [--param k=v …]`.
 struct TableSearch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
-        abstract: "Nearest-neighbour search on a vector column; prints the rows as JSON Lines with _distance.",
+        abstract: "Nearest-neighbour search on a vector column (rows as JSON Lines with _distance) or BM25 full-text search on a string column (with _score).",
         discussion: """
-            Uses the column's index on the fragments it covers and exact search on the rest, \
-            so every committed row can be found. With --queries, each line of the file is \
-            {"id": …, "vector": […], "k": 10, "where": "…"} (k and where optional, defaulting \
-            to -k and --where) and every result line carries the query's id as _query. Search \
+            Uses the column's index on the fragments it covers and searches the rest exactly, \
+            so every row written can be found. A text query (spec/indexes.md §7.3) is words \
+            (any may match), "quoted phrases", +must and -must_not clauses, AND / OR / NOT, \
+            prefix*. With --queries, each line of the file is {"id": …, "vector": […]} or \
+            {"id": …, "text": "…"}, with optional "k" and "where" (defaulting to -k and \
+            --where), and every result line carries the query's id as _query. Search \
             parameters: ef (HNSW), nprobes and refine (IVF-PQ). Distances: squared L2, \
             1 − cosine similarity, or the negated inner product.
             """
     )
 
-    @Option(name: .long, help: "The vector column.")
+    @Option(name: .long, help: "The vector or text column.")
     var column: String
 
     @Option(name: .long, help: "The query vector as a JSON array.")
     var vector: String?
+
+    @Option(name: .long, help: "A full-text query.")
+    var text: String?
 
     @Option(name: .long, help: "A JSON Lines file of queries (batch form).")
     var queries: String?
@@ -44,8 +49,8 @@ struct TableSearch: AsyncParsableCommand {
     var directory: String
 
     func run() async throws {
-        guard (vector == nil) != (queries == nil) else {
-            throw StrataError.invalidInput(what: "options", why: "give exactly one of --vector and --queries")
+        guard [vector, text, queries].compactMap({ $0 }).count == 1 else {
+            throw StrataError.invalidInput(what: "options", why: "give exactly one of --vector, --text and --queries")
         }
         let parameters = try searchParameters(try keyValues(param))
         let metric = try metric.map(parseMetric)
@@ -54,6 +59,10 @@ struct TableSearch: AsyncParsableCommand {
             let request = try makeRequest(vector: try parseVector(JSONParser.parse(vector), what: "--vector"), k: k,
                                           filter: `where`, snapshot: snapshot, parameters: parameters, metric: metric)
             try print(try await snapshot.search(request), query: nil)
+            return
+        }
+        if let text {
+            try print(try await snapshot.search(try makeRequest(text: text, k: k, filter: `where`, snapshot: snapshot)), query: nil)
             return
         }
         let reader = try LineReader(path: queries!)
@@ -66,8 +75,8 @@ struct TableSearch: AsyncParsableCommand {
                 throw StrataError.invalidInput(what: what, why: "expected a JSON object")
             }
             let fields = Dictionary(members, uniquingKeysWith: { first, _ in first })
-            guard let id = fields["id"], let vectorJSON = fields["vector"] else {
-                throw StrataError.invalidInput(what: what, why: "needs \"id\" and \"vector\"")
+            guard let id = fields["id"], (fields["vector"] == nil) != (fields["text"] == nil) else {
+                throw StrataError.invalidInput(what: what, why: "needs \"id\" and one of \"vector\" and \"text\"")
             }
             var queryK = k
             if let value = fields["k"] {
@@ -79,9 +88,14 @@ struct TableSearch: AsyncParsableCommand {
                 guard case let .string(text) = value else { throw StrataError.invalidInput(what: what, why: "\"where\" must be a string") }
                 filter = text
             }
-            let request = try makeRequest(vector: try parseVector(vectorJSON, what: what), k: queryK, filter: filter,
-                                          snapshot: snapshot, parameters: parameters, metric: metric)
-            try print(try await snapshot.search(request), query: Self.jsonText(id))
+            if let vectorJSON = fields["vector"] {
+                let request = try makeRequest(vector: try parseVector(vectorJSON, what: what), k: queryK, filter: filter,
+                                              snapshot: snapshot, parameters: parameters, metric: metric)
+                try print(try await snapshot.search(request), query: Self.jsonText(id))
+            } else {
+                guard case let .string(text) = fields["text"]! else { throw StrataError.invalidInput(what: what, why: "\"text\" must be a string") }
+                try print(try await snapshot.search(try makeRequest(text: text, k: queryK, filter: filter, snapshot: snapshot)), query: Self.jsonText(id))
+            }
         }
     }
 
@@ -92,12 +106,26 @@ struct TableSearch: AsyncParsableCommand {
                             parameters: parameters, metric: metric, columns: commaList(columns))
     }
 
+    private func makeRequest(text: String, k: Int, filter: String?, snapshot: TableSnapshot) throws -> TextSearchRequest {
+        TextSearchRequest(column: column, query: text, k: k, filter: try filter.map { try Predicate(parsing: $0, schema: snapshot.schema) },
+                          columns: commaList(columns))
+    }
+
     private func print(_ result: VectorSearchResult, query: String?) throws {
-        for row in 0..<result.rows.rowCount {
-            var line = JSONRows.line(result.rows, row: row)
+        try print(result.rows, measure: "_distance", values: result.distances.map { "\($0)" }, query: query)
+    }
+
+    private func print(_ result: TextSearchResult, query: String?) throws {
+        try print(result.rows, measure: "_score", values: result.scores.map { "\($0)" }, query: query)
+    }
+
+    /// Each row as a JSON line, with `measure` (its distance or score) and the query's id.
+    private func print(_ rows: RecordBatch, measure: String, values: [String], query: String?) throws {
+        for row in 0..<rows.rowCount {
+            var line = JSONRows.line(rows, row: row)
             line.removeLast()
-            if result.rows.schema.fields.count > 0 { line += "," }
-            line += #""_distance":\#(result.distances[row])"#
+            if rows.schema.fields.count > 0 { line += "," }
+            line += #""\#(measure)":\#(values[row])"#
             if let query { line += #","_query":\#(query)"# }
             try StandardOutput.shared.line(line + "}")
         }

@@ -128,7 +128,7 @@ extension Table {
     ///   manifest of the snapshot it looked at (`committed` false).
     /// - Throws: `.retriesExhausted` after `maxReruns` runs; whatever `prepare` or the commit throws.
     package func commitRerunning(_ prepare: (TableSnapshot) async throws(StrataError) -> PendingCommit?) async throws(StrataError) -> (manifest: Manifest, committed: Bool) {
-        var snapshot = TableSnapshot(manifest: try await latestManifest(), pendingRows: [], location: location, cache: cache, vectorIndexes: vectorIndexes)
+        var snapshot = TableSnapshot(manifest: try await latestManifest(), pendingRows: [], location: location, cache: cache, loadedIndexes: loadedIndexes)
         for _ in 0..<Self.maxReruns {
             guard let change = try await prepare(snapshot) else { return (snapshot.manifest, false) }
             switch try await coordinator.commit(change, base: snapshot.manifest) {
@@ -136,7 +136,7 @@ extension Table {
                 remember(manifest)
                 return (manifest, true)
             case let .rerun(_, latest):
-                snapshot = TableSnapshot(manifest: remember(latest), pendingRows: [], location: location, cache: cache, vectorIndexes: vectorIndexes)
+                snapshot = TableSnapshot(manifest: remember(latest), pendingRows: [], location: location, cache: cache, loadedIndexes: loadedIndexes)
             }
         }
         throw .retriesExhausted(table: location.displayName, version: snapshot.version, attempts: Self.maxReruns)

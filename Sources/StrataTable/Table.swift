@@ -20,7 +20,7 @@ public final class Table: Sendable {
     public let options: TableOptions
     package let cache: BlockCache
     /// Vector indexes loaded by this table's snapshots, by file.
-    package let vectorIndexes = VectorIndexCache()
+    package let loadedIndexes = IndexCache()
     package let coordinator: CommitCoordinator
     package let locator: VersionLocator
     /// Guards the newest manifest this handle has seen (never moves backwards).
@@ -124,14 +124,14 @@ public final class Table: Sendable {
     public func snapshot() async throws(StrataError) -> TableSnapshot {
         let manifest = try await latestManifest()
         let pending = smallWrites?.pendingBatches(notIn: manifest) ?? []
-        return TableSnapshot(manifest: manifest, pendingRows: pending, location: location, cache: cache, vectorIndexes: vectorIndexes)
+        return TableSnapshot(manifest: manifest, pendingRows: pending, location: location, cache: cache, loadedIndexes: loadedIndexes)
     }
 
     /// A snapshot of version `version`.
     /// - Throws: `.notFound` when the version does not exist or was cleaned up.
     public func snapshot(version: UInt64) async throws(StrataError) -> TableSnapshot {
         do {
-            return TableSnapshot(manifest: try await locator.manifest(version), pendingRows: [], location: location, cache: cache, vectorIndexes: vectorIndexes)
+            return TableSnapshot(manifest: try await locator.manifest(version), pendingRows: [], location: location, cache: cache, loadedIndexes: loadedIndexes)
         } catch .notFound {
             throw .notFound(path: "version \(version) of table \(location.displayName)")
         }

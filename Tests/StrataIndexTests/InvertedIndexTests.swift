@@ -110,7 +110,7 @@ import TestSupport
         for document in documents { for word in Set(document?.split(separator: " ") ?? []) { counts[word, default: 0] += 1 } }
         let common = counts.sorted { $0.value > $1.value }.prefix(2).map(\.key)
         let holding = documents.filter { ($0?.split(separator: " ") ?? []).contains { common.contains($0) } }.count
-        let scored = try index.collect(common.joined(separator: " "), k: 1, match: .any, allowed: nil).offered
+        let scored = try index.collect(index.queryTerms(common.joined(separator: " ")), k: 1, match: .any, allowed: nil, scoring: index.scoring(nil)).offered
         #expect(holding > 1_000 && scored * 4 < holding, "scored \(scored) of \(holding)")
     }
 

@@ -5,16 +5,17 @@ extension InvertedIndex {
     /// words leave — best first by BM25 with the phrase's occurrences as its frequency and
     /// the sum of its terms' idf as its idf (as Lucene scores phrases); ties: lower id first.
     /// A phrase of one term is that term's search. Only ids in `allowed` qualify.
+    /// `statistics`: as for `search`.
     /// - Throws: `.invalidInput` when k < 1.
-    public func searchPhrase(_ phrase: String, k: Int, allowed: IDBitset? = nil) throws(StrataError) -> [TextHit] {
+    public func searchPhrase(_ phrase: String, k: Int, allowed: IDBitset? = nil, statistics: TextStatistics? = nil) throws(StrataError) -> [TextHit] {
         guard k >= 1 else { throw .invalidInput(what: "k", why: "must be at least 1, got \(k)") }
         var collector = TopKCollector(k: k)
-        for hit in try phraseMatches(phrase) where allowed?.contains(hit.id) ?? true { collector.offer(hit) }
+        for hit in try phraseMatches(phrase, scoring(statistics)) where allowed?.contains(hit.id) ?? true { collector.offer(hit) }
         return collector.results()
     }
 
     /// Every document holding `phrase`, ascending, with its phrase score (see `searchPhrase`).
-    func phraseMatches(_ phrase: String) throws(StrataError) -> [TextHit] {
+    func phraseMatches(_ phrase: String, _ scoring: Scoring) throws(StrataError) -> [TextHit] {
         let tokens = analyzer.analyze(phrase)
         guard let first = tokens.first else { return [] }
         var distinct: [Int] = [], slots: [Int] = []  // dictionary entries; each token's place among them
@@ -27,14 +28,14 @@ extension InvertedIndex {
         }
         let offsets = tokens.map { UInt32($0.position - first.position) }
         var cursors: [PostingCursor] = []
-        for term in distinct { cursors.append(try PostingCursor(self, term: term)) }
+        for term in distinct { cursors.append(try cursor(term, scoring)) }
         let idf = cursors.enumerated().reduce(0.0) { total, entry in
             total + entry.element.idf * Double(slots.filter { $0 == entry.offset }.count)
         }
         let order = cursors.indices.sorted { cursors[$0].count < cursors[$1].count }
         var matches: [TextHit] = []
         var positions = [[UInt32]](repeating: [], count: cursors.count)
-        let average = averageLength
+        let average = scoring.averageLength
         var candidate = cursors[order[0]].document
         search: while candidate != PostingCursor.end {
             for i in order.dropFirst() {

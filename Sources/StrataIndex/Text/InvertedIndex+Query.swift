@@ -9,12 +9,39 @@ extension InvertedIndex {
     /// clause — at least one `should` clause; its score is the sum of its matching `must`
     /// and `should` clauses' scores (a term clause: BM25 of each of its terms; a phrase: §7.2;
     /// a prefix: BM25 of each expanded term it holds). Ties: lower id first.
+    /// `statistics` (nil: this index's own) are those of a whole collection this index is
+    /// part of (`TextStatistics.collect`). A query of single-word clauses that all should or
+    /// all must match, each word a different term, runs as `search(_:k:match:)` does
+    /// (block-max WAND or an intersection); any other is scored exhaustively.
     /// - Throws: `.invalidInput` when k < 1.
-    public func search(_ query: TextQuery, k: Int, allowed: IDBitset? = nil) throws(StrataError) -> [TextHit] {
+    public func search(_ query: TextQuery, k: Int, allowed: IDBitset? = nil, statistics: TextStatistics? = nil) throws(StrataError) -> [TextHit] {
         guard k >= 1 else { throw .invalidInput(what: "k", why: "must be at least 1, got \(k)") }
+        let scoring = scoring(statistics)
+        if let (terms, match) = termsOnly(query) {
+            return try collect(terms, k: k, match: match, allowed: allowed, scoring: scoring).results()
+        }
         var clauses: [(occur: TextQuery.Occur, matches: [UInt32: Double])] = []
-        for (occur, clause) in query.clauses { clauses.append((occur, try clauseMatches(clause))) }
+        for (occur, clause) in query.clauses { clauses.append((occur, try clauseMatches(clause, scoring))) }
         return Self.best(of: clauses, k: k, allowed: allowed)
+    }
+
+    /// The dictionary entries of a query whose clauses are all single words of different
+    /// terms that all should (`.any`) or all must (`.all`) match, in clause order, and
+    /// whether the dictionary holds all of them; nil for any other query. A word that
+    /// analyses to nothing (a stop word) matches nothing, as a clause would.
+    func termsOnly(_ query: TextQuery) -> (query: (entries: [Int], complete: Bool), match: Match)? {
+        guard let occur = query.clauses.first?.occur, occur != .mustNot else { return nil }
+        var seen: [String] = [], entries: [Int] = [], complete = true
+        for (clauseOccur, clause) in query.clauses {
+            guard clauseOccur == occur, case let .term(text) = clause else { return nil }
+            let tokens = analyzer.analyze(text)
+            guard tokens.count <= 1 else { return nil }
+            guard let term = tokens.first?.term else { complete = false; continue }
+            guard !seen.contains(term) else { return nil }
+            seen.append(term)
+            if let entry = termIndex(term) { entries.append(entry) } else { complete = false }
+        }
+        return ((entries, complete), occur == .must ? .all : .any)
     }
 
     /// The `k` best documents given each clause's matches and scores, by the rules of
@@ -37,40 +64,37 @@ extension InvertedIndex {
     }
 
     /// Every document a clause matches, with the clause's score there.
-    func clauseMatches(_ clause: TextQuery.Clause) throws(StrataError) -> [UInt32: Double] {
+    func clauseMatches(_ clause: TextQuery.Clause, _ scoring: Scoring) throws(StrataError) -> [UInt32: Double] {
         var scores: [UInt32: Double] = [:]
         switch clause {
         case let .phrase(text):
-            for hit in try phraseMatches(text) { scores[hit.id] = hit.score }
+            for hit in try phraseMatches(text, scoring) { scores[hit.id] = hit.score }
         case let .term(text):
             // Every analysed term must be present: "brown-fox" asks for both words.
             let (terms, complete) = queryTerms(text)
             guard complete, !terms.isEmpty else { return [:] }
             var perTerm: [[UInt32: Double]] = []
-            for term in terms { perTerm.append(try termScores(term)) }
+            for term in terms { perTerm.append(try termScores(term, scoring)) }
             let first = perTerm.min { $0.count < $1.count }!
             for document in first.keys where perTerm.allSatisfy({ $0[document] != nil }) {
                 scores[document] = perTerm.reduce(0) { $0 + $1[document]! }
             }
         case let .prefix(text):
-            let prefix = TextAnalyzer.normalize(text, options: analyzer.options)
-            guard !prefix.isEmpty else { return [:] }
-            var index = lowerBound(prefix)
-            var expanded = 0
-            while index < terms.count && terms[index].utf8.starts(with: prefix.utf8) && expanded < Self.prefixExpansions {
-                for (document, score) in try termScores(index) { scores[document, default: 0] += score }
-                index += 1
-                expanded += 1
+            // A collection's expansion, when searching part of one; this index's own otherwise.
+            let expanded = scoring.statistics?.prefixTerms[text] ?? prefixTerms(text)
+            for term in expanded {
+                guard let entry = termIndex(term) else { continue }
+                for (document, score) in try termScores(entry, scoring) { scores[document, default: 0] += score }
             }
         }
         return scores
     }
 
     /// The BM25 of dictionary entry `term` in each document holding it.
-    private func termScores(_ term: Int) throws(StrataError) -> [UInt32: Double] {
-        var cursor = try PostingCursor(self, term: term)
+    private func termScores(_ term: Int, _ scoring: Scoring) throws(StrataError) -> [UInt32: Double] {
+        var cursor = try cursor(term, scoring)
         var scores: [UInt32: Double] = [:]
-        let average = averageLength
+        let average = scoring.averageLength
         while cursor.document != PostingCursor.end {
             scores[cursor.document] = score(cursor, averageLength: average)
             try cursor.next()

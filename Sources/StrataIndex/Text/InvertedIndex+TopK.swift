@@ -56,8 +56,8 @@ extension InvertedIndex {
     /// document whose terms' best scores could together beat the k-th best; the blocks
     /// holding it are then checked with their own bounds, and when those cannot beat it
     /// either, every cursor skips past the shortest of those blocks without scoring.
-    func blockMaxWAND(_ cursors: inout [PostingCursor], allowed: IDBitset?, into collector: inout TopKCollector) throws(StrataError) {
-        let average = averageLength
+    func blockMaxWAND(_ cursors: inout [PostingCursor], allowed: IDBitset?, averageLength average: Double,
+                      into collector: inout TopKCollector) throws(StrataError) {
         while true {
             cursors.sort { $0.document < $1.document }
             var upper = 0.0, pivot = -1
@@ -76,9 +76,7 @@ extension InvertedIndex {
             if !collector.isFull || blockUpper > collector.threshold {
                 if cursors[0].document == pivotDocument {
                     if allowed?.contains(pivotDocument) ?? true {
-                        var total = 0.0
-                        for i in 0...pivot { total += score(cursors[i], averageLength: average) }
-                        collector.offer(TextHit(id: pivotDocument, score: total))
+                        collector.offer(TextHit(id: pivotDocument, score: score(cursors, through: pivot, averageLength: average)))
                     }
                     for i in 0...pivot { try cursors[i].next() }
                 } else {
@@ -100,8 +98,8 @@ extension InvertedIndex {
     }
 
     /// Documents holding every term: the rarest term's postings, each looked up in the others.
-    func intersect(_ cursors: inout [PostingCursor], allowed: IDBitset?, into collector: inout TopKCollector) throws(StrataError) {
-        let average = averageLength
+    func intersect(_ cursors: inout [PostingCursor], allowed: IDBitset?, averageLength average: Double,
+                   into collector: inout TopKCollector) throws(StrataError) {
         cursors.sort { $0.count < $1.count }
         var candidate = cursors[0].document
         search: while candidate != PostingCursor.end {
@@ -114,9 +112,7 @@ extension InvertedIndex {
                 }
             }
             if allowed?.contains(candidate) ?? true {
-                var total = 0.0
-                for cursor in cursors { total += score(cursor, averageLength: average) }
-                collector.offer(TextHit(id: candidate, score: total))
+                collector.offer(TextHit(id: candidate, score: score(cursors, through: cursors.count - 1, averageLength: average)))
             }
             try cursors[0].next()
             candidate = cursors[0].document

@@ -50,15 +50,47 @@ public struct InvertedIndex: Sendable {
     /// Indexes `documents` (nil: a missing value, which matches nothing) with ids in order.
     /// - Complexity: O(total text) plus sorting the distinct terms.
     public init(documents: [String?], analyzer: TextAnalyzer, bm25: BM25Parameters = .init()) {
+        var builder = Builder(analyzer: analyzer, bm25: bm25)
+        for text in documents { builder.add(text) }
+        self = builder.build()
+    }
+
+    init(analyzer: TextAnalyzer, bm25: BM25Parameters, terms: [String], documentFrequencies: [UInt32], postings: [UInt8],
+         documentLengths: [UInt32], totalLength: UInt64, blocks: BlockTable, positions: [UInt8]) {
         self.analyzer = analyzer
         self.bm25 = bm25
-        // Each term's postings as they are gathered, found through `slots`.
-        var slots: [String: Int] = [:]
-        var lists: [(documents: [UInt32], frequencies: [UInt32], positions: [UInt8], positionStarts: [Int])] = []
-        var lengths: [UInt32] = []
-        lengths.reserveCapacity(documents.count)
-        var total: UInt64 = 0
-        for (id, text) in documents.enumerated() {
+        self.terms = terms
+        self.documentFrequencies = documentFrequencies
+        self.postings = postings
+        self.documentLengths = documentLengths
+        self.totalLength = totalLength
+        self.blocks = blocks
+        self.positions = positions
+    }
+
+    /// Builds an index one document at a time, so that a caller streaming documents never
+    /// holds all their text.
+    public struct Builder: Sendable {
+        let analyzer: TextAnalyzer
+        let bm25: BM25Parameters
+        /// Each term's postings as they are gathered, found through `slots`.
+        private var slots: [String: Int] = [:]
+        private var lists: [(documents: [UInt32], frequencies: [UInt32], positions: [UInt8], positionStarts: [Int])] = []
+        private var lengths: [UInt32] = []
+        private var total: UInt64 = 0
+
+        /// An empty index of the given settings.
+        public init(analyzer: TextAnalyzer, bm25: BM25Parameters = .init()) {
+            self.analyzer = analyzer
+            self.bm25 = bm25
+        }
+
+        /// Documents added so far.
+        public var documentCount: Int { lengths.count }
+
+        /// Adds the next document (nil: a missing value).
+        public mutating func add(_ text: String?) {
+            let id = UInt32(lengths.count)
             let tokens = text.map(analyzer.analyze) ?? []
             lengths.append(UInt32(tokens.count))
             total += UInt64(tokens.count)
@@ -70,47 +102,47 @@ public struct InvertedIndex: Sendable {
                     slots[term] = slot
                     lists.append(([], [], [], []))
                 }
-                lists[slot].documents.append(UInt32(id))
+                lists[slot].documents.append(id)
                 lists[slot].frequencies.append(UInt32(positions.count))
                 lists[slot].positionStarts.append(lists[slot].positions.count)
                 PositionCoding.append(positions, to: &lists[slot].positions)
             }
         }
-        let sorted = slots.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        var bytes: [UInt8] = [], frequencies: [UInt32] = []
-        var blocks = BlockTable()
-        var positionBytes: [UInt8] = []
-        let averageLength = documents.isEmpty ? 0 : Double(total) / Double(documents.count)
-        for term in sorted {
-            let list = lists[slots[term]!]
-            let idf = BM25Parameters.idf(documentFrequency: list.documents.count, documents: documents.count)
-            var previous: UInt32?
-            for start in stride(from: 0, to: list.documents.count, by: PostingsBlock.size) {
-                let end = min(start + PostingsBlock.size, list.documents.count)
-                blocks.offsets.append(bytes.count)
-                blocks.positionOffsets.append(positionBytes.count + list.positionStarts[start])
-                PostingsBlock.encode(documents: list.documents[start..<end], frequencies: list.frequencies[start..<end], after: previous, into: &bytes)
-                previous = list.documents[end - 1]
-                blocks.lastDocuments.append(list.documents[end - 1])
-                var best = 0.0
-                for i in start..<end {
-                    best = max(best, bm25.termScore(idf: idf, frequency: list.frequencies[i], length: lengths[Int(list.documents[i])], averageLength: averageLength))
+
+        /// The index of every document added.
+        /// - Complexity: O(postings) plus sorting the distinct terms.
+        public func build() -> InvertedIndex {
+            let sorted = slots.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            var bytes: [UInt8] = [], frequencies: [UInt32] = []
+            var blocks = BlockTable()
+            var positionBytes: [UInt8] = []
+            let averageLength = lengths.isEmpty ? 0 : Double(total) / Double(lengths.count)
+            for term in sorted {
+                let list = lists[slots[term]!]
+                let idf = BM25Parameters.idf(documentFrequency: list.documents.count, documents: lengths.count)
+                var previous: UInt32?
+                for start in stride(from: 0, to: list.documents.count, by: PostingsBlock.size) {
+                    let end = min(start + PostingsBlock.size, list.documents.count)
+                    blocks.offsets.append(bytes.count)
+                    blocks.positionOffsets.append(positionBytes.count + list.positionStarts[start])
+                    PostingsBlock.encode(documents: list.documents[start..<end], frequencies: list.frequencies[start..<end], after: previous, into: &bytes)
+                    previous = list.documents[end - 1]
+                    blocks.lastDocuments.append(list.documents[end - 1])
+                    var best = 0.0
+                    for i in start..<end {
+                        best = max(best, bm25.termScore(idf: idf, frequency: list.frequencies[i], length: lengths[Int(list.documents[i])], averageLength: averageLength))
+                    }
+                    // Inflated a hair so that a sum of bounds, added in another order than a
+                    // document's score, can never round below that score.
+                    blocks.maxScores.append(best * (1 + 1e-9))
                 }
-                // Inflated a hair so that a sum of bounds, added in another order than a
-                // document's score, can never round below that score.
-                blocks.maxScores.append(best * (1 + 1e-9))
+                positionBytes += list.positions
+                blocks.termStarts.append(blocks.offsets.count)
+                frequencies.append(UInt32(list.documents.count))
             }
-            positionBytes += list.positions
-            blocks.termStarts.append(blocks.offsets.count)
-            frequencies.append(UInt32(list.documents.count))
+            return InvertedIndex(analyzer: analyzer, bm25: bm25, terms: sorted, documentFrequencies: frequencies, postings: bytes,
+                                 documentLengths: lengths, totalLength: total, blocks: blocks, positions: positionBytes)
         }
-        terms = sorted
-        documentFrequencies = frequencies
-        postings = bytes
-        documentLengths = lengths
-        totalLength = total
-        self.blocks = blocks
-        positions = positionBytes
     }
 
     /// Per block, in term order: where it starts in `postings`, its last document and the
@@ -169,24 +201,27 @@ public struct InvertedIndex: Sendable {
     /// one of them; with `.any`, at least one. Only ids in `allowed` (all when nil) qualify.
     /// `.any` runs block-max WAND (`TopKCollector`), which skips documents and whole blocks
     /// that cannot enter the top k; `.all` walks the rarest term's postings and looks the
-    /// others up.
+    /// others up. `statistics` (nil: this index's own) are those of a whole collection this
+    /// index is part of (`TextStatistics.collect`).
     /// - Throws: `.invalidInput` when k < 1.
-    public func search(_ query: String, k: Int, match: Match = .any, allowed: IDBitset? = nil) throws(StrataError) -> [TextHit] {
-        try collect(query, k: k, match: match, allowed: allowed).results()
+    public func search(_ query: String, k: Int, match: Match = .any, allowed: IDBitset? = nil,
+                       statistics: TextStatistics? = nil) throws(StrataError) -> [TextHit] {
+        try collect(queryTerms(query), k: k, match: match, allowed: allowed, scoring: scoring(statistics)).results()
     }
 
-    /// `search`'s work, with its collector (tests read how many documents were scored).
-    func collect(_ query: String, k: Int, match: Match, allowed: IDBitset?) throws(StrataError) -> TopKCollector {
+    /// `search`'s work over dictionary entries, with its collector (tests read how many
+    /// documents were scored). Each entry's score is added in the order given.
+    func collect(_ query: (entries: [Int], complete: Bool), k: Int, match: Match, allowed: IDBitset?,
+                 scoring: Scoring) throws(StrataError) -> TopKCollector {
         guard k >= 1 else { throw .invalidInput(what: "k", why: "must be at least 1, got \(k)") }
-        let (found, complete) = queryTerms(query)
         var collector = TopKCollector(k: k)
-        guard !found.isEmpty, match == .any || complete else { return collector }
+        guard !query.entries.isEmpty, match == .any || query.complete else { return collector }
         var cursors: [PostingCursor] = []
-        for term in found { cursors.append(try PostingCursor(self, term: term)) }
+        for (slot, term) in query.entries.enumerated() { cursors.append(try cursor(term, scoring, slot: slot)) }
         if match == .all {
-            try intersect(&cursors, allowed: allowed, into: &collector)
+            try intersect(&cursors, allowed: allowed, averageLength: scoring.averageLength, into: &collector)
         } else {
-            try blockMaxWAND(&cursors, allowed: allowed, into: &collector)
+            try blockMaxWAND(&cursors, allowed: allowed, averageLength: scoring.averageLength, into: &collector)
         }
         return collector
     }
@@ -195,6 +230,18 @@ public struct InvertedIndex: Sendable {
     @inline(__always)
     func score(_ cursor: PostingCursor, averageLength: Double) -> Double {
         bm25.termScore(idf: cursor.idf, frequency: cursor.frequency, length: documentLengths[Int(cursor.document)], averageLength: averageLength)
+    }
+
+    /// The summed scores of `cursors[0...last]`, all at one document, added in slot order.
+    func score(_ cursors: [PostingCursor], through last: Int, averageLength: Double) -> Double {
+        var total = 0.0, previous = Int.min
+        for _ in 0...last {
+            var next = -1
+            for i in 0...last where cursors[i].slot > previous && (next < 0 || cursors[i].slot < cursors[next].slot) { next = i }
+            total += score(cursors[next], averageLength: averageLength)
+            previous = cursors[next].slot
+        }
+        return total
     }
 
     var averageLength: Double { documentCount > 0 ? Double(totalLength) / Double(documentCount) : 0 }

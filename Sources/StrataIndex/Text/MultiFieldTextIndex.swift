@@ -31,7 +31,7 @@ public struct MultiFieldTextIndex: Sendable {
         for (occur, clause) in query.clauses {
             var merged: [UInt32: Double] = [:]
             for field in fields {
-                for (document, score) in try field.index.clauseMatches(clause) { merged[document, default: 0] += field.boost * score }
+                for (document, score) in try field.index.clauseMatches(clause, field.index.scoring(nil)) { merged[document, default: 0] += field.boost * score }
             }
             clauses.append((occur, merged))
         }

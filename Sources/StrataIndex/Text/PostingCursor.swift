@@ -11,6 +11,11 @@ struct PostingCursor {
     let idf: Double
     /// The term's best block bound: no posting scores more.
     let maxScore: Double
+    /// Multiplies the stored block bounds (1 with the index's own statistics).
+    private let boundScale: Double
+    /// The term's place among the query's terms: scores are summed in this order, so that a
+    /// document's score does not depend on the order the cursors happen to be in.
+    let slot: Int
     /// The term's number of postings.
     let count: Int
     private let firstBlock: Int
@@ -24,12 +29,21 @@ struct PostingCursor {
     private var positionPosting = 0
     private var positionOffset = 0
 
-    init(_ index: InvertedIndex, term: Int) throws(StrataError) {
+    /// A cursor scoring with the index's own statistics.
+    init(_ index: InvertedIndex, term: Int, slot: Int = 0) throws(StrataError) {
+        let idf = BM25Parameters.idf(documentFrequency: Int(index.documentFrequencies[term]), documents: index.documentCount)
+        try self.init(index, term: term, idf: idf, boundScale: 1, slot: slot)
+    }
+
+    /// A cursor scoring with `idf`, whose stored block bounds are multiplied by `boundScale`.
+    init(_ index: InvertedIndex, term: Int, idf: Double, boundScale: Double, slot: Int) throws(StrataError) {
         self.index = index
-        idf = BM25Parameters.idf(documentFrequency: Int(index.documentFrequencies[term]), documents: index.documentCount)
+        self.idf = idf
+        self.boundScale = boundScale
+        self.slot = slot
         firstBlock = index.blocks.termStarts[term]
         endBlock = index.blocks.termStarts[term + 1]
-        maxScore = index.blocks.maxScores[firstBlock..<endBlock].max() ?? 0
+        maxScore = (index.blocks.maxScores[firstBlock..<endBlock].max() ?? 0) * boundScale
         count = Int(index.documentFrequencies[term])
         block = firstBlock
         try load()
@@ -72,7 +86,7 @@ struct PostingCursor {
     /// 0 past the last block.
     func blockBound(for target: UInt32) -> Double {
         let b = skippedBlock(to: target)
-        return b < endBlock ? index.blocks.maxScores[b] : 0
+        return b < endBlock ? index.blocks.maxScores[b] * boundScale : 0
     }
 
     /// The last document of the block holding `target`, or `end` past the last block.

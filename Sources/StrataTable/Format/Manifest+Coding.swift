@@ -51,6 +51,15 @@ extension Manifest {
             i.rowsFile.sizeBytes = index.rowsFile.sizeBytes
             i.parameters = index.parameters
             i.createdVersion = index.createdVersion
+            i.segments = index.segments.map { segment in
+                var s = Strata_Table_IndexSegment()
+                s.fragmentIds = segment.fragmentIds.map(UInt64.init)
+                s.indexFile.path = segment.indexFile.path
+                s.indexFile.sizeBytes = segment.indexFile.sizeBytes
+                s.rowsFile.path = segment.rowsFile.path
+                s.rowsFile.sizeBytes = segment.rowsFile.sizeBytes
+                return s
+            }
             i.vectorFiles = index.vectorFiles.map { file in
                 var f = Strata_Table_IndexFile()
                 f.path = file.path
@@ -111,8 +120,11 @@ extension Manifest {
             guard !i.fieldIds.isEmpty, i.fieldIds.allSatisfy({ id in schema.fields.contains { $0.id == id } }) else {
                 throw bad("index '\(i.name)' names a field the schema does not have")
             }
-            guard i.fragmentIds.allSatisfy({ $0 < proto.nextFragmentID }) else { throw bad("index '\(i.name)' covers an unknown fragment") }
-            for file in [i.indexFile.path, i.rowsFile.path] + i.vectorFiles.map(\.path) {
+            let covered = i.fragmentIds + i.segments.flatMap(\.fragmentIds)
+            guard covered.allSatisfy({ $0 < proto.nextFragmentID }) else { throw bad("index '\(i.name)' covers an unknown fragment") }
+            // A segmented kind's files are its segments'; every other kind has both of its own.
+            let own = TableIndex.segmentedKinds.contains(i.kind) ? [] : [i.indexFile.path, i.rowsFile.path]
+            for file in own + i.vectorFiles.map(\.path) + i.segments.flatMap({ [$0.indexFile.path, $0.rowsFile.path] }) {
                 try Self.validateRelativePath(file, prefix: TablePaths.indicesPrefix, in: path)
             }
             indexes.append(TableIndex(
@@ -121,7 +133,12 @@ extension Manifest {
                 indexFile: IndexFileReference(path: i.indexFile.path, sizeBytes: i.indexFile.sizeBytes),
                 rowsFile: IndexFileReference(path: i.rowsFile.path, sizeBytes: i.rowsFile.sizeBytes),
                 parameters: i.parameters, createdVersion: i.createdVersion,
-                vectorFiles: i.vectorFiles.map { IndexFileReference(path: $0.path, sizeBytes: $0.sizeBytes) }))
+                vectorFiles: i.vectorFiles.map { IndexFileReference(path: $0.path, sizeBytes: $0.sizeBytes) },
+                segments: i.segments.map { segment in
+                    IndexSegment(fragmentIds: segment.fragmentIds.map { UInt32($0) }.sorted(),
+                                 indexFile: IndexFileReference(path: segment.indexFile.path, sizeBytes: segment.indexFile.sizeBytes),
+                                 rowsFile: IndexFileReference(path: segment.rowsFile.path, sizeBytes: segment.rowsFile.sizeBytes))
+                }))
         }
         self.init(
             version: proto.version, timestampMicros: proto.timestampMicros, schema: schema, fragments: fragments,

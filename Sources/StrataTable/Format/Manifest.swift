@@ -39,9 +39,7 @@ public struct Manifest: Sendable {
             if let deletion = fragment.deletion { files.insert(deletion.path) }
         }
         for index in indexes {
-            files.insert(index.indexFile.path)
-            files.insert(index.rowsFile.path)
-            for file in index.vectorFiles { files.insert(file.path) }
+            for file in index.files { files.insert(file.path) }
         }
         return files
     }
@@ -131,9 +129,9 @@ public struct TableIndex: Sendable, Hashable {
     public var uuid: String
     /// The indexed column(s), by field id.
     public var fieldIds: [UInt32]
-    /// "flat", "ivf_pq" or "hnsw".
+    /// "flat", "ivf_pq", "hnsw" or "fts".
     public var kind: String
-    /// "l2", "cosine" or "dot".
+    /// "l2", "cosine" or "dot"; empty for a full-text index.
     public var metric: String
     /// The fragments whose rows the index holds, ascending.
     public var fragmentIds: [UInt32]
@@ -147,6 +145,34 @@ public struct TableIndex: Sendable, Hashable {
     public var createdVersion: UInt64
     /// Vector segment files in id order; empty when the index file holds the vectors.
     public var vectorFiles: [IndexFileReference] = []
+    /// The segments of a full-text or scalar index, oldest first (its index and rows files
+    /// are then unset, path "").
+    public var segments: [IndexSegment] = []
+
+    /// The kinds made of segments (spec/indexes.md §7.6).
+    public static let segmentedKinds: Set<String> = ["fts", "btree", "bitmap"]
+
+    /// Every object the index needs.
+    public var files: [IndexFileReference] {
+        ([indexFile, rowsFile] + vectorFiles + segments.flatMap { [$0.indexFile, $0.rowsFile] }).filter { !$0.path.isEmpty }
+    }
+}
+
+/// One segment of a full-text or scalar index: the rows of some fragments, indexed together.
+public struct IndexSegment: Sendable, Hashable {
+    /// The fragments whose rows it holds, ascending.
+    public var fragmentIds: [UInt32]
+    /// The structure.
+    public var indexFile: IndexFileReference
+    /// The row address of each internal id.
+    public var rowsFile: IndexFileReference
+
+    /// A segment.
+    public init(fragmentIds: [UInt32], indexFile: IndexFileReference, rowsFile: IndexFileReference) {
+        self.fragmentIds = fragmentIds
+        self.indexFile = indexFile
+        self.rowsFile = rowsFile
+    }
 }
 
 /// An index file: path relative to the table root and size in bytes.

@@ -242,6 +242,49 @@ package nonisolated struct Strata_Table_Index: Sendable {
   /// holds no vectors and these do. An optimisation appends one instead of rewriting them.
   package var vectorFiles: [Strata_Table_IndexFile] = []
 
+  /// Full-text and scalar indexes (spec/indexes.md §7.6): the index is a list of segments,
+  /// oldest first, each a structure over some fragments with its own rows file; index_file,
+  /// rows_file and vector_files are then unset and metric is empty. The entry's fragment_ids
+  /// are the union of the segments'.
+  package var segments: [Strata_Table_IndexSegment] = []
+
+  package var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  package init() {}
+
+  fileprivate var _indexFile: Strata_Table_IndexFile? = nil
+  fileprivate var _rowsFile: Strata_Table_IndexFile? = nil
+}
+
+/// One segment of a full-text or scalar index: the rows of some fragments, indexed together.
+package nonisolated struct Strata_Table_IndexSegment: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The fragments whose rows the segment holds (ascending).
+  package var fragmentIds: [UInt64] = []
+
+  /// The segment's structure: a text index file (spec/indexes.md §7.4) or a scalar one (§7.5).
+  package var indexFile: Strata_Table_IndexFile {
+    get {_indexFile ?? Strata_Table_IndexFile()}
+    set {_indexFile = newValue}
+  }
+  /// Returns true if `indexFile` has been explicitly set.
+  package var hasIndexFile: Bool {self._indexFile != nil}
+  /// Clears the value of `indexFile`. Subsequent reads from it will return its default value.
+  package mutating func clearIndexFile() {self._indexFile = nil}
+
+  /// The row address of each of the segment's internal ids (spec/indexes.md §3).
+  package var rowsFile: Strata_Table_IndexFile {
+    get {_rowsFile ?? Strata_Table_IndexFile()}
+    set {_rowsFile = newValue}
+  }
+  /// Returns true if `rowsFile` has been explicitly set.
+  package var hasRowsFile: Bool {self._rowsFile != nil}
+  /// Clears the value of `rowsFile`. Subsequent reads from it will return its default value.
+  package mutating func clearRowsFile() {self._rowsFile = nil}
+
   package var unknownFields = SwiftProtobuf.UnknownStorage()
 
   package init() {}
@@ -533,7 +576,7 @@ nonisolated extension Strata_Table_Manifest: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Strata_Table_Index: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   package static let protoMessageName: String = _protobuf_package + ".Index"
-  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}uuid\0\u{3}field_ids\0\u{1}kind\0\u{1}metric\0\u{3}fragment_ids\0\u{3}index_file\0\u{3}rows_file\0\u{1}parameters\0\u{3}created_version\0\u{3}vector_files\0")
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}uuid\0\u{3}field_ids\0\u{1}kind\0\u{1}metric\0\u{3}fragment_ids\0\u{3}index_file\0\u{3}rows_file\0\u{1}parameters\0\u{3}created_version\0\u{3}vector_files\0\u{1}segments\0")
 
   package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -552,6 +595,7 @@ nonisolated extension Strata_Table_Index: SwiftProtobuf.Message, SwiftProtobuf._
       case 9: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.parameters) }()
       case 10: try { try decoder.decodeSingularUInt64Field(value: &self.createdVersion) }()
       case 11: try { try decoder.decodeRepeatedMessageField(value: &self.vectorFiles) }()
+      case 12: try { try decoder.decodeRepeatedMessageField(value: &self.segments) }()
       default: break
       }
     }
@@ -595,6 +639,9 @@ nonisolated extension Strata_Table_Index: SwiftProtobuf.Message, SwiftProtobuf._
     if !self.vectorFiles.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.vectorFiles, fieldNumber: 11)
     }
+    if !self.segments.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.segments, fieldNumber: 12)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -610,6 +657,51 @@ nonisolated extension Strata_Table_Index: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs.parameters != rhs.parameters {return false}
     if lhs.createdVersion != rhs.createdVersion {return false}
     if lhs.vectorFiles != rhs.vectorFiles {return false}
+    if lhs.segments != rhs.segments {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Strata_Table_IndexSegment: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  package static let protoMessageName: String = _protobuf_package + ".IndexSegment"
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}fragment_ids\0\u{3}index_file\0\u{3}rows_file\0")
+
+  package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedUInt64Field(value: &self.fragmentIds) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._indexFile) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._rowsFile) }()
+      default: break
+      }
+    }
+  }
+
+  package func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.fragmentIds.isEmpty {
+      try visitor.visitPackedUInt64Field(value: self.fragmentIds, fieldNumber: 1)
+    }
+    try { if let v = self._indexFile {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try { if let v = self._rowsFile {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  package static func ==(lhs: Strata_Table_IndexSegment, rhs: Strata_Table_IndexSegment) -> Bool {
+    if lhs.fragmentIds != rhs.fragmentIds {return false}
+    if lhs._indexFile != rhs._indexFile {return false}
+    if lhs._rowsFile != rhs._rowsFile {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

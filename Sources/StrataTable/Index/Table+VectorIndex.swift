@@ -16,11 +16,7 @@ extension Table {
     @discardableResult
     public func createIndex(column: String, kind: VectorIndexKind, metric: VectorMetric = .l2,
                             parameters: [String: String] = [:], name: String? = nil) async throws(StrataError) -> Manifest {
-        let indexName = name ?? column + "_idx"
-        guard (1...128).contains(indexName.utf8.count),
-              indexName.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x5F || $0 == 0x2D }) else {
-            throw .invalidInput(what: "index name '\(indexName)'", why: "use 1–128 ASCII letters, digits, '_' or '-'")
-        }
+        let indexName = try Self.indexName(name, column: column)
         try await flushSmallWrites()
         var built: [LoadedVectorIndex] = []
         let (manifest, committed) = try await commitRerunning { (snapshot) throws(StrataError) -> PendingCommit? in
@@ -36,27 +32,35 @@ extension Table {
             built = [LoadedVectorIndex(entry: entry, index: index, addresses: addresses.map(\.rawValue))]
             return indexCommit(snapshot, [entry], detail: "create \(kind.rawValue) index \(indexName) on \(column)", newName: true)
         }
-        if committed { vectorIndexes.insert(built) }
+        if committed { loadedIndexes.insert(built) }
         return manifest
     }
 
-    /// Folds the rows of fragments an index does not cover yet into it, for every vector
-    /// index: HNSW inserts them into the graph, IVF-PQ assigns and encodes them with its
-    /// trained centroids and codebooks. Nothing is rebuilt. Returns the latest manifest
-    /// (unchanged when every index was current).
+    /// Folds the rows of fragments an index does not cover yet into it, for every index:
+    /// HNSW inserts them into the graph, IVF-PQ assigns and encodes them with its trained
+    /// centroids and codebooks, a full-text index adds them as a segment and merges segments
+    /// by its policy. No vector index is rebuilt. Returns the latest manifest (unchanged
+    /// when every index was current).
     @discardableResult
     public func optimizeIndexes() async throws(StrataError) -> Manifest {
         try await flushSmallWrites()
         var built: [LoadedVectorIndex] = []
+        var builtText: [String: LoadedTextSegment] = [:]
         let (manifest, committed) = try await commitRerunning { (snapshot) throws(StrataError) -> PendingCommit? in
             let present = Set(snapshot.manifest.fragments.map(\.id))
             var changed: [TableIndex] = []
             built = []
-            for entry in snapshot.manifest.indexes where VectorIndexKind(rawValue: entry.kind) != nil {
+            builtText = [:]
+            for entry in snapshot.manifest.indexes {
+                if entry.kind == TextIndexSettings.kind {
+                    if let next = try await optimizedTextIndex(entry, in: snapshot, built: &builtText) { changed.append(next) }
+                    continue
+                }
+                guard VectorIndexKind(rawValue: entry.kind) != nil else { continue }
                 let uncovered = present.subtracting(entry.fragmentIds)
                 guard !uncovered.isEmpty else { continue }
                 guard let field = snapshot.schema.fields.first(where: { $0.id == entry.fieldIds.first }) else { continue }
-                let loaded = try await snapshot.vectorIndexes.index(entry, location: location)
+                let loaded = try await snapshot.loadedIndexes.index(entry, location: location)
                 var index = loaded.index
                 let (vectors, addresses) = try await Self.collectVectors(snapshot, field: field, fragments: uncovered)
                 try index.add(vectors)
@@ -69,13 +73,16 @@ extension Table {
             guard !changed.isEmpty else { return nil }
             return indexCommit(snapshot, changed, detail: "optimize index(es) \(changed.map(\.name).joined(separator: ", "))", newName: false)
         }
-        if committed { vectorIndexes.insert(built) }
+        if committed {
+            loadedIndexes.insert(built)
+            loadedIndexes.insertText(builtText)
+        }
         return manifest
     }
 
     /// The commit installing `entries` (replacing same-named ones); re-run when a concurrent
     /// commit removed a covered fragment or changed an index.
-    private func indexCommit(_ snapshot: TableSnapshot, _ entries: [TableIndex], detail: String, newName: Bool) -> PendingCommit {
+    func indexCommit(_ snapshot: TableSnapshot, _ entries: [TableIndex], detail: String, newName: Bool) -> PendingCommit {
         var transaction = Transaction(readVersion: snapshot.version, operation: .index)
         transaction.detail = detail
         let record = transaction, table = location.displayName
@@ -111,33 +118,61 @@ extension Table {
         var sources: [UInt32: Set<UInt32>] = [:]
         for (old, new) in compaction.addressMap { sources[new.fragment, default: []].insert(old.fragment) }
         var built: [LoadedVectorIndex] = []
+        var builtText: [String: LoadedTextSegment] = [:]
         let (_, committed) = try await commitRerunning { (snapshot) throws(StrataError) -> PendingCommit? in
             let present = Set(snapshot.manifest.fragments.map(\.id))
-            var changed: [TableIndex] = []
-            built = []
-            for entry in snapshot.manifest.indexes where VectorIndexKind(rawValue: entry.kind) != nil && !removed.isDisjoint(with: entry.fragmentIds) {
-                let covered = Set(entry.fragmentIds)
+            /// The addresses of an index (or segment) covering `covered`, remapped, and what it covers then.
+            func remapped(_ addresses: [UInt64], covered: [UInt32]) -> ([UInt64], [UInt32]) {
+                let covered = Set(covered)
                 let adopted = Set(sources.filter { present.contains($0.key) && $0.value.isSubset(of: covered) }.keys)
-                let loaded = try await snapshot.vectorIndexes.index(entry, location: location)
-                var addresses = loaded.addresses
-                for i in addresses.indices where addresses[i] != VectorIndexRows.removed {
+                var addresses = addresses
+                for i in addresses.indices where addresses[i] != IndexRows.removed {
                     let address = RowAddress(rawValue: addresses[i])
                     guard removed.contains(address.fragment) else { continue }
                     if let moved = compaction.addressMap[address], adopted.contains(moved.fragment) {
                         addresses[i] = moved.rawValue
                     } else {
-                        addresses[i] = VectorIndexRows.removed
+                        addresses[i] = IndexRows.removed
                     }
                 }
+                return (addresses, covered.subtracting(removed).intersection(present).union(adopted).sorted())
+            }
+            var changed: [TableIndex] = []
+            built = []
+            builtText = [:]
+            for entry in snapshot.manifest.indexes where !removed.isDisjoint(with: entry.fragmentIds) {
+                if entry.kind == TextIndexSettings.kind {
+                    var next = entry
+                    next.segments = []
+                    for segment in entry.segments {
+                        guard !removed.isDisjoint(with: segment.fragmentIds) else { next.segments.append(segment); continue }
+                        let loaded = try await snapshot.loadedIndexes.segment(segment, location: location)
+                        let (addresses, covered) = remapped(loaded.rows.addresses, covered: segment.fragmentIds)
+                        guard !covered.isEmpty else { continue }
+                        let rows = try await writeRows(addresses, uuid: entry.uuid)
+                        let moved = IndexSegment(fragmentIds: covered, indexFile: segment.indexFile, rowsFile: rows)
+                        next.segments.append(moved)
+                        builtText[IndexCache.key(moved)] = LoadedTextSegment(index: loaded.index, addresses: addresses, path: rows.path)
+                    }
+                    next.fragmentIds = next.segments.flatMap(\.fragmentIds).sorted()
+                    changed.append(next)
+                    continue
+                }
+                guard VectorIndexKind(rawValue: entry.kind) != nil else { continue }
+                let loaded = try await snapshot.loadedIndexes.index(entry, location: location)
                 var template = entry
-                template.fragmentIds = covered.subtracting(removed).intersection(present).union(adopted).sorted()
+                let addresses: [UInt64]
+                (addresses, template.fragmentIds) = remapped(loaded.addresses, covered: entry.fragmentIds)
                 changed.append(try await writeIndex(nil, addresses: addresses, template: template))
                 built.append(LoadedVectorIndex(entry: changed.last!, index: loaded.index, addresses: addresses))
             }
             guard !changed.isEmpty else { return nil }
             return indexCommit(snapshot, changed, detail: "remap index(es) \(changed.map(\.name).joined(separator: ", ")) after compaction", newName: false)
         }
-        if committed { vectorIndexes.insert(built) }
+        if committed {
+            loadedIndexes.insert(built)
+            loadedIndexes.insertText(builtText)
+        }
     }
 
     /// Writes the rows file, and unless `index` is nil the index file without its vectors
@@ -156,10 +191,27 @@ extension Table {
                 entry.vectorFiles.append(try await stream(segment, to: TablePaths.newIndexFile(uuid: entry.uuid, ext: "vseg")))
             }
         }
-        let rowBytes = VectorIndexRows.encode(addresses)
-        entry.rowsFile = IndexFileReference(path: TablePaths.newIndexFile(uuid: entry.uuid, ext: "rows"), sizeBytes: UInt64(rowBytes.count))
-        try await location.store.write(location.object(entry.rowsFile.path), bytes: rowBytes)
+        entry.rowsFile = try await writeRows(addresses, uuid: entry.uuid)
         return entry
+    }
+
+    /// Writes a rows file (spec/indexes.md §3) in the folder of index `uuid`.
+    func writeRows(_ addresses: [UInt64], uuid: String) async throws(StrataError) -> IndexFileReference {
+        let bytes = IndexRows.encode(addresses)
+        let file = IndexFileReference(path: TablePaths.newIndexFile(uuid: uuid, ext: "rows"), sizeBytes: UInt64(bytes.count))
+        try await location.store.write(location.object(file.path), bytes: bytes)
+        return file
+    }
+
+    /// `name`, or `<column>_idx` without one, once checked.
+    /// - Throws: `.invalidInput` unless it is 1–128 ASCII letters, digits, '_' or '-'.
+    static func indexName(_ name: String?, column: String) throws(StrataError) -> String {
+        let indexName = name ?? column + "_idx"
+        guard (1...128).contains(indexName.utf8.count),
+              indexName.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x5F || $0 == 0x2D }) else {
+            throw .invalidInput(what: "index name '\(indexName)'", why: "use 1–128 ASCII letters, digits, '_' or '-'")
+        }
+        return indexName
     }
 
     /// Streams `file` to a new object in chunks from the index's own arrays (no second copy).
@@ -178,11 +230,16 @@ extension Table {
 
     /// The vector column named `column`.
     package static func vectorField(_ column: String, in schema: Schema) throws(StrataError) -> Field {
+        try field(column, in: schema, kind: "vector") { if case .vector = $0 { true } else { false } }
+    }
+
+    /// The column named `column`, whose type `accepts` (else it is not a `kind` column).
+    static func field(_ column: String, in schema: Schema, kind: String, accepts: (DataType) -> Bool) throws(StrataError) -> Field {
         guard let field = schema.fields.first(where: { $0.name == column }) else {
             throw .invalidInput(what: "column '\(column)'", why: "the table has no such column (columns: \(schema.fields.map(\.name).joined(separator: ", ")))")
         }
-        guard case .vector = field.type else {
-            throw .invalidInput(what: "column '\(column)'", why: "is \(field.type), not a vector column")
+        guard accepts(field.type) else {
+            throw .invalidInput(what: "column '\(column)'", why: "is \(field.type), not a \(kind) column")
         }
         return field
     }
@@ -194,13 +251,11 @@ extension Table {
 
     /// The finite, non-null vectors of `field` in `fragments` of `snapshot`, with their rows.
     static func collectVectors(_ snapshot: TableSnapshot, field: Field, fragments: Set<UInt32>) async throws(StrataError) -> ([Float], [RowAddress]) {
-        var part = snapshot.manifest
-        part.fragments = part.fragments.filter { fragments.contains($0.id) }
-        let restricted = TableSnapshot(manifest: part, pendingRows: [], location: snapshot.location, cache: nil)
+        let restricted = snapshot.restricted(to: fragments)
         // Small batches: the scan's decode buffers stay a sliver of the vectors collected.
         let scanner = try restricted.scanner(columns: [field.name], batchRows: 4096, withAddresses: true)
         // Sized once from the manifest: growing by doubling would hold up to twice the vectors.
-        let rows = part.fragments.reduce(0) { $0 + $1.liveRows }
+        let rows = restricted.manifest.fragments.reduce(0) { $0 + $1.liveRows }
         var vectors: [Float] = [], addresses: [RowAddress] = []
         vectors.reserveCapacity(rows * dimension(of: field))
         addresses.reserveCapacity(rows)

@@ -74,15 +74,14 @@ extension TableSnapshot {
         var matching: Set<RowAddress>?
         if let filter = request.filter { matching = try await matchingCommitted(filter, fragments: covered) }
         if useIndex, let entry {
-            let loaded = try await vectorIndexes.index(entry, location: location)
+            let loaded = try await loadedIndexes.index(entry, location: location)
             guard loaded.index.dimension == dimension else {
                 throw .corruption(path: location.object(entry.indexFile.path), offset: nil, kind: .malformedMetadata,
                                   detail: "index of dimension \(loaded.index.dimension) on a column of dimension \(dimension)")
             }
-            var allowed = try await loaded.liveIDs(in: self, covered: covered)
+            var allowed = try await loaded.rows.liveIDs(in: self, covered: covered)
             if let matching {
-                var filtered = IDBitset(capacity: loaded.index.count)
-                for address in matching { if let id = loaded.id(of: address) { filtered.insert(id) } }
+                var filtered = loaded.rows.ids(of: matching)
                 if let live = allowed { filtered.formIntersection(live) }
                 allowed = filtered
             }
@@ -101,15 +100,14 @@ extension TableSnapshot {
             }
         }
         let found = best.sortedBestFirst()
-        return try await rows(for: found, pending: pending, columns: projection)
+        return VectorSearchResult(rows: try await resultRows(found.map(\.id), pending: pending, columns: projection),
+                                  distances: found.map(\.distance),
+                                  addresses: found.map { $0.id >> 63 == 0 ? RowAddress(rawValue: $0.id) : nil })
     }
 
     /// Addresses of committed rows in `fragments` that match `filter`.
-    private func matchingCommitted(_ filter: Predicate, fragments: Set<UInt32>) async throws(StrataError) -> Set<RowAddress> {
-        var part = manifest
-        part.fragments = part.fragments.filter { fragments.contains($0.id) }
-        let restricted = TableSnapshot(manifest: part, pendingRows: [], location: location, cache: nil)
-        return Set(try await Table.matching(filter, in: restricted))
+    func matchingCommitted(_ filter: Predicate, fragments: Set<UInt32>) async throws(StrataError) -> Set<RowAddress> {
+        Set(try await Table.matching(filter, in: restricted(to: fragments)))
     }
 
     /// Scores every row outside `skipping` exactly (matching the filter, not deleted, vector
@@ -138,15 +136,15 @@ extension TableSnapshot {
         }
     }
 
-    /// The result rows in `found` order: committed ones through `take`, in-memory ones from
-    /// the batches they were scored in.
-    private func rows(for found: [DistanceHeap<UInt64>.Entry], pending: [(batch: RecordBatch, row: Int)],
-                      columns: [String]) async throws(StrataError) -> VectorSearchResult {
-        let committed = found.filter { $0.id >> 63 == 0 }.map { RowAddress(rawValue: $0.id) }
+    /// The result rows for `keys`, in order: a key is a committed row's address, taken with
+    /// `take`, or 2⁶³ + i for the in-memory row `pending[i]`, cut from the batch it was
+    /// scored in.
+    func resultRows(_ keys: [UInt64], pending: [(batch: RecordBatch, row: Int)], columns: [String]) async throws(StrataError) -> RecordBatch {
+        let committed = keys.filter { $0 >> 63 == 0 }.map { RowAddress(rawValue: $0) }
         let taken = try await take(committed, columns: columns)
         let fields = taken.schema.fields  // resolved once, by take
         var memoryRows: [ColumnBuffer] = []
-        let memoryPicks = found.filter { $0.id >> 63 == 1 }.map { pending[Int($0.id & ~(1 << 63))] }
+        let memoryPicks = keys.filter { $0 >> 63 == 1 }.map { pending[Int($0 & ~(1 << 63))] }
         if !memoryPicks.isEmpty {
             memoryRows = try fields.map { (field) throws(StrataError) -> ColumnBuffer in
                 let parts = try memoryPicks.map { (pick) throws(StrataError) -> (ColumnBuffer, Range<Int>) in
@@ -157,15 +155,13 @@ extension TableSnapshot {
             }
         }
         var order: [Int] = [], nextCommitted = 0, nextMemory = committed.count
-        for entry in found {
-            if entry.id >> 63 == 0 { order.append(nextCommitted); nextCommitted += 1 } else { order.append(nextMemory); nextMemory += 1 }
+        for key in keys {
+            if key >> 63 == 0 { order.append(nextCommitted); nextCommitted += 1 } else { order.append(nextMemory); nextMemory += 1 }
         }
         let columnsOut = fields.indices.map { c in
             let memoryPart = memoryRows.isEmpty ? [] : [(memoryRows[c], 0..<memoryPicks.count)]
             return ColumnBuffer.concatenate([(taken.columns[c], 0..<committed.count)] + memoryPart, type: fields[c].type).gather(order)
         }
-        return VectorSearchResult(rows: try RecordBatch(schema: try Schema(fields: fields), columns: columnsOut),
-                                  distances: found.map(\.distance),
-                                  addresses: found.map { $0.id >> 63 == 0 ? RowAddress(rawValue: $0.id) : nil })
+        return try RecordBatch(schema: try Schema(fields: fields), columns: columnsOut)
     }
 }

@@ -1,5 +1,6 @@
 import StrataCore
 import StrataFormat
+import StrataIndex
 
 /// What `Table.verify` checked and what it found.
 public struct TableVerificationReport: Sendable {
@@ -49,11 +50,18 @@ extension Table {
             if fragment.deletion != nil { report.filesChecked += 1 }
         }
         for entry in manifest.indexes {
-            report.filesChecked += 2 + entry.vectorFiles.count
-            report.bytesChecked += entry.indexFile.sizeBytes + entry.rowsFile.sizeBytes + entry.vectorFiles.reduce(0) { $0 + $1.sizeBytes }
+            report.filesChecked += entry.files.count
+            report.bytesChecked += entry.files.reduce(0) { $0 + $1.sizeBytes }
             do {
-                let loaded = try await LoadedVectorIndex.load(entry, location: location)
-                _ = try await loaded.liveIDs(in: snapshot, covered: Set(entry.fragmentIds))
+                if entry.kind == TextIndexSettings.kind {
+                    for segment in entry.segments {
+                        let loaded = try await LoadedTextSegment.load(segment, location: location)
+                        _ = try await loaded.rows.liveIDs(in: snapshot, covered: Set(segment.fragmentIds))
+                    }
+                } else if VectorIndexKind(rawValue: entry.kind) != nil {
+                    let loaded = try await LoadedVectorIndex.load(entry, location: location)
+                    _ = try await loaded.rows.liveIDs(in: snapshot, covered: Set(entry.fragmentIds))
+                }
             } catch {
                 report.problems.append(error)
             }

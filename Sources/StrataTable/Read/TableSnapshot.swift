@@ -17,11 +17,11 @@ public final class TableSnapshot: Sendable {
     private let readers = Mutex<[UInt32: FragmentReader]>([:])
 
     /// Loaded vector indexes, shared with the table and its other snapshots.
-    package let vectorIndexes: VectorIndexCache
+    package let loadedIndexes: IndexCache
 
     package init(manifest: Manifest, pendingRows: [RecordBatch], location: TableLocation, cache: BlockCache?,
-                 vectorIndexes: VectorIndexCache = VectorIndexCache()) {
-        self.vectorIndexes = vectorIndexes
+                 loadedIndexes: IndexCache = IndexCache()) {
+        self.loadedIndexes = loadedIndexes
         self.manifest = manifest
         self.pendingRows = pendingRows
         self.location = location

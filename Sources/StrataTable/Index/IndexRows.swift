@@ -1,9 +1,9 @@
 import StrataCore
 
-/// The rows file of a vector index (spec/indexes.md §3): the row address of each internal
+/// The rows file of an index or index segment (spec/indexes.md §3): the row address of each internal
 /// id, in id order, inside the framed-object envelope. An id whose row left the table
 /// (dropped by compaction) holds `removed`.
-package enum VectorIndexRows {
+package enum IndexRows {
     package static let magic: [UInt8] = Array("STRI".utf8)
     /// The address of an id whose row no longer exists.
     static let removed = UInt64.max

@@ -1,0 +1,57 @@
+import StrataCore
+import Synchronization
+
+/// The indexes a table's snapshots have loaded or built, shared by the table and its
+/// snapshots. Index objects are immutable, so a path always means the same index; the text
+/// indexes of unindexed fragments are keyed by what they were built from.
+package final class IndexCache: Sendable {
+    /// Guards the loaded vector indexes (by their files); held only to look up or insert.
+    private let vectors = Mutex<[String: LoadedVectorIndex]>([:])
+    /// Guards the loaded text segments and the text indexes of unindexed fragments (by
+    /// their files, or by fragment, deletion file, column and analyzer settings).
+    private let text = Mutex<[String: LoadedTextSegment]>([:])
+
+    package init() {}
+
+    package func index(_ entry: TableIndex, location: TableLocation) async throws(StrataError) -> LoadedVectorIndex {
+        if let hit = vectors.withLock({ $0[Self.key(entry)] }) { return hit }
+        let index = try await LoadedVectorIndex.load(entry, location: location)
+        insert([index])
+        return index
+    }
+
+    /// Remembers indexes this process just built and committed, so that the next search or
+    /// optimization does not read back what it wrote.
+    package func insert(_ indexes: [LoadedVectorIndex]) {
+        vectors.withLock { cache in
+            if cache.count + indexes.count > 8 { cache.removeAll() }
+            for index in indexes { cache[Self.key(index.entry)] = index }
+        }
+    }
+
+    private static func key(_ entry: TableIndex) -> String { entry.indexFile.path + "|" + entry.rowsFile.path }
+
+    /// The text segment `segment`, loaded once.
+    package func segment(_ segment: IndexSegment, location: TableLocation) async throws(StrataError) -> LoadedTextSegment {
+        try await text(Self.key(segment)) { () throws(StrataError) -> LoadedTextSegment in try await LoadedTextSegment.load(segment, location: location) }
+    }
+
+    /// The key of a committed segment.
+    static func key(_ segment: IndexSegment) -> String { segment.indexFile.path + "|" + segment.rowsFile.path }
+
+    /// The text index cached under `key`, made by `make` when absent.
+    package func text(_ key: String, make: () async throws(StrataError) -> LoadedTextSegment) async throws(StrataError) -> LoadedTextSegment {
+        if let hit = text.withLock({ $0[key] }) { return hit }
+        let made = try await make()
+        insertText([key: made])
+        return made
+    }
+
+    /// Remembers text segments this process just built and committed.
+    package func insertText(_ segments: [String: LoadedTextSegment]) {
+        text.withLock { cache in
+            if cache.count + segments.count > 64 { cache.removeAll() }
+            cache.merge(segments) { $1 }
+        }
+    }
+}
