@@ -1,15 +1,20 @@
 import Foundation
 import Strata
 
-/// The Strata runner of the peer harness (`../shared/peers`, protocol `strata-peers/1`):
-/// reads one task as JSON on stdin, builds each configuration, answers the queries one at a
-/// time on one thread, and prints `build` and `queries` JSON lines on stdout (logs on stderr).
+/// The Strata runner of the peer harness (`../shared/peers`, protocol `strata-peers/1`) and
+/// of the text benchmark (`Benchmarks/peers/text`, protocol `strata-text/1`): reads one task
+/// as JSON on stdin, builds each configuration, answers the queries one at a time on one
+/// thread, and prints `build` and `queries` JSON lines on stdout (logs on stderr).
 @main
 struct StrataPeerRunner {
     static func main() async throws {
         let input = FileHandle.standardInput.readDataToEndOfFile()
         guard let task = try JSONSerialization.jsonObject(with: input) as? [String: Any] else {
             throw RunnerError("the task is not a JSON object")
+        }
+        if task["protocol"] as? String == "strata-text/1" {
+            try await TextWorkload(task: task).run()
+            return
         }
         guard task["kind"] as? String == "vector" else {
             emit(["type": "error", "message": "unsupported kind \(task["kind"] ?? "?")"])

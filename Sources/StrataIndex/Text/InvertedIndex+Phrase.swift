@@ -10,30 +10,39 @@ extension InvertedIndex {
     public func searchPhrase(_ phrase: String, k: Int, allowed: IDBitset? = nil, statistics: TextStatistics? = nil) throws(StrataError) -> [TextHit] {
         guard k >= 1 else { throw .invalidInput(what: "k", why: "must be at least 1, got \(k)") }
         var collector = TopKCollector(k: k)
-        for hit in try phraseMatches(phrase, scoring(statistics)) where allowed?.contains(hit.id) ?? true { collector.offer(hit) }
+        try collectPhrase(phrase, scoring(statistics), allowed: allowed, into: &collector, pruning: true)
         return collector.results()
     }
 
-    /// Every document holding `phrase`, ascending, with its phrase score (see `searchPhrase`).
+    /// Every document holding `phrase`, with its phrase score (see `searchPhrase`).
     func phraseMatches(_ phrase: String, _ scoring: Scoring) throws(StrataError) -> [TextHit] {
+        var collector = TopKCollector(k: Int.max)
+        try collectPhrase(phrase, scoring, allowed: nil, into: &collector, pruning: false)
+        return collector.results()
+    }
+
+    /// Offers every allowed document holding `phrase` to `collector`, in id order. With
+    /// `pruning`, a document is skipped without reading its positions once the collector is
+    /// full and even the phrase frequency its terms' counts allow (the least of them, each
+    /// divided by its repeats in the phrase) could not beat the k-th best: the score grows
+    /// with the frequency.
+    func collectPhrase(_ phrase: String, _ scoring: Scoring, allowed: IDBitset?, into collector: inout TopKCollector, pruning: Bool) throws(StrataError) {
         let tokens = analyzer.analyze(phrase)
-        guard let first = tokens.first else { return [] }
+        guard let first = tokens.first else { return }
         var distinct: [Int] = [], slots: [Int] = []  // dictionary entries; each token's place among them
         for token in tokens {
-            guard let term = termIndex(token.term) else { return [] }
+            guard let term = termIndex(token.term) else { return }
             if let slot = distinct.firstIndex(of: term) { slots.append(slot) } else {
                 slots.append(distinct.count)
                 distinct.append(term)
             }
         }
         let offsets = tokens.map { UInt32($0.position - first.position) }
+        let repeats = distinct.indices.map { slot in UInt32(slots.filter { $0 == slot }.count) }
         var cursors: [PostingCursor] = []
         for term in distinct { cursors.append(try cursor(term, scoring)) }
-        let idf = cursors.enumerated().reduce(0.0) { total, entry in
-            total + entry.element.idf * Double(slots.filter { $0 == entry.offset }.count)
-        }
+        let idf = cursors.indices.reduce(0.0) { $0 + cursors[$1].idf * Double(repeats[$1]) }
         let order = cursors.indices.sorted { cursors[$0].count < cursors[$1].count }
-        var matches: [TextHit] = []
         var positions = [[UInt32]](repeating: [], count: cursors.count)
         let average = scoring.averageLength
         var candidate = cursors[order[0]].document
@@ -46,16 +55,23 @@ extension InvertedIndex {
                     continue search
                 }
             }
-            for i in cursors.indices { try cursors[i].positions(into: &positions[i]) }
-            let occurrences = Self.phraseCount(positions, slots: slots, offsets: offsets)
-            if occurrences > 0 {
-                let score = bm25.termScore(idf: idf, frequency: UInt32(occurrences), length: documentLengths[Int(candidate)], averageLength: average)
-                matches.append(TextHit(id: candidate, score: score))
+            let length = documentLengths[Int(candidate)]
+            var worthReading = allowed?.contains(candidate) ?? true
+            if worthReading && pruning && collector.isFull {
+                var most = UInt32.max
+                for i in cursors.indices { most = min(most, cursors[i].frequency / repeats[i]) }
+                worthReading = most > 0 && bm25.termScore(idf: idf, frequency: most, length: length, averageLength: average) > collector.threshold
+            }
+            if worthReading {
+                for i in cursors.indices { try cursors[i].positions(into: &positions[i]) }
+                let occurrences = Self.phraseCount(positions, slots: slots, offsets: offsets)
+                if occurrences > 0 {
+                    collector.offer(TextHit(id: candidate, score: bm25.termScore(idf: idf, frequency: UInt32(occurrences), length: length, averageLength: average)))
+                }
             }
             try cursors[order[0]].next()
             candidate = cursors[order[0]].document
         }
-        return matches
     }
 
     /// How many starts p put every token i at p + offsets[i] among its term's positions.

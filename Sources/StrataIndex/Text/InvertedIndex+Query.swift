@@ -12,13 +12,19 @@ extension InvertedIndex {
     /// `statistics` (nil: this index's own) are those of a whole collection this index is
     /// part of (`TextStatistics.collect`). A query of single-word clauses that all should or
     /// all must match, each word a different term, runs as `search(_:k:match:)` does
-    /// (block-max WAND or an intersection); any other is scored exhaustively.
+    /// (block-max WAND or an intersection), a lone phrase as `searchPhrase`; any other is
+    /// scored exhaustively.
     /// - Throws: `.invalidInput` when k < 1.
     public func search(_ query: TextQuery, k: Int, allowed: IDBitset? = nil, statistics: TextStatistics? = nil) throws(StrataError) -> [TextHit] {
         guard k >= 1 else { throw .invalidInput(what: "k", why: "must be at least 1, got \(k)") }
         let scoring = scoring(statistics)
         if let (terms, match) = termsOnly(query) {
             return try collect(terms, k: k, match: match, allowed: allowed, scoring: scoring).results()
+        }
+        if query.clauses.count == 1, case let .phrase(text) = query.clauses[0].clause, query.clauses[0].occur != .mustNot {
+            var collector = TopKCollector(k: k)
+            try collectPhrase(text, scoring, allowed: allowed, into: &collector, pruning: true)
+            return collector.results()
         }
         var clauses: [(occur: TextQuery.Occur, matches: [UInt32: Double])] = []
         for (occur, clause) in query.clauses { clauses.append((occur, try clauseMatches(clause, scoring))) }

@@ -12,7 +12,7 @@ struct TopKCollector {
 
     init(k: Int) {
         self.k = k
-        heap.reserveCapacity(k)
+        heap.reserveCapacity(min(k, 1024))
     }
 
     var isFull: Bool { heap.count >= k }
@@ -58,51 +58,119 @@ extension InvertedIndex {
     /// either, every cursor skips past the shortest of those blocks without scoring.
     func blockMaxWAND(_ cursors: inout [PostingCursor], allowed: IDBitset?, averageLength average: Double,
                       into collector: inout TopKCollector) throws(StrataError) {
+        if cursors.count == 1 { return try collectTerm(&cursors[0], allowed: allowed, averageLength: average, into: &collector) }
+        // Cursors stay put; `order` lists them by current document (cursors are large:
+        // sorting small integers instead of moving them).
+        var order = Array(cursors.indices)
         while true {
-            cursors.sort { $0.document < $1.document }
+            for i in order.indices.dropFirst() {
+                var j = i
+                while j > 0 && cursors[order[j - 1]].document > cursors[order[j]].document {
+                    order.swapAt(j - 1, j)
+                    j -= 1
+                }
+            }
             var upper = 0.0, pivot = -1
-            for i in cursors.indices where cursors[i].document != PostingCursor.end {
-                upper += cursors[i].maxScore
+            for i in order.indices where cursors[order[i]].document != PostingCursor.end {
+                upper += cursors[order[i]].maxScore
                 if !collector.isFull || upper > collector.threshold {
                     pivot = i
                     break
                 }
             }
             guard pivot >= 0 else { return }
-            let pivotDocument = cursors[pivot].document
-            while pivot + 1 < cursors.count && cursors[pivot + 1].document == pivotDocument { pivot += 1 }
+            let pivotDocument = cursors[order[pivot]].document
+            while pivot + 1 < order.count && cursors[order[pivot + 1]].document == pivotDocument { pivot += 1 }
             var blockUpper = 0.0
-            for i in 0...pivot { blockUpper += cursors[i].blockBound(for: pivotDocument) }
+            for i in 0...pivot { blockUpper += cursors[order[i]].blockBound(for: pivotDocument) }
             if !collector.isFull || blockUpper > collector.threshold {
-                if cursors[0].document == pivotDocument {
+                if cursors[order[0]].document == pivotDocument {
                     if allowed?.contains(pivotDocument) ?? true {
-                        collector.offer(TextHit(id: pivotDocument, score: score(cursors, through: pivot, averageLength: average)))
+                        collector.offer(TextHit(id: pivotDocument, score: score(cursors, order[0...pivot], averageLength: average)))
                     }
-                    for i in 0...pivot { try cursors[i].next() }
+                    for i in 0...pivot { try cursors[order[i]].next() }
                 } else {
-                    try cursors[0].advance(to: pivotDocument)
+                    try cursors[order[0]].advance(to: pivotDocument)
                 }
             } else {
                 // No document from the pivot to the end of the shortest of those blocks (and
                 // before the next cursor's document) can enter: skip them all.
                 var target = PostingCursor.end
                 for i in 0...pivot {
-                    let last = cursors[i].blockLast(for: pivotDocument)
+                    let last = cursors[order[i]].blockLast(for: pivotDocument)
                     target = min(target, last == PostingCursor.end ? last : last + 1)
                 }
-                if pivot + 1 < cursors.count { target = min(target, cursors[pivot + 1].document) }
+                if pivot + 1 < order.count { target = min(target, cursors[order[pivot + 1]].document) }
                 target = max(target, pivotDocument + 1)
-                for i in 0...pivot where cursors[i].document < target { try cursors[i].advance(to: target) }
+                for i in 0...pivot where cursors[order[i]].document < target { try cursors[order[i]].advance(to: target) }
             }
         }
     }
 
-    /// Documents holding every term: the rarest term's postings, each looked up in the others.
+    /// One term's top k, a block at a time: a block whose bound cannot beat the k-th best is
+    /// skipped undecoded, any other is scored whole in one tight loop.
+    func collectTerm(_ cursor: inout PostingCursor, allowed: IDBitset?, averageLength average: Double,
+                     into collector: inout TopKCollector) throws(StrataError) {
+        let idf = cursor.idf, bm25 = bm25
+        var block = cursor.block
+        while block < cursor.blocks.upperBound {
+            if collector.isFull && cursor.bound(ofBlock: block) <= collector.threshold {
+                block += 1
+                continue
+            }
+            if block != cursor.block { try cursor.move(toBlock: block) }
+            let documents = cursor.blockDocuments, frequencies = cursor.blockFrequencies
+            documentLengths.withUnsafeBufferPointer { lengths in
+                for i in documents.indices {
+                    let document = documents[i]
+                    let score = bm25.termScore(idf: idf, frequency: frequencies[i], length: lengths[Int(document)], averageLength: average)
+                    guard !collector.isFull || score > collector.threshold, allowed?.contains(document) ?? true else { continue }
+                    collector.offer(TextHit(id: document, score: score))
+                }
+            }
+            block += 1
+        }
+    }
+
+    /// Documents holding every term: the rarest term's postings, each looked up in the
+    /// others. Once the top k is full, a candidate whose terms' blocks together cannot beat
+    /// the k-th best takes every document up to the end of the shortest of those blocks
+    /// with it, unscored (block-max AND).
     func intersect(_ cursors: inout [PostingCursor], allowed: IDBitset?, averageLength average: Double,
                    into collector: inout TopKCollector) throws(StrataError) {
         cursors.sort { $0.count < $1.count }
+        let bySlot = cursors.indices.sorted { cursors[$0].slot < cursors[$1].slot }  // the order scores are added in
         var candidate = cursors[0].document
+        // Below `checkedUntil`, every candidate lies in the blocks last checked, which could
+        // beat the k-th best together; `othersBound` is the most the other terms' blocks give.
+        var checkedUntil: UInt32 = 0, othersBound = Double.infinity
         search: while candidate != PostingCursor.end {
+            if collector.isFull {
+                if candidate >= checkedUntil {
+                    var bound = 0.0, target = PostingCursor.end
+                    othersBound = 0
+                    for i in cursors.indices {
+                        let blockBound = cursors[i].blockBound(for: candidate)
+                        bound += blockBound
+                        if i > 0 { othersBound += blockBound }
+                        let last = cursors[i].blockLast(for: candidate)
+                        target = min(target, last == PostingCursor.end ? last : last + 1)
+                    }
+                    if bound <= collector.threshold {
+                        try cursors[0].advance(to: max(target, candidate + 1))
+                        candidate = cursors[0].document
+                        continue search
+                    }
+                    checkedUntil = target
+                }
+                // The rarest term's own score plus the others' bounds: a candidate that
+                // cannot enter is passed over before the other lists are searched for it.
+                if score(cursors[0], averageLength: average) + othersBound <= collector.threshold {
+                    try cursors[0].next()
+                    candidate = cursors[0].document
+                    continue search
+                }
+            }
             for i in cursors.indices.dropFirst() {
                 try cursors[i].advance(to: candidate)
                 if cursors[i].document != candidate {
@@ -112,7 +180,9 @@ extension InvertedIndex {
                 }
             }
             if allowed?.contains(candidate) ?? true {
-                collector.offer(TextHit(id: candidate, score: score(cursors, through: cursors.count - 1, averageLength: average)))
+                var total = 0.0
+                for i in bySlot { total += score(cursors[i], averageLength: average) }
+                collector.offer(TextHit(id: candidate, score: total))
             }
             try cursors[0].next()
             candidate = cursors[0].document

@@ -232,12 +232,13 @@ public struct InvertedIndex: Sendable {
         bm25.termScore(idf: cursor.idf, frequency: cursor.frequency, length: documentLengths[Int(cursor.document)], averageLength: averageLength)
     }
 
-    /// The summed scores of `cursors[0...last]`, all at one document, added in slot order.
-    func score(_ cursors: [PostingCursor], through last: Int, averageLength: Double) -> Double {
+    /// The summed scores of the cursors at `members`, all at one document, added in slot
+    /// order (so that the sum does not depend on the order the cursors happen to be in).
+    func score(_ cursors: [PostingCursor], _ members: some Collection<Int>, averageLength: Double) -> Double {
         var total = 0.0, previous = Int.min
-        for _ in 0...last {
+        for _ in members {
             var next = -1
-            for i in 0...last where cursors[i].slot > previous && (next < 0 || cursors[i].slot < cursors[next].slot) { next = i }
+            for i in members where cursors[i].slot > previous && (next < 0 || cursors[i].slot < cursors[next].slot) { next = i }
             total += score(cursors[next], averageLength: averageLength)
             previous = cursors[next].slot
         }

@@ -76,10 +76,16 @@ struct PostingCursor {
 
     /// The first block at or after the current one whose last document is ≥ `target`
     /// (`endBlock` when none), found without decoding.
+    /// - Complexity: O(1) when the current block holds `target`, else O(log blocks) (a
+    ///   cursor left far behind is asked about far targets without being moved).
     func skippedBlock(to target: UInt32) -> Int {
-        var b = block
-        while b < endBlock && index.blocks.lastDocuments[b] < target { b += 1 }
-        return b
+        var low = block, high = endBlock
+        if low < high && index.blocks.lastDocuments[low] >= target { return low }
+        while low < high {
+            let middle = (low + high) / 2
+            if index.blocks.lastDocuments[middle] < target { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// The most a posting of the block holding `target` (or the one after it) can score;
@@ -93,6 +99,23 @@ struct PostingCursor {
     func blockLast(for target: UInt32) -> UInt32 {
         let b = skippedBlock(to: target)
         return b < endBlock ? index.blocks.lastDocuments[b] : Self.end
+    }
+
+    /// The decoded postings of the current block and where the cursor is in them.
+    var blockDocuments: [UInt32] { documents }
+    var blockFrequencies: [UInt32] { frequencies }
+
+    /// The bound of block `b` of the term (scaled like every bound).
+    func bound(ofBlock b: Int) -> Double { index.blocks.maxScores[b] * boundScale }
+
+    /// The term's blocks.
+    var blocks: Range<Int> { firstBlock..<endBlock }
+
+    /// Moves to the first posting of block `b` (at or after the current one; `endBlock` to
+    /// finish), decoding it.
+    mutating func move(toBlock b: Int) throws(StrataError) {
+        block = b
+        try load()
     }
 
     /// The word positions of the current posting (only while not at the end), into `out`.
@@ -112,11 +135,13 @@ struct PostingCursor {
     }
 
     private mutating func load() throws(StrataError) {
-        documents.removeAll(keepingCapacity: true)
-        frequencies.removeAll(keepingCapacity: true)
         position = 0
         positionPosting = 0
-        guard block < endBlock else { return }
+        guard block < endBlock else {
+            documents.removeAll(keepingCapacity: true)
+            frequencies.removeAll(keepingCapacity: true)
+            return
+        }
         positionOffset = index.blocks.positionOffsets[block]
         let previous = block > firstBlock ? index.blocks.lastDocuments[block - 1] : nil
         let offset = index.blocks.offsets[block], count = index.documentCount, postings = index.postings

@@ -39,9 +39,9 @@ enum PostingsBlock {
         }
     }
 
-    /// Decodes the block at `offset` of `bytes`, appending its postings to `documents` and
-    /// `frequencies`; returns the offset after it. Every width and length is checked, and ids
-    /// must stay below `documentCount`.
+    /// Decodes the block at `offset` of `bytes` into `documents` and `frequencies`
+    /// (replacing their contents); returns the offset after it. Every width and length is
+    /// checked, and ids must stay below `documentCount`.
     /// - Throws: `.corruption` for a block that runs past the end, a width above 32, or an id
     ///   at or beyond `documentCount`.
     static func decode(_ bytes: UnsafeRawBufferPointer, at offset: Int, after previous: UInt32?, documentCount: Int, path: String,
@@ -53,21 +53,32 @@ enum PostingsBlock {
         let countBytes = BitPacking.packedByteCount(count: count, bitWidth: countWidth)
         let end = offset + 3 + gapBytes + countBytes
         guard end <= bytes.count else { throw corrupt(path, offset, "block of \(count) postings runs past the end") }
-        var values = [UInt64](repeating: 0, count: count)
-        var last = previous.map { Int64($0) } ?? -1
-        values.withUnsafeMutableBufferPointer { BitPacking.unpack(UnsafeRawBufferPointer(rebasing: bytes[(offset + 3)...]), bitWidth: gapWidth, into: $0) }
-        for gap in values {
-            last += Int64(gap) + 1
-            guard last < documentCount else { throw corrupt(path, offset, "document id \(last) beyond \(documentCount) documents") }
-            documents.append(UInt32(last))
+        // Sized once (a cursor reuses the same arrays block after block), then filled through
+        // pointers: no per-posting append, no allocation.
+        if documents.count != count { documents = [UInt32](repeating: 0, count: count) }
+        if frequencies.count != count { frequencies = [UInt32](repeating: 0, count: count) }
+        let (last, largestCount) = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { (values) -> (Int64, UInt64) in
+            var last = previous.map { Int64($0) } ?? -1
+            BitPacking.unpack(UnsafeRawBufferPointer(rebasing: bytes[(offset + 3)...]), bitWidth: gapWidth, into: values)
+            documents.withUnsafeMutableBufferPointer { out in
+                for i in 0..<count {
+                    // Gaps are below 2³², so 128 of them cannot overflow: the last id is checked once.
+                    last &+= Int64(truncatingIfNeeded: values[i]) &+ 1
+                    out[i] = UInt32(truncatingIfNeeded: last)
+                }
+            }
+            BitPacking.unpack(UnsafeRawBufferPointer(rebasing: bytes[(offset + 3 + gapBytes)...]), bitWidth: countWidth, into: values)
+            var largest: UInt64 = 0
+            frequencies.withUnsafeMutableBufferPointer { out in
+                for i in 0..<count {
+                    largest = max(largest, values[i])
+                    out[i] = UInt32(truncatingIfNeeded: values[i] &+ 1)
+                }
+            }
+            return (last, largest)
         }
-        values.withUnsafeMutableBufferPointer {
-            BitPacking.unpack(UnsafeRawBufferPointer(rebasing: bytes[(offset + 3 + gapBytes)...]), bitWidth: countWidth, into: $0)
-        }
-        for value in values {
-            guard value < UInt64(UInt32.max) else { throw corrupt(path, offset, "term frequency above 2³² − 1") }
-            frequencies.append(UInt32(value) + 1)
-        }
+        guard last < documentCount else { throw corrupt(path, offset, "document id \(last) beyond \(documentCount) documents") }
+        guard largestCount < UInt64(UInt32.max) else { throw corrupt(path, offset, "term frequency above 2³² − 1") }
         return end
     }
 

@@ -1,4 +1,5 @@
 import StrataCore
+import StrataIndex
 import Synchronization
 
 /// The indexes a table's snapshots have loaded or built, shared by the table and its
@@ -10,6 +11,8 @@ package final class IndexCache: Sendable {
     /// Guards the loaded text segments and the text indexes of unindexed fragments (by
     /// their files, or by fragment, deletion file, column and analyzer settings).
     private let text = Mutex<[String: LoadedTextSegment]>([:])
+    /// Guards the resolved settings of full-text indexes, by index uuid ("" for the defaults).
+    private let textSettings = Mutex<[String: (analyzer: TextAnalyzer, bm25: BM25Parameters)]>([:])
 
     package init() {}
 
@@ -45,6 +48,19 @@ package final class IndexCache: Sendable {
         let made = try await make()
         insertText([key: made])
         return made
+    }
+
+    /// The analyzer and scoring of full-text index `entry` (the defaults without one), made
+    /// once: an index's uuid fixes its parameters.
+    func textSettings(_ entry: TableIndex?) throws(StrataError) -> (analyzer: TextAnalyzer, bm25: BM25Parameters) {
+        let key = entry?.uuid ?? ""
+        if let known = textSettings.withLock({ $0[key] }) { return known }
+        let resolved = try TextIndexSettings.resolve(entry?.parameters ?? [:])
+        textSettings.withLock { cache in
+            if cache.count >= 64 { cache.removeAll() }
+            cache[key] = resolved
+        }
+        return resolved
     }
 
     /// Remembers text segments this process just built and committed.

@@ -50,7 +50,7 @@ extension TableSnapshot {
         // With several indexes on the column, the most recently created one answers.
         let entry = manifest.indexes.filter { $0.fieldIds == [field.id] && $0.kind == TextIndexSettings.kind }
             .max { ($0.createdVersion, $0.name) < ($1.createdVersion, $1.name) }
-        let settings = try TextIndexSettings.resolve(entry?.parameters ?? [:])
+        let settings = try loadedIndexes.textSettings(entry)
         let present = Set(manifest.fragments.map(\.id))
 
         // The parts: committed segments, then unindexed fragments, then in-memory rows.
