@@ -1,6 +1,6 @@
 import Foundation
 import StrataCore
-import StrataIndex
+@testable import StrataIndex
 import Testing
 import TestSupport
 
@@ -98,6 +98,23 @@ import TestSupport
                 if !TextAnalyzer.englishStopWords.contains(term) && term.utf8.count <= 6 { expected.append(AnalyzedToken(term: term, position: position)) }
             }
             #expect(analyzer.analyze(text) == expected, "\(text.debugDescription)")
+        }
+    }
+
+    /// ASCII text takes a byte-wise path: it must give what the scalar path gives, stems,
+    /// stop words, case and length limits included.
+    @Test func theASCIIPathAgreesWithTheUnicodePath() throws {
+        var rng = SeededRandom(seed: 11)
+        let alphabet = Array("abcdeingsRTXYZ019 _-.,'!\n\t")
+        for settings in [[:], ["lowercase": "false"], ["stemmer": "none", "max_token_length": "4"], ["stop_words": "none", "stemmer": "porter"]] {
+            let analyzer = try TextAnalyzer(options: TextAnalyzerOptions(settings: settings))
+            for _ in 0..<300 {
+                let text = String((0..<Int.random(in: 0..<80, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+                #expect(analyzer.analyze(text) == analyzer.analyzeUnicode(text), "\(settings) \(text.debugDescription)")
+            }
+            for text in ["The Running dogs AND the cats", "is it", "Connected123 networks, running-fast"] {
+                #expect(analyzer.analyze(text) == analyzer.analyzeUnicode(text))
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import StrataCore
 import StrataKernels
 
@@ -69,15 +70,25 @@ public struct InvertedIndex: Sendable {
     }
 
     /// Builds an index one document at a time, so that a caller streaming documents never
-    /// holds all their text.
+    /// holds all their text. Postings are kept flat, in arrival order (document order), and
+    /// grouped by term only at `build`: no per-term arrays while documents arrive.
     public struct Builder: Sendable {
         let analyzer: TextAnalyzer
         let bm25: BM25Parameters
-        /// Each term's postings as they are gathered, found through `slots`.
-        private var slots: [String: Int] = [:]
-        private var lists: [(documents: [UInt32], frequencies: [UInt32], positions: [UInt8], positionStarts: [Int])] = []
+        /// Each distinct term's slot, and the terms by slot.
+        private var slots: [String: UInt32] = [:]
+        private var slotTerms: [String] = []
+        /// Per posting, in arrival order: its term's slot, document, frequency and where its
+        /// word positions start in `positions`.
+        private var postingSlots: [UInt32] = []
+        private var postingDocuments: [UInt32] = []
+        private var postingFrequencies: [UInt32] = []
+        private var postingPositions: [Int] = []
+        private var positions: [UInt8] = []
         private var lengths: [UInt32] = []
         private var total: UInt64 = 0
+        /// (slot, position) of the current document's terms (reused).
+        private var scratch: [(slot: UInt32, position: UInt32)] = []
 
         /// An empty index of the given settings.
         public init(analyzer: TextAnalyzer, bm25: BM25Parameters = .init()) {
@@ -90,58 +101,116 @@ public struct InvertedIndex: Sendable {
 
         /// Adds the next document (nil: a missing value).
         public mutating func add(_ text: String?) {
+            add(tokens: text.map(analyzer.analyze) ?? [])
+        }
+
+        /// Adds the next documents in order, analysing them on every core.
+        public mutating func add(contentsOf texts: [String?]) {
+            let workers = min(max(1, ProcessInfo.processInfo.activeProcessorCount), max(1, texts.count / 64))
+            guard workers > 1 else {
+                for text in texts { add(text) }
+                return
+            }
+            var analysed = [[AnalyzedToken]](repeating: [], count: texts.count)
+            let analyzer = analyzer
+            analysed.withUnsafeMutableBufferPointer { buffer in
+                let out = DisjointSlots(base: buffer.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    // Each worker writes only its own slots of `out`.
+                    for i in stride(from: worker, to: texts.count, by: workers) { out.base[i] = texts[i].map(analyzer.analyze) ?? [] }
+                }
+            }
+            for tokens in analysed { add(tokens: tokens) }
+        }
+
+        /// Adds the next document as the analyzer's tokens, in position order.
+        mutating func add(tokens: [AnalyzedToken]) {
             let id = UInt32(lengths.count)
-            let tokens = text.map(analyzer.analyze) ?? []
             lengths.append(UInt32(tokens.count))
             total += UInt64(tokens.count)
-            var occurrences: [String: [UInt32]] = [:]
-            for token in tokens { occurrences[token.term, default: []].append(UInt32(token.position)) }
-            for (term, positions) in occurrences {
-                let slot = slots[term] ?? lists.count
-                if slot == lists.count {
-                    slots[term] = slot
-                    lists.append(([], [], [], []))
+            scratch.removeAll(keepingCapacity: true)
+            for token in tokens {
+                let slot: UInt32
+                if let known = slots[token.term] {
+                    slot = known
+                } else {
+                    slot = UInt32(slotTerms.count)
+                    slots[token.term] = slot
+                    slotTerms.append(token.term)
                 }
-                lists[slot].documents.append(id)
-                lists[slot].frequencies.append(UInt32(positions.count))
-                lists[slot].positionStarts.append(lists[slot].positions.count)
-                PositionCoding.append(positions, to: &lists[slot].positions)
+                scratch.append((slot, UInt32(token.position)))
+            }
+            // Positions arrive ascending, so ordering by (slot, position) groups each term's.
+            scratch.sort { $0.slot < $1.slot || ($0.slot == $1.slot && $0.position < $1.position) }
+            var start = 0
+            var run: [UInt32] = []
+            while start < scratch.count {
+                var end = start + 1
+                while end < scratch.count && scratch[end].slot == scratch[start].slot { end += 1 }
+                postingSlots.append(scratch[start].slot)
+                postingDocuments.append(id)
+                postingFrequencies.append(UInt32(end - start))
+                postingPositions.append(positions.count)
+                run.removeAll(keepingCapacity: true)
+                for i in start..<end { run.append(scratch[i].position) }
+                PositionCoding.append(run, to: &positions)
+                start = end
             }
         }
 
         /// The index of every document added.
         /// - Complexity: O(postings) plus sorting the distinct terms.
         public func build() -> InvertedIndex {
-            let sorted = slots.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            // Postings grouped by slot, stable (so each term's stay in document order).
+            var starts = [Int](repeating: 0, count: slotTerms.count + 1)
+            for slot in postingSlots { starts[Int(slot) + 1] += 1 }
+            for i in slotTerms.indices { starts[i + 1] += starts[i] }
+            var fill = starts
+            var bySlot = [UInt32](repeating: 0, count: postingSlots.count)
+            for (posting, slot) in postingSlots.enumerated() {
+                bySlot[fill[Int(slot)]] = UInt32(posting)
+                fill[Int(slot)] += 1
+            }
+            let order = slotTerms.indices.sorted { slotTerms[$0].utf8.lexicographicallyPrecedes(slotTerms[$1].utf8) }
             var bytes: [UInt8] = [], frequencies: [UInt32] = []
             var blocks = BlockTable()
             var positionBytes: [UInt8] = []
+            positionBytes.reserveCapacity(positions.count)
             let averageLength = lengths.isEmpty ? 0 : Double(total) / Double(lengths.count)
-            for term in sorted {
-                let list = lists[slots[term]!]
-                let idf = BM25Parameters.idf(documentFrequency: list.documents.count, documents: lengths.count)
+            var documents: [UInt32] = [], counts: [UInt32] = []
+            for slot in order {
+                let postings = bySlot[starts[slot]..<starts[slot + 1]]
+                documents.removeAll(keepingCapacity: true)
+                counts.removeAll(keepingCapacity: true)
+                for posting in postings {
+                    documents.append(postingDocuments[Int(posting)])
+                    counts.append(postingFrequencies[Int(posting)])
+                }
+                let idf = BM25Parameters.idf(documentFrequency: documents.count, documents: lengths.count)
                 var previous: UInt32?
-                for start in stride(from: 0, to: list.documents.count, by: PostingsBlock.size) {
-                    let end = min(start + PostingsBlock.size, list.documents.count)
+                for start in stride(from: 0, to: documents.count, by: PostingsBlock.size) {
+                    let end = min(start + PostingsBlock.size, documents.count)
                     blocks.offsets.append(bytes.count)
-                    blocks.positionOffsets.append(positionBytes.count + list.positionStarts[start])
-                    PostingsBlock.encode(documents: list.documents[start..<end], frequencies: list.frequencies[start..<end], after: previous, into: &bytes)
-                    previous = list.documents[end - 1]
-                    blocks.lastDocuments.append(list.documents[end - 1])
+                    blocks.positionOffsets.append(positionBytes.count)
+                    PostingsBlock.encode(documents: documents[start..<end], frequencies: counts[start..<end], after: previous, into: &bytes)
+                    previous = documents[end - 1]
+                    blocks.lastDocuments.append(documents[end - 1])
                     var best = 0.0
                     for i in start..<end {
-                        best = max(best, bm25.termScore(idf: idf, frequency: list.frequencies[i], length: lengths[Int(list.documents[i])], averageLength: averageLength))
+                        best = max(best, bm25.termScore(idf: idf, frequency: counts[i], length: lengths[Int(documents[i])], averageLength: averageLength))
+                        let posting = Int(postings[postings.startIndex + i])
+                        let from = postingPositions[posting], to = posting + 1 < postingPositions.count ? postingPositions[posting + 1] : positions.count
+                        positionBytes.append(contentsOf: positions[from..<to])
                     }
                     // Inflated a hair so that a sum of bounds, added in another order than a
                     // document's score, can never round below that score.
                     blocks.maxScores.append(best * (1 + 1e-9))
                 }
-                positionBytes += list.positions
                 blocks.termStarts.append(blocks.offsets.count)
-                frequencies.append(UInt32(list.documents.count))
+                frequencies.append(UInt32(documents.count))
             }
-            return InvertedIndex(analyzer: analyzer, bm25: bm25, terms: sorted, documentFrequencies: frequencies, postings: bytes,
-                                 documentLengths: lengths, totalLength: total, blocks: blocks, positions: positionBytes)
+            return InvertedIndex(analyzer: analyzer, bm25: bm25, terms: order.map { slotTerms[$0] }, documentFrequencies: frequencies,
+                                 postings: bytes, documentLengths: lengths, totalLength: total, blocks: blocks, positions: positionBytes)
         }
     }
 

@@ -36,14 +36,29 @@ final class SnowballStemmer: Sendable {
 
     /// The stem of `word` (UTF-8).
     func stem(_ word: String) -> String {
+        borrow { stemmer in
+            var word = word
+            return word.withUTF8 { stemmer.stem($0) } ?? word
+        }
+    }
+
+    /// Runs `body` with one stemmer object of the pool, so that a document's words are
+    /// stemmed with one borrowing instead of one per word.
+    func borrow<Result>(_ body: (BorrowedStemmer) -> Result) -> Result {
         let box = idle.withLock { $0.popLast() } ?? OpaquePointerBox(sb_stemmer_new(language, "UTF_8"))
         defer { idle.withLock { if $0.count < 16 { $0.append(box) } else { sb_stemmer_delete(box.pointer) } } }
-        let utf8 = Array(word.utf8)
-        return utf8.withUnsafeBufferPointer { bytes -> String in
-            guard let stemmed = sb_stemmer_stem(box.pointer, bytes.baseAddress, Int32(bytes.count)) else { return word }
-            let length = Int(sb_stemmer_length(box.pointer))
-            return String(decoding: UnsafeBufferPointer(start: stemmed, count: length), as: UTF8.self)
-        }
+        return body(BorrowedStemmer(pointer: box.pointer))
+    }
+}
+
+/// A libstemmer object lent to one caller for the length of `SnowballStemmer.borrow`.
+struct BorrowedStemmer {
+    fileprivate let pointer: OpaquePointer
+
+    /// The stem of the UTF-8 word `bytes` (nil when libstemmer fails to allocate).
+    func stem(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard let stemmed = sb_stemmer_stem(pointer, bytes.baseAddress, Int32(bytes.count)) else { return nil }
+        return String(decoding: UnsafeBufferPointer(start: stemmed, count: Int(sb_stemmer_length(pointer))), as: UTF8.self)
     }
 }
 

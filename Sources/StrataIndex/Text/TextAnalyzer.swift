@@ -46,6 +46,12 @@ public struct TextAnalyzer: Sendable {
 
     /// The terms of `text`, in order.
     public func analyze(_ text: String) -> [AnalyzedToken] {
+        var text = text
+        return text.withUTF8(analyzeASCII) ?? analyzeUnicode(text)
+    }
+
+    /// `analyze` for any text, scalar by scalar.
+    func analyzeUnicode(_ text: String) -> [AnalyzedToken] {
         var tokens: [AnalyzedToken] = []
         var position = 0
         for word in Self.words(of: text, cjk: options.cjk) {
@@ -57,6 +63,54 @@ public struct TextAnalyzer: Sendable {
             tokens.append(AnalyzedToken(term: stem.isEmpty ? term : stem, position: position))
         }
         return tokens
+    }
+
+    /// `analyze` for ASCII text, byte by byte — the same terms, since in ASCII the words are
+    /// the runs of letters and digits, lower-casing is per byte and folding changes nothing;
+    /// nil when the text is not ASCII.
+    private func analyzeASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> [AnalyzedToken]? {
+        var ascii = true
+        for byte in bytes where byte >= 0x80 {
+            ascii = false
+            break
+        }
+        guard ascii else { return nil }
+        var tokens: [AnalyzedToken] = []
+        let lowercase = options.lowercase, longest = options.maxTokenLength
+        func run(_ stem: BorrowedStemmer?) {
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { word in
+                var position = 0, i = 0
+                while i < bytes.count {
+                    guard Self.isASCIIWordByte(bytes[i]) else {
+                        i += 1
+                        continue
+                    }
+                    var length = 0
+                    while i < bytes.count && Self.isASCIIWordByte(bytes[i]) {
+                        let byte = bytes[i]
+                        word[length] = lowercase && byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                        length += 1
+                        i += 1
+                    }
+                    defer { position += 1 }
+                    guard length <= longest else { continue }
+                    let letters = UnsafeBufferPointer(rebasing: word[0..<length])
+                    let term = String(decoding: letters, as: UTF8.self)
+                    guard !stopWords.contains(term) else { continue }
+                    // A stemmer may reduce a word to nothing: keep the word then.
+                    let stemmed = stem?.stem(letters) ?? term
+                    tokens.append(AnalyzedToken(term: stemmed.isEmpty ? term : stemmed, position: position))
+                }
+            }
+        }
+        if let stemmer { stemmer.borrow { run($0) } } else { run(nil) }
+        return tokens
+    }
+
+    /// ASCII letters and digits.
+    @inline(__always)
+    private static func isASCIIWordByte(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
     }
 
     /// Lower-cased and folded as the options say.

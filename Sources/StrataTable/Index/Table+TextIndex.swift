@@ -90,10 +90,10 @@ extension Table {
         let scanner = try snapshot.scanner(columns: [field.name], batchRows: 4096, withAddresses: !inMemory)
         while let next = try await scanner.next() {
             let column = next.batch.columns[0]
-            for row in 0..<next.batch.rowCount {
-                builder.add(column.isNull(row) ? nil : String(decoding: column.bytes(at: row), as: UTF8.self))
-                addresses.append(next.addresses?[row].rawValue ?? UInt64(addresses.count))
-            }
+            builder.add(contentsOf: (0..<next.batch.rowCount).map { row in
+                column.isNull(row) ? nil : String(decoding: column.bytes(at: row), as: UTF8.self)
+            })
+            for row in 0..<next.batch.rowCount { addresses.append(next.addresses?[row].rawValue ?? UInt64(addresses.count)) }
         }
         return (builder.build(), addresses)
     }
