@@ -15,5 +15,6 @@ let package = Package(
         .executableTarget(name: "FuzzTableObjects", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "TableObjects"),
         .executableTarget(name: "FuzzVectorIndex", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "VectorIndex"),
         .executableTarget(name: "FuzzTextIndex", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "TextIndex"),
+        .executableTarget(name: "FuzzScalarIndex", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "ScalarIndex"),
     ]
 )

@@ -5,7 +5,7 @@
 # Crashes land in Fuzz/artifacts/TARGET/; add each as a regression input under
 # Fuzz/regressions/TARGET/ (the test suite replays them) before fixing it.
 set -euo pipefail
-target=${1:?usage: run.sh FuzzFileReader|FuzzMetadata|FuzzText|FuzzTableObjects|FuzzVectorIndex|FuzzTextIndex SECONDS}
+target=${1:?usage: run.sh FuzzFileReader|FuzzMetadata|FuzzText|FuzzTableObjects|FuzzVectorIndex|FuzzTextIndex|FuzzScalarIndex SECONDS}
 seconds=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
@@ -66,6 +66,11 @@ PY
       { printf '\x04'; printf '%s' "$p"; } > "$seeds/p$n"; n=$((n+1))
     done
     rm -rf "$table" "$seeds/schema.json" ;;
+  FuzzScalarIndex)
+    # Selector 1 with a few columns (each run makes real B-tree and bitmap files and damages them).
+    printf '\001\002\003\021\005\005\100\377\042' > "$seeds/ints"
+    printf '\001\001\002\003\021\005\005\100\377\042\033' > "$seeds/strings"
+    ;;
   FuzzTextIndex)
     # Selector 1 with a few documents (each run makes a real file from them and damages it).
     printf '\001the quick brown fox\njumps over\n\nthe lazy dog\n' > "$seeds/docs1"

@@ -2,7 +2,8 @@ import Foundation
 import Strata
 
 /// The Strata runner of the peer harness (`../shared/peers`, protocol `strata-peers/1`) and
-/// of the text benchmark (`Benchmarks/peers/text`, protocol `strata-text/1`): reads one task
+/// of the text and filter benchmarks (`Benchmarks/peers/text`, `Benchmarks/peers/scalar`,
+/// protocols `strata-text/1` and `strata-scalar/1`): reads one task
 /// as JSON on stdin, builds each configuration, answers the queries one at a time on one
 /// thread, and prints `build` and `queries` JSON lines on stdout (logs on stderr).
 @main
@@ -12,9 +13,15 @@ struct StrataPeerRunner {
         guard let task = try JSONSerialization.jsonObject(with: input) as? [String: Any] else {
             throw RunnerError("the task is not a JSON object")
         }
-        if task["protocol"] as? String == "strata-text/1" {
+        switch task["protocol"] as? String {
+        case "strata-text/1":
             try await TextWorkload(task: task).run()
             return
+        case "strata-scalar/1":
+            try await ScalarWorkload(task: task).run()
+            return
+        default:
+            break
         }
         guard task["kind"] as? String == "vector" else {
             emit(["type": "error", "message": "unsupported kind \(task["kind"] ?? "?")"])

@@ -36,6 +36,7 @@ enum DemoTableTour {
         let compaction = try await table.compact()
         try out.line("Compaction: \(before) fragments into \(try await table.latestManifest().fragments.count), \(compaction.deletedRowsDropped) deleted rows dropped, \(compaction.addressMap.count) row addresses remapped (version \(compaction.version)).")
         try await vectorSearch(table, schema: schema, next: imported + singles)
+        try await textSearchAndFilters(table, schema: schema, next: imported + singles + 1)
         let report = try await table.verify()
         try out.line("Verify: version \(report.version), \(report.filesChecked) files, \(report.pagesChecked) pages, \(report.problems.isEmpty ? "all sound" : "\(report.problems.count) problems").")
     }
@@ -60,5 +61,29 @@ enum DemoTableTour {
         try out.line("A new turn, inserted after the index was built, is the nearest to itself at once: turn \(JSONRows.text(found.rows.columns[0].value(at: 0))) (not yet indexed; searched exactly and merged in).")
         let optimized = try await table.optimizeIndexes()
         try out.line("optimizeIndexes folds it in without a rebuild: the index now covers \(optimized.indexes[0].fragmentIds.count) of \(optimized.fragments.count) fragments (version \(optimized.version)).")
+    }
+
+    /// A BM25 index on the turns' text, a phrase search, a turn found by its words the moment
+    /// it is inserted, and a filter answered by a B-tree index.
+    static func textSearchAndFilters(_ table: Table, schema: Schema, next: Int) async throws {
+        let out = StandardOutput.shared
+        let indexed = try await table.createTextIndex(column: "content")
+        try out.line("Full-text index: BM25 on content, English stemming and stop words (version \(indexed.version)).")
+        let found = try await table.snapshot().search(TextSearchRequest(column: "content", query: "\"expired certificate\" outage", k: 3,
+                                                                        filter: try Predicate(parsing: "role = 'assistant'", schema: schema),
+                                                                        columns: ["turn_id"]))
+        let hits = (0..<found.rows.rowCount).map { "\(JSONRows.text(found.rows.columns[0].value(at: $0))) (\(String(format: "%.2f", found.scores[$0])))" }
+        try out.line("Search '\"expired certificate\" outage' among assistant turns: \(hits.joined(separator: ", ")).")
+        var fresh = try DemoData.batch(schema: schema, rows: next..<(next + 1))
+        fresh = try RecordBatch(schema: schema, columns: fresh.schema.fields.indices.map { c in
+            fresh.schema.fields[c].name == "content" ? try ColumnBuilder.column(.string, [.string("The zeppelin telemetry backlog is cleared.")]) : fresh.columns[c]
+        })
+        try await table.insert(fresh)
+        let zeppelin = try await table.snapshot().search(TextSearchRequest(column: "content", query: "zeppelin", k: 1, columns: ["turn_id"]))
+        try out.line("A turn inserted after the text index was built is found by its words at once: turn \(JSONRows.text(zeppelin.rows.columns[0].value(at: 0))), score \(String(format: "%.2f", zeppelin.scores[0])) — the score it keeps once indexed.")
+        try await table.createScalarIndex(column: "tokens", kind: .btree)
+        let filter = try Predicate(parsing: "tokens >= 400", schema: schema)
+        let heavy = try await table.snapshot().filter(filter, columns: ["turn_id"])
+        try out.line("B-tree on tokens: 'tokens >= 400' names \(heavy.rowCount) turns without scanning the column.")
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Strata
 
-/// `strata table create-index DIR --column C --type ivf_pq|hnsw|flat|fts [--metric M] [--param k=v …]`.
+/// `strata table create-index DIR --column C --type ivf_pq|hnsw|flat|fts|btree|bitmap [--metric M] [--param k=v …]`.
 struct TableCreateIndex: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create-index",
@@ -11,15 +11,17 @@ struct TableCreateIndex: AsyncParsableCommand {
             takes partitions, subvectors, nprobes, refine, iterations, sample_size, seed; flat \
             takes none. Unset ones are chosen from the data. A full-text index (fts, on a string \
             column, §7.1) takes the analyzer settings lowercase, ascii_folding, stop_words, \
-            stemmer, max_token_length, cjk and BM25's k1 and b. Rows appended later are searched \
-            exactly until 'strata table optimize' folds them in. Prints one JSON line.
+            stemmer, max_token_length, cjk and BM25's k1 and b. A btree (any orderable column) or \
+            bitmap (at most 65,536 distinct values) index takes no parameters and answers \
+            filters (--where). Rows appended later are searched exactly until 'strata table \
+            optimize' folds them in. Prints one JSON line.
             """
     )
 
     @Option(name: .long, help: "The column.")
     var column: String
 
-    @Option(name: .long, help: "ivf_pq, hnsw, flat (vector columns) or fts (string columns).")
+    @Option(name: .long, help: "ivf_pq, hnsw, flat (vector columns), fts (string columns), btree or bitmap.")
     var type: String
 
     @Option(name: .long, help: "l2 (default), cosine or dot.")
@@ -39,14 +41,17 @@ struct TableCreateIndex: AsyncParsableCommand {
         let manifest: Manifest
         if type == "fts" {
             manifest = try await openTable(directory).createTextIndex(column: column, parameters: parameters, name: name)
+        } else if let kind = ScalarIndexKind(rawValue: type) {
+            guard parameters.isEmpty else { throw StrataError.invalidInput(what: "--param", why: "a \(type) index takes no parameters") }
+            manifest = try await openTable(directory).createScalarIndex(column: column, kind: kind, name: name)
         } else if let kind = VectorIndexKind(rawValue: type) {
             manifest = try await openTable(directory).createIndex(column: column, kind: kind, metric: try parseMetric(metric),
                                                                   parameters: parameters, name: name)
         } else {
-            throw StrataError.invalidInput(what: "--type \(type)", why: "expected ivf_pq, hnsw, flat or fts")
+            throw StrataError.invalidInput(what: "--type \(type)", why: "expected ivf_pq, hnsw, flat, fts, btree or bitmap")
         }
         let index = manifest.indexes.last { $0.name == (name ?? column + "_idx") }
-        let metricField = type == "fts" ? "" : #","metric":\#(JSONText.quoted(metric))"#
+        let metricField = VectorIndexKind(rawValue: type) == nil ? "" : #","metric":\#(JSONText.quoted(metric))"#
         try StandardOutput.shared.line(
             #"{"index":\#(JSONText.quoted(index?.name ?? "")),"type":\#(JSONText.quoted(type))\#(metricField),"version":\#(manifest.version),"fragments":\#(index?.fragmentIds.count ?? 0)}"#)
     }

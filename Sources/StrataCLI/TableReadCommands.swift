@@ -1,11 +1,17 @@
 import ArgumentParser
 import Strata
 
-/// `strata table cat DIR [--version N | --tag T] [--columns a,b]`.
+/// `strata table cat DIR [--version N | --tag T] [--columns a,b] [--where '…']`.
 struct TableCat: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cat",
-        abstract: "Print a version's rows as JSON Lines (default: the latest), in table order."
+        abstract: "Print a version's rows as JSON Lines (default: the latest), in table order.",
+        discussion: """
+            With --where, only the rows matching 'col op literal [AND …]' (op: = != < <= > >=, \
+            or col IS [NOT] NULL): a B-tree or bitmap index on a compared column answers for \
+            the fragments it covers, other fragments are scanned skipping the pages whose \
+            statistics rule the predicate out.
+            """
     )
 
     @Option(name: .long, help: "The version to read.")
@@ -16,6 +22,9 @@ struct TableCat: AsyncParsableCommand {
 
     @Option(name: .long, help: "Columns to print, comma-separated, in this order (default: all).")
     var columns: String?
+
+    @Option(name: .long, help: "Only rows matching 'col op literal [AND …]'.")
+    var `where`: String?
 
     @Argument(help: "The table's directory.")
     var directory: String
@@ -32,6 +41,10 @@ struct TableCat: AsyncParsableCommand {
             snapshot = try await table.snapshot(tag: tag)
         } else {
             snapshot = try await table.snapshot()
+        }
+        if let `where` {
+            try printRows(try await snapshot.filter(try Predicate(parsing: `where`, schema: snapshot.schema), columns: commaList(columns)))
+            return
         }
         let scanner = try snapshot.scanner(columns: commaList(columns), batchRows: 8192)
         while let next = try await scanner.next() { try printRows(next.batch) }

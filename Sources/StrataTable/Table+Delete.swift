@@ -144,14 +144,7 @@ extension Table {
 
     /// The addresses of the visible rows of `snapshot` that match `predicate`.
     package static func matching(_ predicate: Predicate, in snapshot: TableSnapshot) async throws(StrataError) -> [RowAddress] {
-        var matches: [RowAddress] = []
-        let scanner = try snapshot.scanner(columns: predicate.columns, withAddresses: true)
-        while let next = try await scanner.next() {
-            for row in 0..<next.batch.rowCount where predicate.matches(next.batch, row: row) {
-                matches.append(next.addresses![row])
-            }
-        }
-        return matches
+        try await snapshot.matchingAddresses(predicate)
     }
 
     /// Writes the deletion vectors for deleting `addresses` from `snapshot` and describes the

@@ -41,6 +41,13 @@ import Testing
         }
     }
 
+    @Test func scalarIndexInputs() throws {
+        for input in Self.inputs("Fuzz/regressions/FuzzScalarIndex") { FuzzTargets.scalarIndex(input) }
+        for selector in UInt8(0)..<2 {
+            for length in 0..<80 { FuzzTargets.scalarIndex([selector] + (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 1) }) }
+        }
+    }
+
     @Test func textIndexInputs() throws {
         for input in Self.inputs("Fuzz/regressions/FuzzTextIndex") { FuzzTargets.textIndex(input) }
         for selector in UInt8(0)..<2 {

@@ -69,6 +69,33 @@ import TestSupport
         }
     }
 
+    /// Queries the fast paths take — words that all should or all must match (repeats and
+    /// stop words included), a lone phrase — give exactly what scoring every clause gives.
+    @Test func fastPathsEqualExhaustiveScoring() throws {
+        var rng = SeededRandom(seed: 21)
+        let words = ["state", "states", "stated", "the", "fox", "foxes", "run", "running", "ran", "blue", "zebra"]
+        let documents: [String?] = (0..<400).map { _ in
+            (0..<Int.random(in: 0...14, using: &rng)).map { _ in words.randomElement(using: &rng)! }.joined(separator: " ")
+        }
+        let index = InvertedIndex(documents: documents, analyzer: try TextAnalyzer())
+        for _ in 0..<200 {
+            let picked = (0..<Int.random(in: 1...5, using: &rng)).map { _ in words.randomElement(using: &rng)! }
+            let text: String
+            switch Int.random(in: 0..<3, using: &rng) {
+            case 0: text = picked.joined(separator: " ")
+            case 1: text = picked.map { "+" + $0 }.joined(separator: " ")
+            default: text = "\"" + picked.joined(separator: " ") + "\""
+            }
+            let query = try TextQuery.parse(text)
+            let scoring = index.scoring(nil)
+            var clauses: [(occur: TextQuery.Occur, matches: [UInt32: Double])] = []
+            for (occur, clause) in query.clauses { clauses.append((occur, try index.clauseMatches(clause, scoring))) }
+            let k = Int.random(in: 1...12, using: &rng)
+            let fast = try index.search(query, k: k), exhaustive = InvertedIndex.best(of: clauses, k: k, allowed: nil)
+            #expect(fast == exhaustive, "\(text) k \(k): \(fast) against \(exhaustive)")
+        }
+    }
+
     @Test func phraseAndTermClausesAgreeWithTheirSearches() throws {
         let index = InvertedIndex(documents: InvertedIndexTests.corpus(300, seed: 43), analyzer: InvertedIndexTests.plain)
         #expect(try index.search(TextQuery.parse(#""w2 w3""#), k: 20) == index.searchPhrase("w2 w3", k: 20))

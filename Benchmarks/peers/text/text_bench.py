@@ -117,6 +117,14 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import bench_common  # noqa: E402
+from bench_common import dir_bytes, host_info, log, read_jsonl, versions, write_jsonl  # noqa: E402
+
+
+def library_versions():
+    return versions(("numpy", "pyarrow", "pylance", "lancedb", "tantivy", "PyStemmer"), sqlite=sqlite3.sqlite_version)
+
 os.environ.setdefault("LANCE_LOG", "error")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
@@ -157,44 +165,6 @@ SQUAD_DIR = Path(os.environ.get("STRATA_DATA", "/work/shared/data")) / "squad"
 def query_terms(text):
     """Lower-case `\\w+` tokens (peers_text.query_terms)."""
     return WORD.findall(text.lower())
-
-
-def log(*a):
-    print(*a, file=sys.stderr, flush=True)
-
-
-def dir_bytes(path):
-    path = Path(path)
-    if path.is_file():
-        return path.stat().st_size
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
-
-
-def versions():
-    from importlib import metadata
-    out = {"python": platform.python_version(), "sqlite": sqlite3.sqlite_version}
-    for dist in ("numpy", "pyarrow", "pylance", "lancedb", "tantivy", "PyStemmer"):
-        try:
-            out[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            pass
-    return out
-
-
-def host_info():
-    return {"machine": platform.machine(), "cpus": os.cpu_count(),
-            "mem_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
-
-
-def write_jsonl(path, rows):
-    with open(path, "w") as f:
-        for r in rows:
-            f.write(json.dumps(r, ensure_ascii=False) + "\n")
-
-
-def read_jsonl(path):
-    with open(path) as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 # ================================================================ prepare
@@ -396,7 +366,7 @@ def cmd_prepare(args):
             stamp = prepare_passages(out / corpus, Path(args.squad), args.seed, args.queries_per_type, args.questions)
         else:
             sys.exit(f"unknown corpus {corpus}")
-        stamp.update(created=time.strftime("%Y-%m-%dT%H:%M:%S"), versions=versions(),
+        stamp.update(created=time.strftime("%Y-%m-%dT%H:%M:%S"), versions=library_versions(),
                      disk_bytes=dir_bytes(out / corpus))
         (out / corpus / "PREPARED.json").write_text(json.dumps(stamp, indent=1) + "\n")
         stamps[corpus] = stamp
@@ -576,41 +546,10 @@ SYSTEMS = {c.name: c for c in (Tantivy, SqliteFts5, LanceFts)}
 # ================================================================ measurement
 
 def measure(arms, nq, warmup=WARMUP, blocks=BLOCKS):
-    """arms: {name: fn(i) -> row ids}. Warm each arm with queries 0..warmup-1 (untimed), then time
-    queries 0..nq-1 in `blocks` blocks, rotating the arm order per block. A query that raises
-    counts as an empty result (its time is kept) and is counted in errors."""
-    names = list(arms)
-    lat = {n: np.zeros(nq, dtype=np.int64) for n in names}
-    ids = {n: [None] * nq for n in names}
-    errors = {n: [] for n in names}
-    for n in names:
-        for i in range(min(warmup, nq)):
-            try:
-                arms[n](i)
-            except Exception:
-                pass
-    bounds = np.linspace(0, nq, blocks + 1).astype(int)
-    clock = time.perf_counter_ns
-    for b in range(blocks):
-        rot = b % len(names)
-        for n in names[rot:] + names[:rot]:
-            fn, L, R = arms[n], lat[n], ids[n]
-            gc.collect()
-            gc.disable()
-            try:
-                for i in range(bounds[b], bounds[b + 1]):
-                    t0 = clock()
-                    try:
-                        r = fn(i)
-                    except Exception as e:  # noqa: BLE001 - recorded, not fatal
-                        r = []
-                        errors[n].append(f"{i}: {type(e).__name__}: {str(e)[:200]}")
-                    t1 = clock()
-                    L[i] = t1 - t0
-                    R[i] = r
-            finally:
-                gc.enable()
-    return lat, ids, errors
+    """arms: {name: fn(i) -> row ids}; see bench_common.measure. A query that raises counts as
+    an empty result (its time is kept) and is counted in errors."""
+    lat, results, errors = bench_common.measure(arms, nq, warmup, blocks)
+    return lat, {n: [r if r is not None else [] for r in rs] for n, rs in results.items()}, errors
 
 
 def metrics(lat_ns, ids, queries, ref_ids=None):
@@ -688,7 +627,7 @@ def cmd_run(args):
     by_type = {t: qs for t, qs in by_type.items() if qs}
     run_id = time.strftime("%Y%m%dT%H%M%S")
     base = {"run_id": run_id, "corpus": args.corpus, "docs": len(texts), "k": K, "warmup_queries": WARMUP,
-            "blocks": BLOCKS, "versions": versions(), "host": host_info()}
+            "blocks": BLOCKS, "versions": library_versions(), "host": host_info()}
     log(f"run {run_id}: {args.corpus}, {len(texts):,} docs, "
         + ", ".join(f"{t}={len(q)}" for t, q in by_type.items()) + f"; scratch {scratch}")
     out = open(args.out, "a")

@@ -28,10 +28,15 @@ public struct BTreeIndex: ScalarIndex {
             let order = ValueOrder.compare(a.value, b.value) ?? 0  // `split` checked that they compare
             return order < 0 || (order == 0 && a.row < b.row)
         }
-        entries = sorted
-        fences = stride(from: 0, to: sorted.count, by: Self.leafSize).map { sorted[$0].value }
-        nulls = RoaringBitmap(nullRows)
-        rowCount = values.count
+        self.init(sortedEntries: sorted, nulls: RoaringBitmap(nullRows), rowCount: values.count)
+    }
+
+    /// An index of entries already sorted by value then row (a decoded file's).
+    init(sortedEntries: [(value: Value, row: UInt32)], nulls: RoaringBitmap, rowCount: Int) {
+        entries = sortedEntries
+        fences = stride(from: 0, to: sortedEntries.count, by: Self.leafSize).map { sortedEntries[$0].value }
+        self.nulls = nulls
+        self.rowCount = rowCount
     }
 
     /// Rows whose value equals `value` (none for null or NaN).

@@ -41,6 +41,15 @@ public struct BitmapIndex: ScalarIndex {
         rowCount = values.count
     }
 
+    /// An index of the given parts (a decoded file's): keys strictly ascending, each with
+    /// its rows.
+    init(keys: [Value], rows: [RoaringBitmap], nulls: RoaringBitmap, rowCount: Int) {
+        self.keys = keys
+        self.rows = rows
+        self.nulls = nulls
+        self.rowCount = rowCount
+    }
+
     /// Rows whose value equals `value` (none for null or NaN: `= NULL` matches nothing).
     public func equal(_ value: Value) -> RoaringBitmap {
         guard let index = position(of: value, strictlyAbove: false), index < keys.count,

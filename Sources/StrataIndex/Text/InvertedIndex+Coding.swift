@@ -128,11 +128,10 @@ extension InvertedIndex {
         guard lastDocuments.allSatisfy({ Int($0) < n }) else { throw bad("a block's last document beyond \(n)") }
         let maxScores = try section(.blockMaxScores, Double.self, blockCount)
         guard maxScores.allSatisfy({ $0.isFinite && $0 >= 0 }) else { throw bad("block score bounds") }
-        blocks = BlockTable(offsets: offsets.map(Int.init), positionOffsets: positionOffsets.map(Int.init),
-                            lastDocuments: lastDocuments, maxScores: maxScores, termStarts: termBlocks)
-        self.postings = postings
-        self.positions = positions
+        let blocks = BlockTable(offsets: offsets.map(Int.init), positionOffsets: positionOffsets.map(Int.init),
+                                lastDocuments: lastDocuments, maxScores: maxScores, termStarts: termBlocks)
         documentLengths = try section(.documentLengths, UInt32.self, n)
+        source = PostingSource(blocks: blocks, postings: postings, positions: positions, documentCount: n)
         totalLength = documentLengths.reduce(0) { $0 + UInt64($1) }
     }
 

@@ -23,9 +23,9 @@ extension InvertedIndex {
 
     /// Offers every allowed document holding `phrase` to `collector`, in id order. With
     /// `pruning`, a document is skipped without reading its positions once the collector is
-    /// full and even the phrase frequency its terms' counts allow (the least of them, each
-    /// divided by its repeats in the phrase) could not beat the k-th best: the score grows
-    /// with the frequency.
+    /// full and even the phrase frequency its terms' counts allow could not beat the k-th
+    /// best: the score grows with the frequency, and each match starts at its own position of
+    /// every term, so there are no more matches than the least of the terms' counts.
     func collectPhrase(_ phrase: String, _ scoring: Scoring, allowed: IDBitset?, into collector: inout TopKCollector, pruning: Bool) throws(StrataError) {
         let tokens = analyzer.analyze(phrase)
         guard let first = tokens.first else { return }
@@ -59,7 +59,7 @@ extension InvertedIndex {
             var worthReading = allowed?.contains(candidate) ?? true
             if worthReading && pruning && collector.isFull {
                 var most = UInt32.max
-                for i in cursors.indices { most = min(most, cursors[i].frequency / repeats[i]) }
+                for i in cursors.indices { most = min(most, cursors[i].frequency) }
                 worthReading = most > 0 && bm25.termScore(idf: idf, frequency: most, length: length, averageLength: average) > collector.threshold
             }
             if worthReading {

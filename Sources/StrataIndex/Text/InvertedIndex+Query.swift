@@ -31,23 +31,31 @@ extension InvertedIndex {
         return Self.best(of: clauses, k: k, allowed: allowed)
     }
 
-    /// The dictionary entries of a query whose clauses are all single words of different
-    /// terms that all should (`.any`) or all must (`.all`) match, in clause order, and
+    /// The terms of a query whose clauses are all single words that all should (`.any`) or
+    /// all must (`.all`) match — each distinct term once, with the slot of every clause in
+    /// clause order (a term two clauses name scores twice, as those clauses would) — and
     /// whether the dictionary holds all of them; nil for any other query. A word that
     /// analyses to nothing (a stop word) matches nothing, as a clause would.
-    func termsOnly(_ query: TextQuery) -> (query: (entries: [Int], complete: Bool), match: Match)? {
+    func termsOnly(_ query: TextQuery) -> (query: TermQuery, match: Match)? {
         guard let occur = query.clauses.first?.occur, occur != .mustNot else { return nil }
-        var seen: [String] = [], entries: [Int] = [], complete = true
+        var terms: [String] = [], entries: [Int] = [], clauseSlots: [Int] = [], complete = true
         for (clauseOccur, clause) in query.clauses {
             guard clauseOccur == occur, case let .term(text) = clause else { return nil }
             let tokens = analyzer.analyze(text)
             guard tokens.count <= 1 else { return nil }
-            guard let term = tokens.first?.term else { complete = false; continue }
-            guard !seen.contains(term) else { return nil }
-            seen.append(term)
-            if let entry = termIndex(term) { entries.append(entry) } else { complete = false }
+            guard let term = tokens.first?.term, let entry = termIndex(term) else {
+                complete = false
+                continue
+            }
+            if let slot = terms.firstIndex(of: term) {
+                clauseSlots.append(slot)
+            } else {
+                clauseSlots.append(terms.count)
+                terms.append(term)
+                entries.append(entry)
+            }
         }
-        return ((entries, complete), occur == .must ? .all : .any)
+        return (TermQuery(entries: entries, complete: complete, clauseSlots: clauseSlots), occur == .must ? .all : .any)
     }
 
     /// The `k` best documents given each clause's matches and scores, by the rules of
@@ -77,10 +85,10 @@ extension InvertedIndex {
             for hit in try phraseMatches(text, scoring) { scores[hit.id] = hit.score }
         case let .term(text):
             // Every analysed term must be present: "brown-fox" asks for both words.
-            let (terms, complete) = queryTerms(text)
-            guard complete, !terms.isEmpty else { return [:] }
+            let terms = queryTerms(text)
+            guard terms.complete, !terms.entries.isEmpty else { return [:] }
             var perTerm: [[UInt32: Double]] = []
-            for term in terms { perTerm.append(try termScores(term, scoring)) }
+            for term in terms.entries { perTerm.append(try termScores(term, scoring)) }
             let first = perTerm.min { $0.count < $1.count }!
             for document in first.keys where perTerm.allSatisfy({ $0[document] != nil }) {
                 scores[document] = perTerm.reduce(0) { $0 + $1[document]! }

@@ -56,9 +56,11 @@ extension InvertedIndex {
     /// document whose terms' best scores could together beat the k-th best; the blocks
     /// holding it are then checked with their own bounds, and when those cannot beat it
     /// either, every cursor skips past the shortest of those blocks without scoring.
-    func blockMaxWAND(_ cursors: inout [PostingCursor], allowed: IDBitset?, averageLength average: Double,
+    func blockMaxWAND(_ cursors: inout [PostingCursor], allowed: IDBitset?, averageLength average: Double, sum: inout ScoreSum,
                       into collector: inout TopKCollector) throws(StrataError) {
-        if cursors.count == 1 { return try collectTerm(&cursors[0], allowed: allowed, averageLength: average, into: &collector) }
+        if cursors.count == 1 {
+            return try collectTerm(&cursors[0], copies: sum.clauseSlots.count, allowed: allowed, averageLength: average, into: &collector)
+        }
         // Cursors stay put; `order` lists them by current document (cursors are large:
         // sorting small integers instead of moving them).
         var order = Array(cursors.indices)
@@ -86,7 +88,7 @@ extension InvertedIndex {
             if !collector.isFull || blockUpper > collector.threshold {
                 if cursors[order[0]].document == pivotDocument {
                     if allowed?.contains(pivotDocument) ?? true {
-                        collector.offer(TextHit(id: pivotDocument, score: score(cursors, order[0...pivot], averageLength: average)))
+                        collector.offer(TextHit(id: pivotDocument, score: score(cursors, order[0...pivot], averageLength: average, sum: &sum)))
                     }
                     for i in 0...pivot { try cursors[order[i]].next() }
                 } else {
@@ -108,8 +110,9 @@ extension InvertedIndex {
     }
 
     /// One term's top k, a block at a time: a block whose bound cannot beat the k-th best is
-    /// skipped undecoded, any other is scored whole in one tight loop.
-    func collectTerm(_ cursor: inout PostingCursor, allowed: IDBitset?, averageLength average: Double,
+    /// skipped undecoded, any other is scored whole in one tight loop. `copies`: how many
+    /// clauses name the term (each adds its score).
+    func collectTerm(_ cursor: inout PostingCursor, copies: Int, allowed: IDBitset?, averageLength average: Double,
                      into collector: inout TopKCollector) throws(StrataError) {
         let idf = cursor.idf, bm25 = bm25
         var block = cursor.block
@@ -123,7 +126,9 @@ extension InvertedIndex {
             documentLengths.withUnsafeBufferPointer { lengths in
                 for i in documents.indices {
                     let document = documents[i]
-                    let score = bm25.termScore(idf: idf, frequency: frequencies[i], length: lengths[Int(document)], averageLength: average)
+                    let once = bm25.termScore(idf: idf, frequency: frequencies[i], length: lengths[Int(document)], averageLength: average)
+                    var score = once
+                    for _ in 1..<max(copies, 1) { score += once }
                     guard !collector.isFull || score > collector.threshold, allowed?.contains(document) ?? true else { continue }
                     collector.offer(TextHit(id: document, score: score))
                 }
@@ -136,10 +141,10 @@ extension InvertedIndex {
     /// others. Once the top k is full, a candidate whose terms' blocks together cannot beat
     /// the k-th best takes every document up to the end of the shortest of those blocks
     /// with it, unscored (block-max AND).
-    func intersect(_ cursors: inout [PostingCursor], allowed: IDBitset?, averageLength average: Double,
+    func intersect(_ cursors: inout [PostingCursor], allowed: IDBitset?, averageLength average: Double, sum: inout ScoreSum,
                    into collector: inout TopKCollector) throws(StrataError) {
         cursors.sort { $0.count < $1.count }
-        let bySlot = cursors.indices.sorted { cursors[$0].slot < cursors[$1].slot }  // the order scores are added in
+        let allCursors = Array(cursors.indices)[...]
         var candidate = cursors[0].document
         // Below `checkedUntil`, every candidate lies in the blocks last checked, which could
         // beat the k-th best together; `othersBound` is the most the other terms' blocks give.
@@ -165,7 +170,7 @@ extension InvertedIndex {
                 }
                 // The rarest term's own score plus the others' bounds: a candidate that
                 // cannot enter is passed over before the other lists are searched for it.
-                if score(cursors[0], averageLength: average) + othersBound <= collector.threshold {
+                if score(cursors[0], averageLength: average) * cursors[0].weight + othersBound <= collector.threshold {
                     try cursors[0].next()
                     candidate = cursors[0].document
                     continue search
@@ -180,9 +185,7 @@ extension InvertedIndex {
                 }
             }
             if allowed?.contains(candidate) ?? true {
-                var total = 0.0
-                for i in bySlot { total += score(cursors[i], averageLength: average) }
-                collector.offer(TextHit(id: candidate, score: total))
+                collector.offer(TextHit(id: candidate, score: score(cursors, allCursors, averageLength: average, sum: &sum)))
             }
             try cursors[0].next()
             candidate = cursors[0].document

@@ -35,13 +35,15 @@ public struct InvertedIndex: Sendable {
     let terms: [String]
     /// Term i's number of documents.
     let documentFrequencies: [UInt32]
-    let postings: [UInt8]
     /// Each document's number of terms (after analysis; 0 for a missing document).
     let documentLengths: [UInt32]
     let totalLength: UInt64
-    let blocks: BlockTable
+    /// The postings, their block table and word positions, in one object that cursors share.
+    let source: PostingSource
+    var postings: [UInt8] { source.postings }
+    var blocks: BlockTable { source.blocks }
     /// Every posting's word positions (`PositionCoding`), in the order of the postings.
-    let positions: [UInt8]
+    var positions: [UInt8] { source.positions }
 
     /// Number of documents.
     public var documentCount: Int { documentLengths.count }
@@ -62,11 +64,9 @@ public struct InvertedIndex: Sendable {
         self.bm25 = bm25
         self.terms = terms
         self.documentFrequencies = documentFrequencies
-        self.postings = postings
         self.documentLengths = documentLengths
         self.totalLength = totalLength
-        self.blocks = blocks
-        self.positions = positions
+        source = PostingSource(blocks: blocks, postings: postings, positions: positions, documentCount: documentLengths.count)
     }
 
     /// Builds an index one document at a time, so that a caller streaming documents never
@@ -214,6 +214,41 @@ public struct InvertedIndex: Sendable {
         }
     }
 
+    /// What a posting cursor reads, held by reference so that a cursor is cheap to copy.
+    final class PostingSource: Sendable {
+        let blocks: BlockTable
+        let postings: [UInt8]
+        let positions: [UInt8]
+        let documentCount: Int
+
+        init(blocks: BlockTable, postings: [UInt8], positions: [UInt8], documentCount: Int) {
+            self.blocks = blocks
+            self.postings = postings
+            self.positions = positions
+            self.documentCount = documentCount
+        }
+    }
+
+    /// A query of terms: the distinct dictionary entries (slot i is `entries[i]`), whether the
+    /// dictionary holds every term asked for, and the slot of each clause in clause order.
+    struct TermQuery {
+        var entries: [Int]
+        var complete: Bool
+        var clauseSlots: [Int]
+    }
+
+    /// Adds up a document's clause scores in clause order (`score(_:_:averageLength:sum:)`),
+    /// with one reused buffer of per-slot scores.
+    struct ScoreSum {
+        let clauseSlots: [Int]
+        var slotScores: [Double]
+
+        init(clauseSlots: [Int], slots: Int) {
+            self.clauseSlots = clauseSlots
+            slotScores = [Double](repeating: 0, count: slots)
+        }
+    }
+
     /// Per block, in term order: where it starts in `postings`, its last document and the
     /// highest score any of its postings gives (block-max WAND skips blocks by it).
     struct BlockTable: Sendable {
@@ -246,11 +281,11 @@ public struct InvertedIndex: Sendable {
 
     /// The dictionary entries of the distinct terms of `text` as analysed, in order, and
     /// whether the dictionary holds every one of them.
-    func queryTerms(_ text: String) -> (entries: [Int], complete: Bool) {
+    func queryTerms(_ text: String) -> TermQuery {
         var distinct: [String] = []
         for token in analyzer.analyze(text) where !distinct.contains(token.term) { distinct.append(token.term) }
         let entries = distinct.compactMap(termIndex)
-        return (entries, entries.count == distinct.count)
+        return TermQuery(entries: entries, complete: entries.count == distinct.count, clauseSlots: Array(entries.indices))
     }
 
     /// The postings of dictionary entry `index`: ascending documents and their frequencies.
@@ -279,18 +314,21 @@ public struct InvertedIndex: Sendable {
     }
 
     /// `search`'s work over dictionary entries, with its collector (tests read how many
-    /// documents were scored). Each entry's score is added in the order given.
-    func collect(_ query: (entries: [Int], complete: Bool), k: Int, match: Match, allowed: IDBitset?,
-                 scoring: Scoring) throws(StrataError) -> TopKCollector {
+    /// documents were scored).
+    func collect(_ query: TermQuery, k: Int, match: Match, allowed: IDBitset?, scoring: Scoring) throws(StrataError) -> TopKCollector {
         guard k >= 1 else { throw .invalidInput(what: "k", why: "must be at least 1, got \(k)") }
         var collector = TopKCollector(k: k)
         guard !query.entries.isEmpty, match == .any || query.complete else { return collector }
         var cursors: [PostingCursor] = []
-        for (slot, term) in query.entries.enumerated() { cursors.append(try cursor(term, scoring, slot: slot)) }
+        for (slot, term) in query.entries.enumerated() {
+            let copies = query.clauseSlots.filter { $0 == slot }.count
+            cursors.append(try cursor(term, scoring, slot: slot, weight: Double(copies)))
+        }
+        var sum = ScoreSum(clauseSlots: query.clauseSlots, slots: query.entries.count)
         if match == .all {
-            try intersect(&cursors, allowed: allowed, averageLength: scoring.averageLength, into: &collector)
+            try intersect(&cursors, allowed: allowed, averageLength: scoring.averageLength, sum: &sum, into: &collector)
         } else {
-            try blockMaxWAND(&cursors, allowed: allowed, averageLength: scoring.averageLength, into: &collector)
+            try blockMaxWAND(&cursors, allowed: allowed, averageLength: scoring.averageLength, sum: &sum, into: &collector)
         }
         return collector
     }
@@ -301,17 +339,17 @@ public struct InvertedIndex: Sendable {
         bm25.termScore(idf: cursor.idf, frequency: cursor.frequency, length: documentLengths[Int(cursor.document)], averageLength: averageLength)
     }
 
-    /// The summed scores of the cursors at `members`, all at one document, added in slot
-    /// order (so that the sum does not depend on the order the cursors happen to be in).
-    func score(_ cursors: [PostingCursor], _ members: some Collection<Int>, averageLength: Double) -> Double {
-        var total = 0.0, previous = Int.min
-        for _ in members {
-            var next = -1
-            for i in members where cursors[i].slot > previous && (next < 0 || cursors[i].slot < cursors[next].slot) { next = i }
-            total += score(cursors[next], averageLength: averageLength)
-            previous = cursors[next].slot
+    /// The summed scores of the cursors at `members`, all at one document: each clause's
+    /// term score in clause order (a term two clauses name counts twice), so that the sum is
+    /// the very one an exhaustive scoring of the clauses adds up.
+    func score(_ cursors: [PostingCursor], _ members: ArraySlice<Int>, averageLength: Double, sum: inout ScoreSum) -> Double {
+        sum.slotScores.withUnsafeMutableBufferPointer { slotScores in
+            for i in members { slotScores[cursors[i].slot] = score(cursors[i], averageLength: averageLength) }
+            var total = 0.0
+            for slot in sum.clauseSlots { total += slotScores[slot] }
+            for i in members { slotScores[cursors[i].slot] = 0 }
+            return total
         }
-        return total
     }
 
     var averageLength: Double { documentCount > 0 ? Double(totalLength) / Double(documentCount) : 0 }

@@ -6,13 +6,15 @@ struct PostingCursor {
     /// The id past every document: the cursor's document once it is exhausted.
     static let end = UInt32.max
 
-    private let index: InvertedIndex
+    private let index: InvertedIndex.PostingSource
     /// The term's inverse document frequency.
     let idf: Double
     /// The term's best block bound: no posting scores more.
     let maxScore: Double
-    /// Multiplies the stored block bounds (1 with the index's own statistics).
+    /// Multiplies the stored block bounds (1 with the index's own statistics and one clause).
     private let boundScale: Double
+    /// How many clauses name the term (each adds its score): already in `boundScale`.
+    let weight: Double
     /// The term's place among the query's terms: scores are summed in this order, so that a
     /// document's score does not depend on the order the cursors happen to be in.
     let slot: Int
@@ -30,21 +32,26 @@ struct PostingCursor {
     private var positionOffset = 0
 
     /// A cursor scoring with the index's own statistics.
-    init(_ index: InvertedIndex, term: Int, slot: Int = 0) throws(StrataError) {
+    init(_ index: InvertedIndex, term: Int, slot: Int = 0, weight: Double = 1) throws(StrataError) {
         let idf = BM25Parameters.idf(documentFrequency: Int(index.documentFrequencies[term]), documents: index.documentCount)
-        try self.init(index, term: term, idf: idf, boundScale: 1, slot: slot)
+        try self.init(index, term: term, idf: idf, boundScale: weight, slot: slot, weight: weight)
     }
 
     /// A cursor scoring with `idf`, whose stored block bounds are multiplied by `boundScale`.
-    init(_ index: InvertedIndex, term: Int, idf: Double, boundScale: Double, slot: Int) throws(StrataError) {
+    init(_ index: InvertedIndex, term: Int, idf: Double, boundScale: Double, slot: Int, weight: Double) throws(StrataError) {
+        try self.init(index.source, term: term, count: Int(index.documentFrequencies[term]), idf: idf, boundScale: boundScale, slot: slot, weight: weight)
+    }
+
+    private init(_ index: InvertedIndex.PostingSource, term: Int, count: Int, idf: Double, boundScale: Double, slot: Int, weight: Double) throws(StrataError) {
         self.index = index
         self.idf = idf
         self.boundScale = boundScale
         self.slot = slot
+        self.weight = weight
         firstBlock = index.blocks.termStarts[term]
         endBlock = index.blocks.termStarts[term + 1]
         maxScore = (index.blocks.maxScores[firstBlock..<endBlock].max() ?? 0) * boundScale
-        count = Int(index.documentFrequencies[term])
+        self.count = count
         block = firstBlock
         try load()
     }

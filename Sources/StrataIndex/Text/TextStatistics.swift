@@ -114,8 +114,8 @@ extension InvertedIndex {
 
     /// A cursor over dictionary entry `term` scoring with `scoring`'s idf, its block bounds
     /// raised to stay bounds under those statistics.
-    func cursor(_ term: Int, _ scoring: Scoring, slot: Int = 0) throws(StrataError) -> PostingCursor {
-        guard let statistics = scoring.statistics else { return try PostingCursor(self, term: term, slot: slot) }
+    func cursor(_ term: Int, _ scoring: Scoring, slot: Int = 0, weight: Double = 1) throws(StrataError) -> PostingCursor {
+        guard let statistics = scoring.statistics else { return try PostingCursor(self, term: term, slot: slot, weight: weight) }
         let own = BM25Parameters.idf(documentFrequency: Int(documentFrequencies[term]), documents: documentCount)
         let df = statistics.documentFrequencies[terms[term]] ?? Int(documentFrequencies[term])
         let idf = BM25Parameters.idf(documentFrequency: df, documents: statistics.documentCount)
@@ -123,7 +123,7 @@ extension InvertedIndex {
         // avgdl'/avgdl when the mean length grows to avgdl' (and never when it shrinks), and
         // its idf part scales by idf'/idf: so the stored bounds, scaled by both, still bound.
         let lengthScale = averageLength > 0 ? max(1, scoring.averageLength / averageLength) : 1
-        return try PostingCursor(self, term: term, idf: idf, boundScale: own > 0 ? idf / own * lengthScale : .infinity, slot: slot)
+        return try PostingCursor(self, term: term, idf: idf, boundScale: (own > 0 ? idf / own * lengthScale : .infinity) * weight, slot: slot, weight: weight)
     }
 }
 

@@ -8,9 +8,9 @@ import Synchronization
 package final class IndexCache: Sendable {
     /// Guards the loaded vector indexes (by their files); held only to look up or insert.
     private let vectors = Mutex<[String: LoadedVectorIndex]>([:])
-    /// Guards the loaded text segments and the text indexes of unindexed fragments (by
-    /// their files, or by fragment, deletion file, column and analyzer settings).
-    private let text = Mutex<[String: LoadedTextSegment]>([:])
+    /// Guards the loaded segments of full-text and scalar indexes and the text indexes of
+    /// unindexed fragments (by their files, or by fragment, deletion file, column and index).
+    private let segments = Mutex<[String: any LoadedSegment]>([:])
     /// Guards the resolved settings of full-text indexes, by index uuid ("" for the defaults).
     private let textSettings = Mutex<[String: (analyzer: TextAnalyzer, bm25: BM25Parameters)]>([:])
 
@@ -34,19 +34,38 @@ package final class IndexCache: Sendable {
 
     private static func key(_ entry: TableIndex) -> String { entry.indexFile.path + "|" + entry.rowsFile.path }
 
-    /// The text segment `segment`, loaded once.
-    package func segment(_ segment: IndexSegment, location: TableLocation) async throws(StrataError) -> LoadedTextSegment {
-        try await text(Self.key(segment)) { () throws(StrataError) -> LoadedTextSegment in try await LoadedTextSegment.load(segment, location: location) }
+    /// The segment `segment` of an index of `kind`, loaded once.
+    package func segment(_ segment: IndexSegment, kind: String, location: TableLocation) async throws(StrataError) -> any LoadedSegment {
+        try await cached(Self.key(segment)) { () throws(StrataError) -> any LoadedSegment in
+            kind == TextIndexSettings.kind ? try await LoadedTextSegment.load(segment, location: location)
+                : try await LoadedScalarSegment.load(segment, location: location)
+        }
+    }
+
+    /// The segment `segment` of a full-text index.
+    package func textSegment(_ segment: IndexSegment, location: TableLocation) async throws(StrataError) -> LoadedTextSegment {
+        guard let text = try await self.segment(segment, kind: TextIndexSettings.kind, location: location) as? LoadedTextSegment else {
+            throw .corruption(path: location.object(segment.indexFile.path), offset: nil, kind: .malformedMetadata, detail: "not a text index segment")
+        }
+        return text
+    }
+
+    /// The segment `segment` of a scalar index.
+    package func scalarSegment(_ segment: IndexSegment, location: TableLocation) async throws(StrataError) -> LoadedScalarSegment {
+        guard let scalar = try await self.segment(segment, kind: ScalarIndexKind.btree.rawValue, location: location) as? LoadedScalarSegment else {
+            throw .corruption(path: location.object(segment.indexFile.path), offset: nil, kind: .malformedMetadata, detail: "not a scalar index segment")
+        }
+        return scalar
     }
 
     /// The key of a committed segment.
     static func key(_ segment: IndexSegment) -> String { segment.indexFile.path + "|" + segment.rowsFile.path }
 
-    /// The text index cached under `key`, made by `make` when absent.
-    package func text(_ key: String, make: () async throws(StrataError) -> LoadedTextSegment) async throws(StrataError) -> LoadedTextSegment {
-        if let hit = text.withLock({ $0[key] }) { return hit }
+    /// The segment cached under `key`, made by `make` when absent.
+    package func cached(_ key: String, make: () async throws(StrataError) -> any LoadedSegment) async throws(StrataError) -> any LoadedSegment {
+        if let hit = segments.withLock({ $0[key] }) { return hit }
         let made = try await make()
-        insertText([key: made])
+        insertSegments([key: made])
         return made
     }
 
@@ -63,11 +82,11 @@ package final class IndexCache: Sendable {
         return resolved
     }
 
-    /// Remembers text segments this process just built and committed.
-    package func insertText(_ segments: [String: LoadedTextSegment]) {
-        text.withLock { cache in
-            if cache.count + segments.count > 64 { cache.removeAll() }
-            cache.merge(segments) { $1 }
+    /// Remembers segments this process just built and committed.
+    package func insertSegments(_ made: [String: any LoadedSegment]) {
+        segments.withLock { cache in
+            if cache.count + made.count > 64 { cache.removeAll() }
+            cache.merge(made) { $1 }
         }
     }
 }

@@ -3,7 +3,7 @@ import StrataIndex
 
 /// A full-text index over some rows of a table — a committed segment read from its files, or
 /// an unindexed fragment or the in-memory rows indexed on the fly — with its rows.
-package final class LoadedTextSegment: Sendable {
+package final class LoadedTextSegment: LoadedSegment {
     package let index: InvertedIndex
     /// Ids to row addresses and back (in-memory rows: their place in the pending batches).
     package let rows: IndexRowMap
@@ -11,6 +11,10 @@ package final class LoadedTextSegment: Sendable {
     package init(index: InvertedIndex, addresses: [UInt64], path: String) {
         self.index = index
         rows = IndexRowMap(addresses: addresses, path: path)
+    }
+
+    package func withRows(_ addresses: [UInt64], path: String) -> any LoadedSegment {
+        LoadedTextSegment(index: index, addresses: addresses, path: path)
     }
 
     /// Reads and validates both files of `segment`.

@@ -45,15 +45,15 @@ extension Table {
     public func optimizeIndexes() async throws(StrataError) -> Manifest {
         try await flushSmallWrites()
         var built: [LoadedVectorIndex] = []
-        var builtText: [String: LoadedTextSegment] = [:]
+        var builtSegments: [String: any LoadedSegment] = [:]
         let (manifest, committed) = try await commitRerunning { (snapshot) throws(StrataError) -> PendingCommit? in
             let present = Set(snapshot.manifest.fragments.map(\.id))
             var changed: [TableIndex] = []
             built = []
-            builtText = [:]
+            builtSegments = [:]
             for entry in snapshot.manifest.indexes {
-                if entry.kind == TextIndexSettings.kind {
-                    if let next = try await optimizedTextIndex(entry, in: snapshot, built: &builtText) { changed.append(next) }
+                if TableIndex.segmentedKinds.contains(entry.kind) {
+                    if let next = try await optimizedSegments(entry, in: snapshot, built: &builtSegments) { changed.append(next) }
                     continue
                 }
                 guard VectorIndexKind(rawValue: entry.kind) != nil else { continue }
@@ -75,7 +75,7 @@ extension Table {
         }
         if committed {
             loadedIndexes.insert(built)
-            loadedIndexes.insertText(builtText)
+            loadedIndexes.insertSegments(builtSegments)
         }
         return manifest
     }
@@ -118,7 +118,7 @@ extension Table {
         var sources: [UInt32: Set<UInt32>] = [:]
         for (old, new) in compaction.addressMap { sources[new.fragment, default: []].insert(old.fragment) }
         var built: [LoadedVectorIndex] = []
-        var builtText: [String: LoadedTextSegment] = [:]
+        var builtSegments: [String: any LoadedSegment] = [:]
         let (_, committed) = try await commitRerunning { (snapshot) throws(StrataError) -> PendingCommit? in
             let present = Set(snapshot.manifest.fragments.map(\.id))
             /// The addresses of an index (or segment) covering `covered`, remapped, and what it covers then.
@@ -139,23 +139,10 @@ extension Table {
             }
             var changed: [TableIndex] = []
             built = []
-            builtText = [:]
+            builtSegments = [:]
             for entry in snapshot.manifest.indexes where !removed.isDisjoint(with: entry.fragmentIds) {
-                if entry.kind == TextIndexSettings.kind {
-                    var next = entry
-                    next.segments = []
-                    for segment in entry.segments {
-                        guard !removed.isDisjoint(with: segment.fragmentIds) else { next.segments.append(segment); continue }
-                        let loaded = try await snapshot.loadedIndexes.segment(segment, location: location)
-                        let (addresses, covered) = remapped(loaded.rows.addresses, covered: segment.fragmentIds)
-                        guard !covered.isEmpty else { continue }
-                        let rows = try await writeRows(addresses, uuid: entry.uuid)
-                        let moved = IndexSegment(fragmentIds: covered, indexFile: segment.indexFile, rowsFile: rows)
-                        next.segments.append(moved)
-                        builtText[IndexCache.key(moved)] = LoadedTextSegment(index: loaded.index, addresses: addresses, path: rows.path)
-                    }
-                    next.fragmentIds = next.segments.flatMap(\.fragmentIds).sorted()
-                    changed.append(next)
+                if TableIndex.segmentedKinds.contains(entry.kind) {
+                    changed.append(try await remappedSegments(entry, in: snapshot, removed: removed, built: &builtSegments, remapped: remapped))
                     continue
                 }
                 guard VectorIndexKind(rawValue: entry.kind) != nil else { continue }
@@ -171,7 +158,7 @@ extension Table {
         }
         if committed {
             loadedIndexes.insert(built)
-            loadedIndexes.insertText(builtText)
+            loadedIndexes.insertSegments(builtSegments)
         }
     }
 

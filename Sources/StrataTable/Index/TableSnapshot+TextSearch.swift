@@ -60,7 +60,7 @@ extension TableSnapshot {
             let fragments = present.intersection(segment.fragmentIds)
             guard !fragments.isEmpty else { continue }
             covered.formUnion(fragments)
-            let loaded = try await loadedIndexes.segment(segment, location: location)
+            let loaded = try await loadedIndexes.textSegment(segment, location: location)
             parts.append((loaded, try await loaded.rows.liveIDs(in: self, covered: fragments)))
         }
         for fragment in manifest.fragments where !covered.contains(fragment.id) {
@@ -68,10 +68,12 @@ extension TableSnapshot {
             // names all the index depends on.
             let key = "fragment \(fragment.id) \(fragment.deletion?.path ?? "-") field \(field.id) index \(entry?.uuid ?? "-")"
             let only = restricted(to: [fragment.id])
-            parts.append((try await loadedIndexes.text(key) { () throws(StrataError) -> LoadedTextSegment in
+            let made = try await loadedIndexes.cached(key) { () throws(StrataError) -> any LoadedSegment in
                 let (index, addresses) = try await Table.indexText(only, field: field, settings: settings)
                 return LoadedTextSegment(index: index, addresses: addresses, path: "")
-            }, nil))
+            }
+            guard let text = made as? LoadedTextSegment else { throw .invalidInput(what: "cache key \(key)", why: "holds another kind") }
+            parts.append((text, nil))
         }
         let committedParts = parts.count
         var pending: [(batch: RecordBatch, row: Int)] = []

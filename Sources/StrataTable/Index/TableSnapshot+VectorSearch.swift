@@ -107,7 +107,7 @@ extension TableSnapshot {
 
     /// Addresses of committed rows in `fragments` that match `filter`.
     func matchingCommitted(_ filter: Predicate, fragments: Set<UInt32>) async throws(StrataError) -> Set<RowAddress> {
-        Set(try await Table.matching(filter, in: restricted(to: fragments)))
+        Set(try await matchingAddresses(filter, in: fragments))
     }
 
     /// Scores every row outside `skipping` exactly (matching the filter, not deleted, vector

@@ -53,9 +53,10 @@ extension Table {
             report.filesChecked += entry.files.count
             report.bytesChecked += entry.files.reduce(0) { $0 + $1.sizeBytes }
             do {
-                if entry.kind == TextIndexSettings.kind {
+                if TableIndex.segmentedKinds.contains(entry.kind) {
                     for segment in entry.segments {
-                        let loaded = try await LoadedTextSegment.load(segment, location: location)
+                        let loaded: any LoadedSegment = entry.kind == TextIndexSettings.kind ? try await LoadedTextSegment.load(segment, location: location)
+                            : try await LoadedScalarSegment.load(segment, location: location)
                         _ = try await loaded.rows.liveIDs(in: snapshot, covered: Set(segment.fragmentIds))
                     }
                 } else if VectorIndexKind(rawValue: entry.kind) != nil {

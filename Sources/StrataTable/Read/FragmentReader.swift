@@ -69,6 +69,13 @@ package final class FragmentReader: Sendable {
         return (files[first.file], names)
     }
 
+    /// The pages of `field` in the file holding it (nil when no file does: it reads as its
+    /// default), with their first rows and statistics.
+    package func pages(of field: Field) -> [PageInfo]? {
+        guard let source = sources[field.id] else { return nil }
+        return files[source.file].columns.first { $0.field.name == source.name }?.pages
+    }
+
     /// The physical rows at `offsets` (any order) of `fields`, deleted or not, one buffer per field.
     package func take(_ offsets: [Int], fields: [Field]) async throws(StrataError) -> [ColumnBuffer] {
         var columns = [ColumnBuffer?](repeating: nil, count: fields.count)

@@ -1,0 +1,140 @@
+import StrataCore
+import StrataFormat
+import StrataIndex
+
+extension TableSnapshot {
+    /// The visible rows matching `predicate`, in table order (committed rows, then in-memory
+    /// ones), of `columns` (nil: all). Committed rows are found through a scalar index when
+    /// one answers a comparison of the predicate (spec/indexes.md §7.7), and otherwise by a
+    /// scan that skips the pages whose statistics rule the predicate out (zone maps).
+    /// - Throws: `.invalidInput` for an unknown column; corruption and I/O errors.
+    public func filter(_ predicate: Predicate, columns: [String]? = nil) async throws(StrataError) -> RecordBatch {
+        let output = try fields(columns).map(\.name)
+        var keys = try await matchingAddresses(predicate).map(\.rawValue)
+        var pending: [(batch: RecordBatch, row: Int)] = []
+        if !pendingRows.isEmpty {
+            var inMemory = manifest
+            inMemory.fragments = []
+            let memory = TableSnapshot(manifest: inMemory, pendingRows: pendingRows, location: location, cache: nil)
+            let scanner = try memory.scanner(columns: Array(Set(predicate.columns + output)).sorted())
+            while let next = try await scanner.next() {
+                for row in 0..<next.batch.rowCount where predicate.matches(next.batch, row: row) {
+                    keys.append(1 << 63 | UInt64(pending.count))
+                    pending.append((next.batch, row))
+                }
+            }
+        }
+        return try await resultRows(keys, pending: pending, columns: output)
+    }
+
+    /// Addresses of the committed rows of `fragments` (nil: every fragment) matching
+    /// `predicate`, ascending. The first comparison a scalar index on its column can answer
+    /// (=, <, <=, >, >=, IS NULL) is answered by that index's segments for the fragments they
+    /// cover — the other comparisons then checked on those rows alone — and every other
+    /// fragment is scanned with zone maps.
+    package func matchingAddresses(_ predicate: Predicate, in fragments: Set<UInt32>? = nil) async throws(StrataError) -> [RowAddress] {
+        let present = fragments ?? Set(manifest.fragments.map(\.id))
+        var found: [RowAddress] = []
+        var covered = Set<UInt32>()
+        if let (comparison, entry) = indexedComparison(predicate) {
+            var candidates: [RowAddress] = []
+            for segment in entry.segments {
+                let part = present.intersection(segment.fragmentIds)
+                guard !part.isEmpty else { continue }
+                let loaded = try await loadedIndexes.scalarSegment(segment, location: location)
+                guard let ids = loaded.ids(comparison) else { continue }
+                covered.formUnion(part)
+                let live = try await loaded.rows.liveIDs(in: self, covered: part)
+                for id in ids.values where live?.contains(id) ?? true {
+                    let address = loaded.rows.addresses[Int(id)]
+                    if address != IndexRows.removed { candidates.append(RowAddress(rawValue: address)) }
+                }
+            }
+            if predicate.comparisons.count > 1 && !candidates.isEmpty {
+                let rows = try await take(candidates, columns: predicate.columns)
+                candidates = candidates.indices.filter { predicate.matches(rows, row: $0) }.map { candidates[$0] }
+            }
+            found = candidates
+        }
+        for fragment in manifest.fragments where present.contains(fragment.id) && !covered.contains(fragment.id) {
+            found += try await scanMatching(fragment, predicate)
+        }
+        return found.sorted { $0.rawValue < $1.rawValue }
+    }
+
+    /// The first comparison of `predicate` that a scalar index on its column answers, with
+    /// that index (the most recently created one of the column).
+    private func indexedComparison(_ predicate: Predicate) -> (Predicate.Comparison, TableIndex)? {
+        for comparison in predicate.comparisons where comparison.op != .notEqual && comparison.op != .isNotNull {
+            guard let field = schema.fields.first(where: { $0.name == comparison.column }) else { continue }
+            let entry = manifest.indexes.filter { $0.fieldIds == [field.id] && ScalarIndexKind(rawValue: $0.kind) != nil }
+                .max { ($0.createdVersion, $0.name) < ($1.createdVersion, $1.name) }
+            if let entry { return (comparison, entry) }
+        }
+        return nil
+    }
+
+    /// The live rows of `fragment` matching `predicate`. Pages whose statistics rule out a
+    /// comparison are skipped (the zone maps); when none is, the fragment is scanned.
+    private func scanMatching(_ fragment: Fragment, _ predicate: Predicate) async throws(StrataError) -> [RowAddress] {
+        let reader = try await reader(for: fragment)
+        let fields = try fields(predicate.columns)
+        var candidates: [Range<Int>] = [0..<fragment.physicalRows]
+        for comparison in predicate.comparisons {
+            guard let field = fields.first(where: { $0.name == comparison.column }), let pages = reader.pages(of: field) else { continue }
+            let kept = pages.filter { ZoneMap.mayMatch($0.statistics, comparison) }.map { $0.firstRow..<($0.firstRow + $0.rowCount) }
+            candidates = ZoneMap.intersect(candidates, kept)
+        }
+        let candidateRows = candidates.reduce(0) { $0 + $1.count }
+        if candidateRows == 0 { return [] }
+        if candidateRows == fragment.physicalRows {
+            var found: [RowAddress] = []
+            let scanner = try restricted(to: [fragment.id]).scanner(columns: predicate.columns, withAddresses: true)
+            while let next = try await scanner.next() {
+                for row in 0..<next.batch.rowCount where predicate.matches(next.batch, row: row) { found.append(next.addresses![row]) }
+            }
+            return found
+        }
+        let offsets = candidates.flatMap { $0 }.filter { !reader.isDeleted($0) }
+        guard !offsets.isEmpty else { return [] }
+        let rows = try RecordBatch(schema: try Schema(fields: fields), columns: try await reader.take(offsets, fields: fields))
+        return offsets.indices.filter { predicate.matches(rows, row: $0) }.map { RowAddress(fragment: fragment.id, offset: UInt32(offsets[$0])) }
+    }
+}
+
+/// Page statistics used as zone maps: which pages a comparison might match.
+enum ZoneMap {
+    /// Whether a page with `statistics` may hold a row satisfying `comparison` (true when
+    /// the statistics cannot tell).
+    static func mayMatch(_ statistics: PageStatistics, _ comparison: Predicate.Comparison) -> Bool {
+        switch comparison.op {
+        case .isNull: return statistics.nullCount > 0
+        case .isNotNull: return statistics.nullCount < statistics.rowCount
+        default:
+            // Nulls and NaNs satisfy no comparison.
+            guard statistics.rowCount > statistics.nullCount + statistics.nanCount else { return false }
+            guard let min = statistics.min, let max = statistics.max,
+                  let low = ValueOrder.compare(min, comparison.literal), let high = ValueOrder.compare(max, comparison.literal) else { return true }
+            switch comparison.op {
+            case .equal: return low <= 0 && high >= 0
+            case .notEqual: return !(low == 0 && high == 0)
+            case .less: return low < 0
+            case .lessOrEqual: return low <= 0
+            case .greater: return high > 0
+            case .greaterOrEqual: return high >= 0
+            case .isNull, .isNotNull: return true
+            }
+        }
+    }
+
+    /// The rows in both lists of ascending, disjoint ranges.
+    static func intersect(_ a: [Range<Int>], _ b: [Range<Int>]) -> [Range<Int>] {
+        var result: [Range<Int>] = [], i = 0, j = 0
+        while i < a.count && j < b.count {
+            let low = Swift.max(a[i].lowerBound, b[j].lowerBound), high = Swift.min(a[i].upperBound, b[j].upperBound)
+            if low < high { result.append(low..<high) }
+            if a[i].upperBound < b[j].upperBound { i += 1 } else { j += 1 }
+        }
+        return result
+    }
+}
