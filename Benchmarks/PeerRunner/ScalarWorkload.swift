@@ -22,7 +22,8 @@ struct ScalarWorkload {
         log("\(ids.count) rows, \(queries.count) query types")
         let schema = try Schema([("id", .int64, false), ("category", .int32, false), ("value", .float64, false), ("created_at", .timestamp, false)])
 
-        for config in ["index", "scan"] {
+        // `configs` (optional) picks some of them, for profiling one.
+        for config in task["configs"] as? [String] ?? ["index", "scan"] {
             let t0 = now()
             let table = try await Table.create(directory: scratch + "/" + config, schema: schema)
             for start in stride(from: 0, to: ids.count, by: 1 << 18) {

@@ -82,6 +82,8 @@ struct DemoCommand: AsyncParsableCommand {
               \(strata) file cat \(directory)/turns.strata --columns role,content --rows 7,42
               \(strata) table versions \(directory)/turns-table
               \(strata) table cat \(directory)/turns-table --tag after-import --columns turn_id,content | head
+              \(strata) table search \(directory)/turns-table --column content --text 'pricing enterprise' -k 3 --columns turn_id,content
+              \(strata) table cat \(directory)/turns-table --where "tokens >= 405 AND role = 'user'" --columns turn_id,tokens
               \(strata) table verify \(directory)/turns-table
             """)
     }

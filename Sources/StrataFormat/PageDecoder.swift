@@ -118,7 +118,7 @@ enum PageDecoder {
             case .bitpacked:
                 let first = row * page.bitWidth
                 let range = (values.lowerBound + first / 8)..<(values.lowerBound + (first + page.bitWidth + 7) / 8)
-                let offset = Array(bytes.slice(range)).withUnsafeBytes {
+                let offset = bytes.slice(range).withUnsafeBytes {
                     BitPacking.value(in: $0, bitOffset: first % 8, bitWidth: page.bitWidth)
                 }
                 appendWidened(page.reference &+ offset, type: type, to: &builder)
@@ -130,7 +130,7 @@ enum PageDecoder {
                 let indexBuffer = values
                 let first = row * page.bitWidth
                 let range = (indexBuffer.lowerBound + first / 8)..<(indexBuffer.lowerBound + (first + page.bitWidth + 7) / 8)
-                let id = Array(bytes.slice(range)).withUnsafeBytes {
+                let id = bytes.slice(range).withUnsafeBytes {
                     BitPacking.value(in: $0, bitOffset: first % 8, bitWidth: page.bitWidth)
                 }
                 guard id < UInt64(page.dictionaryCount) else { throw malformed(page, path, "dictionary index \(id) ≥ \(page.dictionaryCount)") }

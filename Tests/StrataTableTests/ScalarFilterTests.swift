@@ -42,7 +42,13 @@ import TestSupport
             default: return "tenant = \(Int.random(in: 0..<12, using: &rng))"
             }
         }
-        return Int.random(in: 0..<3, using: &rng) == 0 ? one() + " AND " + one() : one()
+        switch Int.random(in: 0..<4, using: &rng) {
+        case 0: return one() + " AND " + one()
+        case 1:  // a range on one indexed column: both bounds answered by the index together
+            let low = Int.random(in: -60...40, using: &rng)
+            return "score \([">", ">="].randomElement(using: &rng)!) \(Double(low) / 4) AND score \(["<", "<=", "="].randomElement(using: &rng)!) \(Double(low + Int.random(in: 0...20, using: &rng)) / 4)"
+        default: return one()
+        }
     }
 
     static func ids(_ batch: RecordBatch) -> [Int64] {

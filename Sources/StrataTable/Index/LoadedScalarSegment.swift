@@ -32,19 +32,42 @@ package final class LoadedScalarSegment: LoadedSegment {
         return LoadedScalarSegment(index: index, addresses: addresses, path: segment.rowsFile.path)
     }
 
-    /// The ids whose value satisfies `comparison`, or nil when the index cannot answer its
-    /// operator (`!=`, `IS NOT NULL`: a scan does).
-    func ids(_ comparison: Predicate.Comparison) -> RoaringBitmap? {
-        let value = comparison.literal
-        switch comparison.op {
-        case .equal: return index.equal(value)
-        case .less: return index.range(from: nil, inclusive: false, to: value, inclusive: false)
-        case .lessOrEqual: return index.range(from: nil, inclusive: false, to: value, inclusive: true)
-        case .greater: return index.range(from: value, inclusive: false, to: nil, inclusive: false)
-        case .greaterOrEqual: return index.range(from: value, inclusive: true, to: nil, inclusive: false)
-        case .isNull: return index.nulls
-        case .notEqual, .isNotNull: return nil
+    /// The operators an index answers (`!=` and `IS NOT NULL` are left to a scan).
+    static func answers(_ op: Predicate.Operator) -> Bool { op != .notEqual && op != .isNotNull }
+
+    /// The ids whose value satisfies every one of `comparisons` (all on the indexed column,
+    /// each of an operator the index answers): their bounds combined into one range, so that
+    /// `x >= a AND x < b` reads the rows between a and b, not every row above a.
+    func ids(_ comparisons: [Predicate.Comparison]) -> RoaringBitmap {
+        if comparisons.contains(where: { $0.op == .isNull }) {
+            // Null satisfies no comparison: with another one on the column, nothing matches.
+            return comparisons.count == 1 ? index.nulls : RoaringBitmap()
         }
+        var lower: (value: Value, inclusive: Bool)?, upper: (value: Value, inclusive: Bool)?
+        /// The tighter of two bounds (`above`: a lower bound); nil when they do not compare.
+        func tighter(_ current: (value: Value, inclusive: Bool)?, _ new: (value: Value, inclusive: Bool), above: Bool) -> (value: Value, inclusive: Bool)?? {
+            guard let current else { return .some(new) }
+            guard let order = ValueOrder.compare(new.value, current.value) else { return .none }
+            if order == 0 { return .some((current.value, current.inclusive && new.inclusive)) }
+            return .some((order > 0) == above ? new : current)
+        }
+        for comparison in comparisons {
+            let value = comparison.literal
+            var bounds: [(bound: (value: Value, inclusive: Bool), above: Bool)] = []
+            switch comparison.op {
+            case .equal: bounds = [((value, true), true), ((value, true), false)]
+            case .greater: bounds = [((value, false), true)]
+            case .greaterOrEqual: bounds = [((value, true), true)]
+            case .less: bounds = [((value, false), false)]
+            case .lessOrEqual: bounds = [((value, true), false)]
+            case .notEqual, .isNull, .isNotNull: continue
+            }
+            for (bound, above) in bounds {
+                guard let next = tighter(above ? lower : upper, bound, above: above) else { return RoaringBitmap() }
+                if above { lower = next } else { upper = next }
+            }
+        }
+        return index.range(from: lower?.value, inclusive: lower?.inclusive ?? true, to: upper?.value, inclusive: upper?.inclusive ?? true)
     }
 }
 

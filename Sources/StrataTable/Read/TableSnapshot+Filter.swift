@@ -18,7 +18,7 @@ extension TableSnapshot {
             let memory = TableSnapshot(manifest: inMemory, pendingRows: pendingRows, location: location, cache: nil)
             let scanner = try memory.scanner(columns: Array(Set(predicate.columns + output)).sorted())
             while let next = try await scanner.next() {
-                for row in 0..<next.batch.rowCount where predicate.matches(next.batch, row: row) {
+                for row in predicate.matchingRows(next.batch) {
                     keys.append(1 << 63 | UInt64(pending.count))
                     pending.append((next.batch, row))
                 }
@@ -28,21 +28,21 @@ extension TableSnapshot {
     }
 
     /// Addresses of the committed rows of `fragments` (nil: every fragment) matching
-    /// `predicate`, ascending. The first comparison a scalar index on its column can answer
-    /// (=, <, <=, >, >=, IS NULL) is answered by that index's segments for the fragments they
-    /// cover — the other comparisons then checked on those rows alone — and every other
-    /// fragment is scanned with zone maps.
+    /// `predicate`, ascending. The comparisons a scalar index answers (=, <, <=, >, >=, IS
+    /// NULL) on the column of the first of them that has one are answered together by that
+    /// index's segments for the fragments they cover — the other comparisons then checked on
+    /// those rows alone — and every other fragment is scanned with zone maps.
     package func matchingAddresses(_ predicate: Predicate, in fragments: Set<UInt32>? = nil) async throws(StrataError) -> [RowAddress] {
         let present = fragments ?? Set(manifest.fragments.map(\.id))
         var found: [RowAddress] = []
         var covered = Set<UInt32>()
-        if let (comparison, entry) = indexedComparison(predicate) {
+        if let (comparisons, entry) = indexedComparisons(predicate) {
             var candidates: [RowAddress] = []
             for segment in entry.segments {
                 let part = present.intersection(segment.fragmentIds)
                 guard !part.isEmpty else { continue }
                 let loaded = try await loadedIndexes.scalarSegment(segment, location: location)
-                guard let ids = loaded.ids(comparison) else { continue }
+                let ids = loaded.ids(comparisons)
                 covered.formUnion(part)
                 let live = try await loaded.rows.liveIDs(in: self, covered: part)
                 for id in ids.values where live?.contains(id) ?? true {
@@ -50,9 +50,9 @@ extension TableSnapshot {
                     if address != IndexRows.removed { candidates.append(RowAddress(rawValue: address)) }
                 }
             }
-            if predicate.comparisons.count > 1 && !candidates.isEmpty {
+            if predicate.comparisons.count > comparisons.count && !candidates.isEmpty {
                 let rows = try await take(candidates, columns: predicate.columns)
-                candidates = candidates.indices.filter { predicate.matches(rows, row: $0) }.map { candidates[$0] }
+                candidates = predicate.matchingRows(rows).map { candidates[$0] }
             }
             found = candidates
         }
@@ -62,14 +62,17 @@ extension TableSnapshot {
         return found.sorted { $0.rawValue < $1.rawValue }
     }
 
-    /// The first comparison of `predicate` that a scalar index on its column answers, with
-    /// that index (the most recently created one of the column).
-    private func indexedComparison(_ predicate: Predicate) -> (Predicate.Comparison, TableIndex)? {
-        for comparison in predicate.comparisons where comparison.op != .notEqual && comparison.op != .isNotNull {
+    /// The comparisons of `predicate` on the column of its first comparison that a scalar
+    /// index answers — all of them an index answers on that column — with that index (the
+    /// most recently created one of the column).
+    private func indexedComparisons(_ predicate: Predicate) -> ([Predicate.Comparison], TableIndex)? {
+        for comparison in predicate.comparisons where LoadedScalarSegment.answers(comparison.op) {
             guard let field = schema.fields.first(where: { $0.name == comparison.column }) else { continue }
             let entry = manifest.indexes.filter { $0.fieldIds == [field.id] && ScalarIndexKind(rawValue: $0.kind) != nil }
                 .max { ($0.createdVersion, $0.name) < ($1.createdVersion, $1.name) }
-            if let entry { return (comparison, entry) }
+            if let entry {
+                return (predicate.comparisons.filter { $0.column == comparison.column && LoadedScalarSegment.answers($0.op) }, entry)
+            }
         }
         return nil
     }
@@ -91,14 +94,14 @@ extension TableSnapshot {
             var found: [RowAddress] = []
             let scanner = try restricted(to: [fragment.id]).scanner(columns: predicate.columns, withAddresses: true)
             while let next = try await scanner.next() {
-                for row in 0..<next.batch.rowCount where predicate.matches(next.batch, row: row) { found.append(next.addresses![row]) }
+                for row in predicate.matchingRows(next.batch) { found.append(next.addresses![row]) }
             }
             return found
         }
         let offsets = candidates.flatMap { $0 }.filter { !reader.isDeleted($0) }
         guard !offsets.isEmpty else { return [] }
         let rows = try RecordBatch(schema: try Schema(fields: fields), columns: try await reader.take(offsets, fields: fields))
-        return offsets.indices.filter { predicate.matches(rows, row: $0) }.map { RowAddress(fragment: fragment.id, offset: UInt32(offsets[$0])) }
+        return predicate.matchingRows(rows).map { RowAddress(fragment: fragment.id, offset: UInt32(offsets[$0])) }
     }
 }
 

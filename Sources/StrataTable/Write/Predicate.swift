@@ -66,6 +66,66 @@ public struct Predicate: Sendable, CustomStringConvertible {
         }
     }
 
+    /// The rows of `batch` (which has every column the predicate names) that match, ascending:
+    /// each comparison evaluated over the whole batch with its column resolved once, numeric
+    /// columns compared on their raw values (the same answers as `matches`).
+    public func matchingRows(_ batch: RecordBatch) -> [Int] {
+        var rows = Array(0..<batch.rowCount)
+        for comparison in comparisons where !rows.isEmpty {
+            guard let column = batch.column(named: comparison.column) else { return [] }
+            rows = Self.filter(rows, column, comparison)
+        }
+        return rows
+    }
+
+    /// The rows of `rows` whose value in `column` satisfies `comparison`.
+    private static func filter(_ rows: [Int], _ column: ColumnBuffer, _ comparison: Comparison) -> [Int] {
+        let op = comparison.op
+        switch (op, column.type, comparison.literal) {
+        case (.isNull, _, _): return rows.filter { column.isNull($0) }
+        case (.isNotNull, _, _): return rows.filter { !column.isNull($0) }
+        case let (_, .int64, .int(v)), let (_, .timestamp, .timestamp(v)), let (_, .timestamp, .int(v)), let (_, .int64, .timestamp(v)):
+            return rows.filter { !column.isNull($0) && holds(op, column.fixed($0, as: Int64.self), v) }
+        case let (_, .int32, .int(v)): return rows.filter { !column.isNull($0) && holds(op, Int64(column.fixed($0, as: Int32.self)), v) }
+        case let (_, .int16, .int(v)): return rows.filter { !column.isNull($0) && holds(op, Int64(column.fixed($0, as: Int16.self)), v) }
+        case let (_, .int8, .int(v)): return rows.filter { !column.isNull($0) && holds(op, Int64(column.fixed($0, as: Int8.self)), v) }
+        case let (_, .uint64, .uint(v)): return rows.filter { !column.isNull($0) && holds(op, column.fixed($0, as: UInt64.self), v) }
+        case let (_, .uint32, .uint(v)): return rows.filter { !column.isNull($0) && holds(op, UInt64(column.fixed($0, as: UInt32.self)), v) }
+        case let (_, .float64, .float64(v)) where !v.isNaN:
+            // A NaN value compares with nothing (not even `!=`), as in `matches`.
+            return rows.filter { row in
+                let x = Double(bitPattern: column.fixed(row, as: UInt64.self))
+                return !column.isNull(row) && !x.isNaN && holds(op, x, v)
+            }
+        case let (_, .float32, .float32(v)) where !v.isNaN:
+            return rows.filter { row in
+                let x = Float(bitPattern: column.fixed(row, as: UInt32.self))
+                return !column.isNull(row) && !x.isNaN && holds(op, x, v)
+            }
+        default:
+            let single = Predicate(comparisons: [comparison])
+            let batch = try? RecordBatch(schema: Schema(fields: [Field(id: 0, name: comparison.column, type: column.type, nullable: true)]), columns: [column])
+            guard let batch else { return [] }
+            return rows.filter { single.matches(batch, row: $0) }
+        }
+    }
+
+    /// Whether `x op v` holds (for the ordering operators; never for the null tests).
+    @inline(__always)
+    private static func holds<T: Comparable>(_ op: Operator, _ x: T, _ v: T) -> Bool {
+        switch op {
+        case .equal: return x == v
+        case .notEqual: return x != v
+        case .less: return x < v
+        case .lessOrEqual: return x <= v
+        case .greater: return x > v
+        case .greaterOrEqual: return x >= v
+        case .isNull, .isNotNull: return false
+        }
+    }
+
+    private init(comparisons: [Comparison]) { self.comparisons = comparisons }
+
     /// The columns the predicate reads.
     public var columns: [String] { Array(Set(comparisons.map(\.column))).sorted() }
 
