@@ -85,7 +85,9 @@ extension TableSnapshot {
             pendingAllowed = allowed
         }
 
-        let statistics = try TextStatistics.collect(query, over: parts.map { ($0.text.index, $0.live) })
+        // One part holding every live row scores with its own statistics: the same numbers,
+        // without collecting them.
+        let statistics = parts.count == 1 && parts[0].live == nil ? nil : try TextStatistics.collect(query, over: parts.map { ($0.text.index, $0.live) })
         var matching: Set<RowAddress>?
         if let filter = request.filter { matching = try await matchingCommitted(filter, fragments: present) }
         var found: [(score: Double, key: UInt64)] = []
