@@ -30,7 +30,8 @@ struct TextWorkload {
         }
         let ingest = Double(now() - t0) / 1e9
         let t1 = now()
-        try await table.createTextIndex(column: "text")
+        // `index_parameters` (optional): analyzer settings to try instead of the defaults.
+        try await table.createTextIndex(column: "text", parameters: task["index_parameters"] as? [String: String] ?? [:])
         let build = Double(now() - t1) / 1e9
         emit(["type": "build", "docs": texts.count, "ingest_s": ingest, "build_s": build,
               "index_bytes": Self.bytes(under: scratch + "/table/_indices"), "disk_bytes": Self.bytes(under: scratch)])

@@ -27,10 +27,19 @@ public struct TextAnalyzer: Sendable {
     private let stemmer: SnowballStemmer?
     private let stopWords: Set<String>
 
-    /// Lucene's and tantivy's English stop words.
+    /// The English stop words: the single words of the stop list published with the Snowball
+    /// English stemmer (its contractions, which the tokenizer splits, left out).
     public static let englishStopWords: Set<String> = [
-        "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not", "of",
-        "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with",
+        "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as", "at", "be",
+        "because", "been", "before", "being", "below", "between", "both", "but", "by", "cannot", "could", "did", "do",
+        "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having",
+        "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it",
+        "its", "itself", "me", "more", "most", "my", "myself", "no", "nor", "not", "of", "off", "on", "once", "only",
+        "or", "other", "ought", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some",
+        "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they",
+        "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when",
+        "where", "which", "while", "who", "whom", "why", "with", "would", "you", "your", "yours", "yourself",
+        "yourselves"
     ]
 
     /// - Throws: `.invalidInput` for a stemmer language libstemmer does not have.

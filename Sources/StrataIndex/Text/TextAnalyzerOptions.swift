@@ -17,7 +17,7 @@ public struct TextAnalyzerOptions: Sendable, Equatable {
     public enum StopWords: Sendable, Equatable {
         /// None.
         case none
-        /// Lucene's and tantivy's 33-word English list (`TextAnalyzer.englishStopWords`).
+        /// Snowball's English stop list, its single words (`TextAnalyzer.englishStopWords`).
         case english
         /// These words, compared after lower-casing and folding.
         case custom(Set<String>)
