@@ -24,11 +24,28 @@ public struct BTreeIndex: ScalarIndex {
     ///   than 2³² − 1 rows.
     public init(values: [Value]) throws(StrataError) {
         let (unsorted, nullRows) = try ScalarValues.split(values, what: "B-tree index")
-        let sorted = unsorted.sorted { a, b in
-            let order = ValueOrder.compare(a.value, b.value) ?? 0  // `split` checked that they compare
-            return order < 0 || (order == 0 && a.row < b.row)
-        }
+        // Numbers sort on their raw keys (`split` made them canonical and left out NaN, so the
+        // order is `ValueOrder`'s); anything else through `ValueOrder`.
+        let sorted = Self.sorted(unsorted) { if case let .int(x) = $0 { x } else { nil } }
+            ?? Self.sorted(unsorted) { if case let .float64(x) = $0 { x } else { nil } }
+            ?? Self.sorted(unsorted) { if case let .uint(x) = $0 { x } else { nil } }
+            ?? unsorted.sorted { a, b in
+                let order = ValueOrder.compare(a.value, b.value) ?? 0  // `split` checked that they compare
+                return order < 0 || (order == 0 && a.row < b.row)
+            }
         self.init(sortedEntries: sorted, nulls: RoaringBitmap(nullRows), rowCount: values.count)
+    }
+
+    /// `entries` by value then row, the values compared by `key`; nil unless every value has one.
+    private static func sorted<Key: Comparable>(_ entries: [(value: Value, row: UInt32)], key: (Value) -> Key?) -> [(value: Value, row: UInt32)]? {
+        var keyed: [(key: Key, row: UInt32, at: Int)] = []
+        keyed.reserveCapacity(entries.count)
+        for (at, entry) in entries.enumerated() {
+            guard let k = key(entry.value) else { return nil }
+            keyed.append((k, entry.row, at))
+        }
+        keyed.sort { $0.key < $1.key || ($0.key == $1.key && $0.row < $1.row) }
+        return keyed.map { entries[$0.at] }
     }
 
     /// An index of entries already sorted by value then row (a decoded file's).
