@@ -48,6 +48,13 @@ extension Table {
         let present = Set(snapshot.manifest.fragments.map(\.id))
         let uncovered = present.subtracting(entry.fragmentIds).sorted()
         guard !uncovered.isEmpty, let field = snapshot.schema.fields.first(where: { $0.id == entry.fieldIds.first }) else { return nil }
+        // An entry naming a column of a type its kind cannot index (a damaged or foreign
+        // manifest) is left as it is rather than read wrongly.
+        switch (entry.kind, field.type) {
+        case (TextIndexSettings.kind, .string): break
+        case (TextIndexSettings.kind, _), (_, .vector): return nil
+        default: break
+        }
         var segments = entry.segments.map { segment in
             var kept = segment
             kept.fragmentIds = segment.fragmentIds.filter(present.contains)
