@@ -88,3 +88,27 @@ def measure(arms, nq, warmup, blocks):
             finally:
                 gc.enable()
     return lat, results, errors
+
+
+def run_external(cmd, task, scratch):
+    """Runs an external Strata runner in `scratch/strata` (emptied first): `task` (to which the
+    folder is added as `scratch_dir`) as one JSON object on stdin; its stderr goes to
+    `scratch/strata.stderr.log` and its stdout to `scratch/strata.stdout.jsonl`. Returns the
+    JSON objects it printed (lines not starting with `{` are ignored) and an error or None."""
+    import shutil
+    import subprocess
+    import time
+    scratch = Path(scratch)
+    sdir = scratch / "strata"
+    shutil.rmtree(sdir, ignore_errors=True)
+    sdir.mkdir(parents=True)
+    errlog = scratch / "strata.stderr.log"
+    log(f"strata: {' '.join(cmd)}  (stderr -> {errlog})")
+    t = time.perf_counter()
+    with open(errlog, "w") as err:
+        p = subprocess.run(cmd, input=json.dumps({**task, "scratch_dir": str(sdir)}), stdout=subprocess.PIPE, stderr=err, text=True)
+    log(f"strata: exited {p.returncode} after {time.perf_counter() - t:.1f}s")
+    (scratch / "strata.stdout.jsonl").write_text(p.stdout)
+    if p.returncode != 0:
+        return [], f"runner exited {p.returncode}: {errlog.read_text()[-800:]}"
+    return [json.loads(line) for line in p.stdout.splitlines() if line.startswith("{")], None

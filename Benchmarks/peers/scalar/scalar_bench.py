@@ -128,7 +128,6 @@ import os
 import platform
 import shlex
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -398,24 +397,12 @@ def metrics(lat_ns, counts, sums, truth):
 def run_strata(cmd, task_files, scratch):
     """Protocol strata-scalar/1 (see the module docstring).
     Returns ([build dicts in order], {(config, qtype): queries dict}, error-or-None)."""
-    sdir = scratch / "strata"
-    shutil.rmtree(sdir, ignore_errors=True)
-    sdir.mkdir(parents=True)
-    task = {"protocol": "strata-scalar/1", **task_files, "warmup_queries": WARMUP, "scratch_dir": str(sdir)}
-    errlog = scratch / "strata.stderr.log"
-    log(f"strata: {' '.join(cmd)}  (stderr -> {errlog})")
-    t = time.perf_counter()
-    with open(errlog, "w") as err:
-        p = subprocess.run(cmd, input=json.dumps(task), stdout=subprocess.PIPE, stderr=err, text=True)
-    log(f"strata: exited {p.returncode} after {time.perf_counter() - t:.1f}s")
-    (scratch / "strata.stdout.jsonl").write_text(p.stdout)
-    if p.returncode != 0:
-        return [], {}, f"runner exited {p.returncode}: {errlog.read_text()[-800:]}"
+    task = {"protocol": "strata-scalar/1", **task_files, "warmup_queries": WARMUP}
+    lines, error = bench_common.run_external(cmd, task, scratch)
+    if error:
+        return [], {}, error
     builds, res, current = [], {}, None
-    for line in p.stdout.splitlines():
-        if not line.startswith("{"):
-            continue
-        m = json.loads(line)
+    for m in lines:
         if m.get("type") == "build":
             current = m.get("config") or f"config{len(builds)}"
             m["config"] = current

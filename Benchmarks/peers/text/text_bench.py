@@ -112,7 +112,6 @@ import re
 import shlex
 import shutil
 import sqlite3
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -586,26 +585,14 @@ def run_strata(cmd, docs_path, queries_by_type, scratch):
              "query_type", "latencies_ns": [...], "ids": [[row, ...], ...]} in file order.
     Returns (build dict, {qtype: (latencies, ids)}, error-or-None)."""
     qfile = scratch / "strata-queries.jsonl"
-    sdir = scratch / "strata"
-    shutil.rmtree(sdir, ignore_errors=True)
-    sdir.mkdir(parents=True)
     write_jsonl(qfile, ({"id": q["id"], "type": t, "text": strata_query(t, q["terms"])}
                         for t in TYPES for q in queries_by_type.get(t, [])))
-    task = {"protocol": "strata-text/1", "docs": str(docs_path), "queries": str(qfile), "k": K,
-            "warmup_queries": WARMUP, "scratch_dir": str(sdir)}
-    errlog = scratch / "strata.stderr.log"
-    log(f"strata: {' '.join(cmd)}  (stderr -> {errlog})")
-    t = time.perf_counter()
-    with open(errlog, "w") as err:
-        p = subprocess.run(cmd, input=json.dumps(task), stdout=subprocess.PIPE, stderr=err, text=True)
-    log(f"strata: exited {p.returncode} after {time.perf_counter() - t:.1f}s")
-    if p.returncode != 0:
-        return None, {}, f"runner exited {p.returncode}: {errlog.read_text()[-800:]}"
+    task = {"protocol": "strata-text/1", "docs": str(docs_path), "queries": str(qfile), "k": K, "warmup_queries": WARMUP}
+    lines, error = bench_common.run_external(cmd, task, scratch)
+    if error:
+        return None, {}, error
     build, res = None, {}
-    for line in p.stdout.splitlines():
-        if not line.startswith("{"):
-            continue
-        m = json.loads(line)
+    for m in lines:
         if m.get("type") == "build":
             build = m
         elif m.get("type") == "queries":
