@@ -64,6 +64,26 @@ import TestSupport
         a.count == b.count && zip(a, b).allSatisfy { $0.id == $1.id && abs($0.score - $1.score) <= 1e-9 * max(1, abs($1.score)) }
     }
 
+    /// Batches analysed on every core give the very file documents added one at a time give.
+    @Test func batchesAnalysedInParallelBuildTheSameIndex() throws {
+        var rng = SeededRandom(seed: 31)
+        let words = ["alpha", "beta", "gamma", "delta", "running", "runs", "Café", "東京都", "x1", "zeta"]
+        let documents: [String?] = (0..<1_500).map { i in
+            i % 37 == 0 ? nil : (0..<Int.random(in: 0...20, using: &rng)).map { _ in words.randomElement(using: &rng)! }.joined(separator: " ")
+        }
+        let analyzer = try TextAnalyzer()
+        let sequential = InvertedIndex(documents: documents, analyzer: analyzer)
+        var builder = InvertedIndex.Builder(analyzer: analyzer)
+        var start = 0
+        for size in [1, 300, 129, 5, 600, 465] {
+            let batch = Array(documents[start..<(start + size)])
+            if size == 1 { builder.add(batch[0]) } else { builder.add(contentsOf: batch) }
+            start += size
+        }
+        #expect(start == documents.count)
+        #expect(builder.build().encoded() == sequential.encoded())
+    }
+
     @Test(arguments: [InvertedIndex.Match.any, .all])
     func scoresAreBM25ByTheFormula(match: InvertedIndex.Match) throws {
         let documents = Self.corpus(600, seed: 3)
