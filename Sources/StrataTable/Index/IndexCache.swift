@@ -42,20 +42,14 @@ package final class IndexCache: Sendable {
         }
     }
 
-    /// The segment `segment` of a full-text index.
-    package func textSegment(_ segment: IndexSegment, location: TableLocation) async throws(StrataError) -> LoadedTextSegment {
-        guard let text = try await self.segment(segment, kind: TextIndexSettings.kind, location: location) as? LoadedTextSegment else {
-            throw .corruption(path: location.object(segment.indexFile.path), offset: nil, kind: .malformedMetadata, detail: "not a text index segment")
+    /// The segment `segment` of an index of `kind`, as the type that kind loads.
+    /// - Throws: `.corruption` when the cache holds another kind under its files.
+    package func segment<Segment: LoadedSegment>(_ segment: IndexSegment, kind: String, as type: Segment.Type,
+                                                 location: TableLocation) async throws(StrataError) -> Segment {
+        guard let typed = try await self.segment(segment, kind: kind, location: location) as? Segment else {
+            throw .corruption(path: location.object(segment.indexFile.path), offset: nil, kind: .malformedMetadata, detail: "not a \(kind) index segment")
         }
-        return text
-    }
-
-    /// The segment `segment` of a scalar index.
-    package func scalarSegment(_ segment: IndexSegment, location: TableLocation) async throws(StrataError) -> LoadedScalarSegment {
-        guard let scalar = try await self.segment(segment, kind: ScalarIndexKind.btree.rawValue, location: location) as? LoadedScalarSegment else {
-            throw .corruption(path: location.object(segment.indexFile.path), offset: nil, kind: .malformedMetadata, detail: "not a scalar index segment")
-        }
-        return scalar
+        return typed
     }
 
     /// The key of a committed segment.

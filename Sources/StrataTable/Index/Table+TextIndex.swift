@@ -62,4 +62,19 @@ extension TableSnapshot {
         part.fragments = part.fragments.filter { fragments.contains($0.id) }
         return TableSnapshot(manifest: part, pendingRows: [], location: location, cache: nil, loadedIndexes: loadedIndexes)
     }
+
+    /// This version's in-memory rows alone (no fragment).
+    func inMemoryOnly() -> TableSnapshot {
+        var part = manifest
+        part.fragments = []
+        return TableSnapshot(manifest: part, pendingRows: pendingRows, location: location, cache: nil, loadedIndexes: loadedIndexes)
+    }
+
+    /// The index on `field` whose kind `kind` accepts; with several, the most recently
+    /// created (ties: the greater name), so that changing another index never changes which
+    /// one answers.
+    func newestIndex(on field: Field, kind: (String) -> Bool) -> TableIndex? {
+        manifest.indexes.filter { $0.fieldIds == [field.id] && kind($0.kind) }
+            .max { ($0.createdVersion, $0.name) < ($1.createdVersion, $1.name) }
+    }
 }

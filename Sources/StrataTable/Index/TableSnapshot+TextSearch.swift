@@ -48,8 +48,7 @@ extension TableSnapshot {
         let query = try TextQuery.parse(request.query)
         let projection = try fields(request.columns).map(\.name)
         // With several indexes on the column, the most recently created one answers.
-        let entry = manifest.indexes.filter { $0.fieldIds == [field.id] && $0.kind == TextIndexSettings.kind }
-            .max { ($0.createdVersion, $0.name) < ($1.createdVersion, $1.name) }
+        let entry = newestIndex(on: field) { $0 == TextIndexSettings.kind }
         let settings = try loadedIndexes.textSettings(entry)
         let present = Set(manifest.fragments.map(\.id))
 
@@ -60,7 +59,7 @@ extension TableSnapshot {
             let fragments = present.intersection(segment.fragmentIds)
             guard !fragments.isEmpty else { continue }
             covered.formUnion(fragments)
-            let loaded = try await loadedIndexes.textSegment(segment, location: location)
+            let loaded = try await loadedIndexes.segment(segment, kind: TextIndexSettings.kind, as: LoadedTextSegment.self, location: location)
             parts.append((loaded, try await loaded.rows.liveIDs(in: self, covered: fragments)))
         }
         for fragment in manifest.fragments where !covered.contains(fragment.id) {
@@ -117,19 +116,16 @@ extension TableSnapshot {
     /// which result rows are cut (in-memory rows have no address to take them by).
     private func indexPendingText(field: Field, filter: Predicate?, output: [String], settings: (analyzer: TextAnalyzer, bm25: BM25Parameters))
         async throws(StrataError) -> (LoadedTextSegment, [(batch: RecordBatch, row: Int)], IDBitset?) {
-        var inMemory = manifest
-        inMemory.fragments = []
-        let memory = TableSnapshot(manifest: inMemory, pendingRows: pendingRows, location: location, cache: nil)
         let columns = Array(Set([field.name] + (filter?.columns ?? []) + output)).sorted()
         var builder = InvertedIndex.Builder(analyzer: settings.analyzer, bm25: settings.bm25)
         var rows: [(batch: RecordBatch, row: Int)] = []
         var matches: [UInt32] = []
-        let scanner = try memory.scanner(columns: columns, withAddresses: false)
+        let scanner = try inMemoryOnly().scanner(columns: columns, withAddresses: false)
         while let next = try await scanner.next() {
             let column = next.batch.column(named: field.name)!
+            if let filter { matches += filter.matchingRows(next.batch).map { UInt32(rows.count + $0) } }
             for row in 0..<next.batch.rowCount {
                 builder.add(column.isNull(row) ? nil : String(decoding: column.bytes(at: row), as: UTF8.self))
-                if filter?.matches(next.batch, row: row) ?? true { matches.append(UInt32(rows.count)) }
                 rows.append((next.batch, row))
             }
         }

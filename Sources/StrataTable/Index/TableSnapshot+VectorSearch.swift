@@ -61,8 +61,7 @@ extension TableSnapshot {
         let projection = try fields(request.columns).map(\.name)
 
         // With several indexes on the column, the most recently created one answers.
-        let entry = manifest.indexes.filter { $0.fieldIds == [field.id] && VectorIndexKind(rawValue: $0.kind) != nil }
-            .max { ($0.createdVersion, $0.name) < ($1.createdVersion, $1.name) }
+        let entry = newestIndex(on: field) { VectorIndexKind(rawValue: $0) != nil }
         let indexMetric = entry.flatMap { VectorMetric(rawValue: $0.metric) }
         let metric = request.metric ?? indexMetric ?? .l2
         let useIndex = entry != nil && indexMetric == metric
@@ -117,13 +116,8 @@ extension TableSnapshot {
     private func exactSearch(_ request: VectorSearchRequest, field: Field, metric: VectorMetric, skipping: Set<UInt32>, output: [String],
                              _ visit: (Float, RowAddress?, RecordBatch, Int) -> Void) async throws(StrataError) {
         let columns = Array(Set([field.name] + (request.filter?.columns ?? []))).sorted()
-        var part = manifest
-        part.fragments = part.fragments.filter { !skipping.contains($0.id) }
-        let committed = TableSnapshot(manifest: part, pendingRows: [], location: location, cache: nil)
-        var inMemory = manifest
-        inMemory.fragments = []
-        let memory = TableSnapshot(manifest: inMemory, pendingRows: pendingRows, location: location, cache: nil)
-        for (snapshot, withAddresses) in [(committed, true), (memory, false)]
+        let committed = restricted(to: Set(manifest.fragments.map(\.id)).subtracting(skipping))
+        for (snapshot, withAddresses) in [(committed, true), (inMemoryOnly(), false)]
         where !snapshot.manifest.fragments.isEmpty || !snapshot.pendingRows.isEmpty {
             let scanner = try snapshot.scanner(columns: withAddresses ? columns : Array(Set(columns + output)).sorted(), withAddresses: withAddresses)
             while let next = try await scanner.next() {

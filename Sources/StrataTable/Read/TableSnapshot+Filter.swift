@@ -13,10 +13,7 @@ extension TableSnapshot {
         var keys = try await matchingAddresses(predicate).map(\.rawValue)
         var pending: [(batch: RecordBatch, row: Int)] = []
         if !pendingRows.isEmpty {
-            var inMemory = manifest
-            inMemory.fragments = []
-            let memory = TableSnapshot(manifest: inMemory, pendingRows: pendingRows, location: location, cache: nil)
-            let scanner = try memory.scanner(columns: Array(Set(predicate.columns + output)).sorted())
+            let scanner = try inMemoryOnly().scanner(columns: Array(Set(predicate.columns + output)).sorted())
             while let next = try await scanner.next() {
                 for row in predicate.matchingRows(next.batch) {
                     keys.append(1 << 63 | UInt64(pending.count))
@@ -41,7 +38,7 @@ extension TableSnapshot {
             for segment in entry.segments {
                 let part = present.intersection(segment.fragmentIds)
                 guard !part.isEmpty else { continue }
-                let loaded = try await loadedIndexes.scalarSegment(segment, location: location)
+                let loaded = try await loadedIndexes.segment(segment, kind: entry.kind, as: LoadedScalarSegment.self, location: location)
                 let ids = loaded.ids(comparisons)
                 covered.formUnion(part)
                 let live = try await loaded.rows.liveIDs(in: self, covered: part)
@@ -68,9 +65,7 @@ extension TableSnapshot {
     private func indexedComparisons(_ predicate: Predicate) -> ([Predicate.Comparison], TableIndex)? {
         for comparison in predicate.comparisons where LoadedScalarSegment.answers(comparison.op) {
             guard let field = schema.fields.first(where: { $0.name == comparison.column }) else { continue }
-            let entry = manifest.indexes.filter { $0.fieldIds == [field.id] && ScalarIndexKind(rawValue: $0.kind) != nil }
-                .max { ($0.createdVersion, $0.name) < ($1.createdVersion, $1.name) }
-            if let entry {
+            if let entry = newestIndex(on: field, kind: { ScalarIndexKind(rawValue: $0) != nil }) {
                 return (predicate.comparisons.filter { $0.column == comparison.column && LoadedScalarSegment.answers($0.op) }, entry)
             }
         }
