@@ -54,7 +54,8 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
-        .target(name: "Strata", dependencies: ["StrataCore", "StrataKernels", "StrataStorage", "StrataFormat", "StrataIndex", "StrataTable"]),
+        .target(name: "StrataQuery", dependencies: ["StrataCore", "StrataKernels", "StrataIndex", "StrataTable"]),
+        .target(name: "Strata", dependencies: ["StrataCore", "StrataKernels", "StrataStorage", "StrataFormat", "StrataIndex", "StrataTable", "StrataQuery"]),
         .executableTarget(
             name: "StrataCLI",
             dependencies: ["Strata", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -89,6 +90,7 @@ let package = Package(
         .executableTarget(name: "StrataCrashWriter", dependencies: ["Strata"], path: "Tests/CrashWriter"),
         .testTarget(name: "StrataIndexTests", dependencies: ["StrataIndex", "StrataKernels", "TestSupport"]),
         .testTarget(name: "StrataTableTests", dependencies: ["Strata", "StrataTable", "TestSupport"]),
+        .testTarget(name: "StrataQueryTests", dependencies: ["Strata", "StrataQuery", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Strata", "TestSupport"]),
         .testTarget(name: "StrataCLITests", dependencies: ["TestSupport"]),
     ]

@@ -5,3 +5,4 @@
 @_exported import StrataTable
 @_exported import StrataIndex
 @_exported import StrataKernels
+@_exported import StrataQuery

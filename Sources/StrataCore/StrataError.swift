@@ -30,6 +30,10 @@ public enum StrataError: Error, Sendable, Hashable, CustomStringConvertible {
     case retriesExhausted(table: String, version: UInt64, attempts: Int)
     /// Any other I/O failure: `operation` is the system call or step, `code` the errno (0 if none).
     case io(path: String, operation: String, code: Int32, message: String)
+    /// A query, expression or SQL statement is not valid: `message` says why, `offset` is
+    /// the position (in characters, from 0) of the offending token in the statement text,
+    /// nil when no single token is at fault.
+    case invalidQuery(message: String, offset: Int?)
 
     /// A one-line human-readable description.
     public var description: String {
@@ -55,6 +59,8 @@ public enum StrataError: Error, Sendable, Hashable, CustomStringConvertible {
             return "commit to table '\(table)' lost \(attempts) races to concurrent writers (last seen version \(version)); nothing was written, try again"
         case let .io(path, operation, code, message):
             return "I/O error in \(operation) on '\(path)': \(message)\(code != 0 ? " (errno \(code))" : "")"
+        case let .invalidQuery(message, offset):
+            return offset.map { "\(message) (at character \($0 + 1))" } ?? message
         }
     }
 

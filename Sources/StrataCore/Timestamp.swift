@@ -169,3 +169,21 @@ extension Int64 {
         return (q, r)
     }
 }
+
+extension Timestamp {
+    /// `micros` moved by `months` calendar months, the day of the month clamped to the new
+    /// month's length (Jan 31 + 1 month = Feb 28 or 29), the time of day kept.
+    /// Returns nil when the result leaves the Int64 range.
+    public static func adding(months: Int64, to micros: Int64) -> Int64? {
+        // Ten thousand years either way is beyond any date a timestamp can hold.
+        guard abs(months) <= 120_000 else { return nil }
+        let (days, microOfDay) = micros.floorDivided(by: microsPerDay)
+        let (year, month, day) = civil(fromDays: days)
+        let (carry, monthIndex) = (month - 1 + months).floorDivided(by: 12)
+        let newYear = year + carry, newMonth = monthIndex + 1
+        let newDay = min(day, daysIn(month: newMonth, year: newYear))
+        let (scaled, o1) = Timestamp.days(fromCivil: newYear, newMonth, newDay).multipliedReportingOverflow(by: microsPerDay)
+        let (result, o2) = scaled.addingReportingOverflow(microOfDay)
+        return o1 || o2 ? nil : result
+    }
+}

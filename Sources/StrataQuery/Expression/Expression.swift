@@ -1,0 +1,166 @@
+import StrataCore
+
+/// An expression of the WHERE dialect as parsed, before names and types are resolved
+/// (spec/sql.md, "Expressions"). Every node keeps the position of the token it starts at,
+/// so errors found later can point at it.
+public struct Expression: Sendable, Hashable, CustomStringConvertible {
+    /// The node's shape.
+    public indirect enum Node: Sendable, Hashable {
+        /// A constant: number, string, boolean, NULL, `TIMESTAMP '…'`.
+        case literal(Value)
+        /// `INTERVAL '…'`: a calendar part in months and an exact part in microseconds.
+        case interval(Interval)
+        /// A column, optionally qualified by its table's name or alias.
+        case column(qualifier: String?, name: String)
+        /// A positional parameter `$n`.
+        case parameter(Int)
+        /// `[e, e, …]`: a vector.
+        case vector([Expression])
+        /// A prefix operator.
+        case unary(UnaryOperator, Expression)
+        /// An infix operator.
+        case binary(BinaryOperator, Expression, Expression)
+        /// `e IS [NOT] NULL`.
+        case isNull(Expression, negated: Bool)
+        /// `e [NOT] IN (a, b, …)`.
+        case inList(Expression, [Expression], negated: Bool)
+        /// `e [NOT] BETWEEN low AND high`.
+        case between(Expression, low: Expression, high: Expression, negated: Bool)
+        /// `e [NOT] LIKE pattern` (`ILIKE`: case-insensitive).
+        case like(Expression, pattern: Expression, negated: Bool, caseInsensitive: Bool)
+        /// `name(args…, key => value …)`.
+        case call(name: String, arguments: [Expression], named: [NamedArgument])
+        /// `e -> key` (JSON) or `e ->> key` (text): one step into a JSON value.
+        case jsonField(Expression, key: Expression, asText: Bool)
+        /// `CAST(e AS type)` or `e::type`.
+        case cast(Expression, typeName: String)
+        /// `CASE WHEN c THEN v … [ELSE e] END`.
+        case caseWhen([WhenClause], otherwise: Expression?)
+    }
+
+    /// `key => value` in a call.
+    public struct NamedArgument: Sendable, Hashable {
+        /// The name, lower-cased.
+        public var name: String
+        /// The value.
+        public var value: Expression
+    }
+
+    /// `WHEN condition THEN result`.
+    public struct WhenClause: Sendable, Hashable {
+        /// The condition.
+        public var condition: Expression
+        /// The result when it holds.
+        public var result: Expression
+    }
+
+    /// The node.
+    public var node: Node
+    /// Position of its first token in the statement text (characters, from 0).
+    public var offset: Int
+
+    /// An expression at `offset`.
+    public init(_ node: Node, at offset: Int) {
+        self.node = node
+        self.offset = offset
+    }
+
+    /// The expression as SQL text, fully parenthesised (for plans and messages).
+    public var description: String { ExpressionPrinter.text(self) }
+}
+
+/// A prefix operator.
+public enum UnaryOperator: String, Sendable, Hashable {
+    case negate = "-", plus = "+", not = "NOT"
+}
+
+/// An infix operator.
+public enum BinaryOperator: String, Sendable, Hashable, CaseIterable {
+    case or = "OR", and = "AND"
+    case equal = "=", notEqual = "<>", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+    case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
+    case concat = "||"
+    /// pgvector's distance operators: L2, cosine distance, negative inner product.
+    case l2Distance = "<->", cosineDistance = "<=>", negativeInnerProduct = "<#>"
+
+    /// Whether the operator compares two values and yields a boolean.
+    public var isComparison: Bool {
+        switch self {
+        case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual: return true
+        default: return false
+        }
+    }
+
+    /// Whether the operator is a vector distance.
+    public var isDistance: Bool { self == .l2Distance || self == .cosineDistance || self == .negativeInnerProduct }
+
+    /// The comparison with its operands swapped (`a < b` ⇔ `b > a`).
+    public var swapped: BinaryOperator {
+        switch self {
+        case .less: return .greater
+        case .lessOrEqual: return .greaterOrEqual
+        case .greater: return .less
+        case .greaterOrEqual: return .lessOrEqual
+        default: return self
+        }
+    }
+}
+
+/// Renders expressions back to SQL text.
+enum ExpressionPrinter {
+    static func text(_ e: Expression) -> String {
+        switch e.node {
+        case let .literal(value): return literal(value)
+        case let .interval(interval): return "INTERVAL '\(interval)'"
+        case let .column(qualifier, name): return (qualifier.map { quoted($0) + "." } ?? "") + quoted(name)
+        case let .parameter(n): return "$\(n)"
+        case let .vector(items): return "[" + items.map(text).joined(separator: ", ") + "]"
+        case let .unary(op, operand): return op == .not ? "(NOT \(text(operand)))" : "(\(op.rawValue)\(text(operand)))"
+        case let .binary(op, l, r): return "(\(text(l)) \(op.rawValue) \(text(r)))"
+        case let .isNull(operand, negated): return "(\(text(operand)) IS \(negated ? "NOT " : "")NULL)"
+        case let .inList(operand, items, negated):
+            return "(\(text(operand)) \(negated ? "NOT " : "")IN (\(items.map(text).joined(separator: ", "))))"
+        case let .between(operand, low, high, negated):
+            return "(\(text(operand)) \(negated ? "NOT " : "")BETWEEN \(text(low)) AND \(text(high)))"
+        case let .like(operand, pattern, negated, ci):
+            return "(\(text(operand)) \(negated ? "NOT " : "")\(ci ? "ILIKE" : "LIKE") \(text(pattern)))"
+        case let .call(name, arguments, named):
+            let all = arguments.map(text) + named.map { "\($0.name) => \(text($0.value))" }
+            return "\(name)(\(all.joined(separator: ", ")))"
+        case let .jsonField(operand, key, asText): return "(\(text(operand)) \(asText ? "->>" : "->") \(text(key)))"
+        case let .cast(operand, typeName): return "CAST(\(text(operand)) AS \(typeName))"
+        case let .caseWhen(clauses, otherwise):
+            let whens = clauses.map { "WHEN \(text($0.condition)) THEN \(text($0.result))" }.joined(separator: " ")
+            return "CASE \(whens)\(otherwise.map { " ELSE " + text($0) } ?? "") END"
+        }
+    }
+
+    /// A value as a SQL literal.
+    static func literal(_ value: Value) -> String {
+        switch value {
+        case .null: return "NULL"
+        case let .bool(b): return b ? "TRUE" : "FALSE"
+        case let .int(v): return String(v)
+        case let .uint(v): return String(v)
+        case let .float32(v): return "\(v)"
+        case let .float64(v): return "\(v)"
+        case let .timestamp(v): return "TIMESTAMP '\(Timestamp.format(v) ?? String(v))'"
+        case let .string(s): return "'" + s.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+        case let .binary(b): return "X'" + b.map { String($0, radix: 16).leftPadded(2) }.joined() + "'"
+        case let .json(j): return "JSON '" + j.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+        case let .vector(v): return "[" + v.map { "\($0)" }.joined(separator: ", ") + "]"
+        }
+    }
+
+    /// A name, double-quoted unless it is a plain lower-case word.
+    static func quoted(_ name: String) -> String {
+        let plain = name.first.map { $0.isLetter || $0 == "_" } == true
+            && name.allSatisfy { ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "_" }
+            && !Keywords.reserved.contains(name.uppercased())
+        return plain ? name : "\"" + name.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}

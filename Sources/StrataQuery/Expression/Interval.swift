@@ -1,0 +1,80 @@
+import StrataCore
+
+/// A span of time: whole calendar months (whose length depends on the date they are added
+/// to) plus an exact number of microseconds, as SQL intervals are.
+public struct Interval: Sendable, Hashable, CustomStringConvertible {
+    /// Calendar months (a year is 12).
+    public var months: Int64
+    /// Microseconds (a day is exactly 86,400 s: timestamps are UTC).
+    public var micros: Int64
+
+    /// An interval of `months` and `micros`.
+    public init(months: Int64 = 0, micros: Int64 = 0) {
+        self.months = months
+        self.micros = micros
+    }
+
+    /// The units accepted in interval text, singular and plural, and their size.
+    private static let units: [(names: [String], months: Int64, micros: Int64)] = [
+        (["microsecond", "microseconds", "us"], 0, 1),
+        (["millisecond", "milliseconds", "ms"], 0, 1_000),
+        (["second", "seconds", "sec", "secs", "s"], 0, 1_000_000),
+        (["minute", "minutes", "min", "mins", "m"], 0, 60_000_000),
+        (["hour", "hours", "hr", "hrs", "h"], 0, 3_600_000_000),
+        (["day", "days", "d"], 0, 86_400_000_000),
+        (["week", "weeks", "w"], 0, 604_800_000_000),
+        (["month", "months", "mon", "mons"], 1, 0),
+        (["year", "years", "yr", "yrs", "y"], 12, 0),
+    ]
+
+    /// Parses `'3 days'`, `'1 hour 30 minutes'`, `'-2 weeks'`, `'1.5 hours'` (fractions only
+    /// of exact units). With `unit` (the form `INTERVAL '7' DAY`) the text is one number.
+    /// - Throws: `.invalidQuery` at `offset` for text that is not an interval.
+    public init(parsing text: String, unit: String? = nil, offset: Int) throws(StrataError) {
+        let words = (unit.map { text + " " + $0 } ?? text).split(whereSeparator: { $0.isWhitespace })
+        func bad(_ why: String) -> StrataError {
+            .invalidQuery(message: "'\(text)' is not an interval: \(why); write for example INTERVAL '7 days' or INTERVAL '1 hour 30 minutes'", offset: offset)
+        }
+        guard !words.isEmpty, words.count % 2 == 0 else { throw bad("expected pairs of a number and a unit") }
+        var months: Int64 = 0, micros: Int64 = 0
+        for pair in stride(from: 0, to: words.count, by: 2) {
+            guard let amount = Double(words[pair]), amount.isFinite else { throw bad("'\(words[pair])' is not a number") }
+            let name = words[pair + 1].lowercased()
+            guard let unit = Self.units.first(where: { $0.names.contains(name) }) else { throw bad("unknown unit '\(name)'") }
+            if unit.months > 0 {
+                guard amount == amount.rounded(), abs(amount) < 120_000 else { throw bad("months and years must be whole and within 10,000 years") }
+                months += Int64(amount) * unit.months
+            } else {
+                let part = amount * Double(unit.micros)
+                guard abs(part) < 9.0e18 else { throw bad("too long") }
+                let (sum, overflow) = micros.addingReportingOverflow(Int64(part.rounded()))
+                guard !overflow else { throw bad("too long") }
+                micros = sum
+            }
+        }
+        self.init(months: months, micros: micros)
+    }
+
+    /// Text that `init(parsing:)` reads back: `'1 months 3600000000 microseconds'` style
+    /// reduced to the largest whole units.
+    public var description: String {
+        var parts: [String] = []
+        if months != 0 { parts.append(months % 12 == 0 ? "\(months / 12) years" : "\(months) months") }
+        if micros != 0 || parts.isEmpty {
+            let exact: [(Int64, String)] = [(86_400_000_000, "days"), (3_600_000_000, "hours"), (60_000_000, "minutes"), (1_000_000, "seconds"), (1, "microseconds")]
+            let (size, name) = exact.first { micros % $0.0 == 0 }!
+            parts.append("\(micros / size) \(name)")
+        }
+        return parts.joined(separator: " ")
+    }
+
+    /// The interval with both parts negated.
+    public var negated: Interval { Interval(months: -months, micros: -micros) }
+
+    /// `timestamp + self`, nil when the result leaves the timestamp range.
+    public func added(to timestamp: Int64) -> Int64? {
+        guard let moved = months == 0 ? timestamp : Timestamp.adding(months: months, to: timestamp) else { return nil }
+        let (sum, overflow) = moved.addingReportingOverflow(micros)
+        return overflow ? nil : sum
+    }
+}

@@ -1,0 +1,97 @@
+import StrataCore
+
+/// Splits SQL text into tokens. Comments (`-- …` to the end of the line, `/* … */`) and
+/// white space separate tokens and are dropped.
+package enum Lexer {
+    /// Operators and punctuation, longest first so that `<->` wins over `<`.
+    static let symbols: [String] = [
+        "<->", "<=>", "<#>", "->>", "->", "<=", ">=", "<>", "!=", "||", "::", "=>",
+        "=", "<", ">", "+", "-", "*", "/", "%", "(", ")", ",", ".", ";", "[", "]",
+    ].sorted { $0.count > $1.count }
+
+    /// The tokens of `text`, ending with `.end`.
+    /// - Throws: `.invalidQuery` at an unterminated string, quoted name or comment, a bad
+    ///   parameter, or a character that starts no token.
+    package static func tokens(_ text: String) throws(StrataError) -> [Token] {
+        let chars = Array(text)
+        var tokens: [Token] = []
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c.isWhitespace { i += 1; continue }
+            if c == "-", i + 1 < chars.count, chars[i + 1] == "-" {
+                while i < chars.count, chars[i] != "\n" { i += 1 }
+                continue
+            }
+            if c == "/", i + 1 < chars.count, chars[i + 1] == "*" {
+                let start = i
+                i += 2
+                while i + 1 < chars.count, !(chars[i] == "*" && chars[i + 1] == "/") { i += 1 }
+                guard i + 1 < chars.count else { throw .invalidQuery(message: "unterminated comment", offset: start) }
+                i += 2
+                continue
+            }
+            let start = i
+            if c == "'" || c == "\"" {
+                var value = ""
+                i += 1
+                while true {
+                    guard i < chars.count else {
+                        throw .invalidQuery(message: c == "'" ? "unterminated string literal" : "unterminated quoted name", offset: start)
+                    }
+                    if chars[i] == c {
+                        if i + 1 < chars.count, chars[i + 1] == c { value.append(c); i += 2; continue }
+                        i += 1
+                        break
+                    }
+                    value.append(chars[i])
+                    i += 1
+                }
+                tokens.append(Token(kind: c == "'" ? .string(value) : .quotedName(value), offset: start))
+            } else if c.isNumber && c.isASCII || (c == "." && i + 1 < chars.count && chars[i + 1].isASCII && chars[i + 1].isNumber) {
+                i = number(chars, from: i)
+                tokens.append(Token(kind: .number(String(chars[start..<i])), offset: start))
+            } else if c.isLetter || c == "_" {
+                while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" { i += 1 }
+                tokens.append(Token(kind: .word(String(chars[start..<i])), offset: start))
+            } else if c == "$" {
+                i += 1
+                while i < chars.count, chars[i].isASCII, chars[i].isNumber { i += 1 }
+                guard let n = Int(String(chars[(start + 1)..<i])), n >= 1 else {
+                    throw .invalidQuery(message: "a parameter is $ followed by a number from 1, as in $1", offset: start)
+                }
+                tokens.append(Token(kind: .parameter(n), offset: start))
+            } else if let symbol = symbols.first(where: { matches($0, chars, at: i) }) {
+                i += symbol.count
+                tokens.append(Token(kind: .symbol(symbol), offset: start))
+            } else {
+                throw .invalidQuery(message: "unexpected character '\(c)'", offset: start)
+            }
+        }
+        tokens.append(Token(kind: .end, offset: chars.count))
+        return tokens
+    }
+
+    /// The end of the number starting at `i`: digits, an optional fraction, an optional exponent.
+    private static func number(_ chars: [Character], from start: Int) -> Int {
+        var i = start
+        func digits() { while i < chars.count, chars[i].isASCII, chars[i].isNumber { i += 1 } }
+        digits()
+        if i < chars.count, chars[i] == "." { i += 1; digits() }
+        if i < chars.count, chars[i] == "e" || chars[i] == "E" {
+            var j = i + 1
+            if j < chars.count, chars[j] == "+" || chars[j] == "-" { j += 1 }
+            if j < chars.count, chars[j].isASCII, chars[j].isNumber { i = j; digits() }
+        }
+        return i
+    }
+
+    private static func matches(_ symbol: String, _ chars: [Character], at i: Int) -> Bool {
+        var j = i
+        for s in symbol {
+            guard j < chars.count, chars[j] == s else { return false }
+            j += 1
+        }
+        return true
+    }
+}
