@@ -55,7 +55,8 @@ let package = Package(
             ]
         ),
         .target(name: "StrataQuery", dependencies: ["StrataCore", "StrataKernels", "StrataIndex", "StrataTable"]),
-        .target(name: "Strata", dependencies: ["StrataCore", "StrataKernels", "StrataStorage", "StrataFormat", "StrataIndex", "StrataTable", "StrataQuery"]),
+        .target(name: "StrataSQL", dependencies: ["StrataCore", "StrataKernels", "StrataStorage", "StrataIndex", "StrataTable", "StrataQuery"]),
+        .target(name: "Strata", dependencies: ["StrataCore", "StrataKernels", "StrataStorage", "StrataFormat", "StrataIndex", "StrataTable", "StrataQuery", "StrataSQL"]),
         .executableTarget(
             name: "StrataCLI",
             dependencies: ["Strata", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -6,3 +6,4 @@
 @_exported import StrataIndex
 @_exported import StrataKernels
 @_exported import StrataQuery
+@_exported import StrataSQL

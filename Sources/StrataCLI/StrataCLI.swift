@@ -14,7 +14,7 @@ struct StrataCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "strata",
         abstract: "Strata: an embeddable, columnar context database for AI agents.",
-        subcommands: [FileCommand.self, TableCommand.self, DemoCommand.self]
+        subcommands: [FileCommand.self, TableCommand.self, SQLCommand.self, DemoCommand.self]
     )
 
     static func main() async {
@@ -29,6 +29,12 @@ struct StrataCommand: AsyncParsableCommand {
             try StandardOutput.shared.flush()
         } catch let error as StrataError {
             fail(error.description, status: error.isDataError ? 2 : 1)
+        } catch let failure as SQLFailure {
+            try? StandardOutput.shared.flush()
+            let lines = failure.lines
+            printError("strata: \(lines[0])")
+            for line in lines.dropFirst() { printError(line) }
+            terminate(1)
         } catch is OutputClosed {
             terminate(1)
         } catch {

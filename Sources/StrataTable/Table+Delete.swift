@@ -110,7 +110,7 @@ extension Table {
     }
 
     /// Runs `prepare` (a delete, update or upsert) through `commitRerunning` and reports it.
-    private func rerunning(_ prepare: (TableSnapshot) async throws(StrataError) -> (PendingCommit?, Int)) async throws(StrataError) -> WriteResult {
+    func rerunning(_ prepare: (TableSnapshot) async throws(StrataError) -> (PendingCommit?, Int)) async throws(StrataError) -> WriteResult {
         var added = 0
         let (manifest, committed) = try await commitRerunning { (snapshot) throws(StrataError) -> PendingCommit? in
             let (change, rows) = try await prepare(snapshot)

@@ -30,7 +30,7 @@ private func sampleBatch() throws -> RecordBatch {
 private func ids(_ condition: String, parameters: [Value] = []) throws -> [Int64] {
     let batch = try sampleBatch()
     let now = try Timestamp.parse("2025-03-10")
-    let bound = try Binder(BindingScope(schema: batch.schema, parameters: parameters, now: now)).condition(try Expression(parsing: condition))
+    let bound = try Binder(BindingScope(schema: batch.schema, parameters: parameters, now: now)).condition(try SQLExpression(parsing: condition))
     return try Evaluator(batch).matchingRows(bound).map { batch.columns[0].fixed($0, as: Int64.self) }
 }
 
@@ -140,8 +140,8 @@ private func failure(_ condition: String) -> (message: String, offset: Int?)? {
     @Test func printedExpressionsParseBackToTheSameTree() throws {
         for text in ["a = 1 AND NOT b OR c IS NULL", "x BETWEEN 1 AND 2", "-n * (2 + 3) <> 7", "m->'a'->>0 ILIKE 'x%'",
                      "t > now() - INTERVAL '7 days'", "v <-> [1, 2.5] < 3", "CASE WHEN a THEN 1 ELSE 2 END", "\"Odd Name\" IN (1, 2)"] {
-            let parsed = try Expression(parsing: text)
-            let again = try Expression(parsing: parsed.description)
+            let parsed = try SQLExpression(parsing: text)
+            let again = try SQLExpression(parsing: parsed.description)
             #expect(again.description == parsed.description, "\(text)")
         }
     }

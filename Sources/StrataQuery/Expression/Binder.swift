@@ -49,7 +49,7 @@ public struct Binder: Sendable {
 
     /// Binds a condition: the result must be boolean (or NULL).
     /// - Throws: `.invalidQuery` pointing at the offending part.
-    public func condition(_ expression: Expression) throws(StrataError) -> BoundExpression {
+    public func condition(_ expression: SQLExpression) throws(StrataError) -> BoundExpression {
         let bound = try bind(expression)
         guard bound.type == .bool || bound.type == .null else {
             throw .invalidQuery(message: "a condition must be true or false, this is \(bound.type)", offset: expression.offset)
@@ -59,12 +59,12 @@ public struct Binder: Sendable {
 
     /// Binds any expression.
     /// - Throws: `.invalidQuery` pointing at the offending part.
-    public func bind(_ e: Expression) throws(StrataError) -> BoundExpression {
+    public func bind(_ e: SQLExpression) throws(StrataError) -> BoundExpression {
         let bound = try bindNode(e)
         return try fold(bound, at: e.offset)
     }
 
-    private func bindNode(_ e: Expression) throws(StrataError) -> BoundExpression {
+    private func bindNode(_ e: SQLExpression) throws(StrataError) -> BoundExpression {
         switch e.node {
         case let .literal(value): return try literal(value, at: e.offset)
         case let .interval(interval): return .interval(interval)
@@ -161,7 +161,7 @@ public struct Binder: Sendable {
         }
     }
 
-    private func requireBool(_ bound: BoundExpression, _ e: Expression) throws(StrataError) {
+    private func requireBool(_ bound: BoundExpression, _ e: SQLExpression) throws(StrataError) {
         guard bound.type == .bool || bound.type == .null else {
             throw .invalidQuery(message: "expected true or false, found \(bound.type)", offset: e.offset)
         }
@@ -187,7 +187,7 @@ public struct Binder: Sendable {
         }
     }
 
-    private func binary(_ op: BinaryOperator, _ l: Expression, _ r: Expression, at offset: Int) throws(StrataError) -> BoundExpression {
+    private func binary(_ op: BinaryOperator, _ l: SQLExpression, _ r: SQLExpression, at offset: Int) throws(StrataError) -> BoundExpression {
         switch op {
         case .and, .or:
             let left = try bind(l), right = try bind(r)
@@ -222,7 +222,7 @@ public struct Binder: Sendable {
 
     /// A string or numeric-list constant read as a vector of `dimension` (so a query vector
     /// can be passed as JSON text `'[0.1, 0.2]'`).
-    private func vectorOperand(_ bound: BoundExpression, dimension: Int, _ e: Expression) throws(StrataError) -> BoundExpression {
+    private func vectorOperand(_ bound: BoundExpression, dimension: Int, _ e: SQLExpression) throws(StrataError) -> BoundExpression {
         guard case let .constant(value, type) = bound, type == .string else { return bound }
         guard let vector = try? Self.vector(from: value), vector.count == dimension else {
             throw .invalidQuery(message: "expected a vector of \(dimension) numbers", offset: e.offset)
@@ -230,7 +230,7 @@ public struct Binder: Sendable {
         return .constant(.vector(vector), .vector(dimension: dimension))
     }
 
-    private func arithmetic(_ op: BinaryOperator, _ left: BoundExpression, _ right: BoundExpression, _ l: Expression, _ r: Expression,
+    private func arithmetic(_ op: BinaryOperator, _ left: BoundExpression, _ right: BoundExpression, _ l: SQLExpression, _ r: SQLExpression,
                             at offset: Int) throws(StrataError) -> BoundExpression {
         switch (left.type, right.type) {
         case (.timestamp, .interval) where op == .add || op == .subtract:
@@ -260,7 +260,7 @@ public struct Binder: Sendable {
     }
 
     /// An interval operand as microseconds; calendar months have no fixed length.
-    private func exactMicros(_ bound: BoundExpression, _ e: Expression) throws(StrataError) -> BoundExpression {
+    private func exactMicros(_ bound: BoundExpression, _ e: SQLExpression) throws(StrataError) -> BoundExpression {
         guard case let .interval(interval) = bound else { return bound }
         guard interval.months == 0 else {
             throw .invalidQuery(message: "an interval of months or years has no fixed length here; use days", offset: e.offset)
@@ -269,7 +269,7 @@ public struct Binder: Sendable {
     }
 
     /// `l op r` with both sides brought to one type.
-    private func comparison(_ op: BinaryOperator, _ l: Expression, _ r: Expression, at offset: Int) throws(StrataError) -> BoundExpression {
+    private func comparison(_ op: BinaryOperator, _ l: SQLExpression, _ r: SQLExpression, at offset: Int) throws(StrataError) -> BoundExpression {
         var left = try bind(l), right = try bind(r)
         if left.type == .interval { left = try exactMicros(left, l) }
         if right.type == .interval { right = try exactMicros(right, r) }
@@ -281,7 +281,7 @@ public struct Binder: Sendable {
     }
 
     /// The two operands converted to one type, or an error saying why they cannot be.
-    private func unify(_ left: BoundExpression, _ right: BoundExpression, _ l: Expression, _ r: Expression,
+    private func unify(_ left: BoundExpression, _ right: BoundExpression, _ l: SQLExpression, _ r: SQLExpression,
                        at offset: Int) throws(StrataError) -> (BoundExpression, BoundExpression) {
         let a = left.type, b = right.type
         if a == b || a == .null || b == .null { return (left, right) }
@@ -299,7 +299,7 @@ public struct Binder: Sendable {
 
     /// A string converted to `type`: a constant at once (an error here points at it), a
     /// column at run time.
-    private func stringTo(_ type: SQLType, _ bound: BoundExpression, _ e: Expression) throws(StrataError) -> BoundExpression {
+    private func stringTo(_ type: SQLType, _ bound: BoundExpression, _ e: SQLExpression) throws(StrataError) -> BoundExpression {
         guard case let .constant(value, _) = bound else { return .cast(bound, type) }
         do {
             return .constant(try Casts.convert(value, from: .string, to: type), type)
@@ -308,11 +308,16 @@ public struct Binder: Sendable {
         }
     }
 
+    /// `bound` as a value of `type`: a constant converted now, anything else at run time.
     private func convert(_ bound: BoundExpression, to type: SQLType) -> BoundExpression {
-        bound.type == type || bound.type == .null ? bound : .cast(bound, type)
+        if bound.type == type || bound.type == .null { return bound }
+        if case let .constant(value, from) = bound, let converted = try? Casts.convert(value, from: from, to: type) {
+            return .constant(converted, type)
+        }
+        return .cast(bound, type)
     }
 
-    private func inList(_ operand: Expression, _ items: [Expression], negated: Bool, at offset: Int) throws(StrataError) -> BoundExpression {
+    private func inList(_ operand: SQLExpression, _ items: [SQLExpression], negated: Bool, at offset: Int) throws(StrataError) -> BoundExpression {
         let value = try bind(operand)
         var constants: [Value] = [], others: [BoundExpression] = []
         for item in items {
@@ -332,7 +337,7 @@ public struct Binder: Sendable {
         return .inList(operandBound, constants, negated: negated)
     }
 
-    private func call(_ name: String, _ arguments: [Expression], _ named: [Expression.NamedArgument], at offset: Int) throws(StrataError) -> BoundExpression {
+    private func call(_ name: String, _ arguments: [SQLExpression], _ named: [SQLExpression.NamedArgument], at offset: Int) throws(StrataError) -> BoundExpression {
         if name == "now" {
             guard arguments.isEmpty, named.isEmpty else { throw .invalidQuery(message: "now() takes no arguments", offset: offset) }
             return .constant(.timestamp(scope.now), .timestamp)
@@ -415,7 +420,7 @@ public struct Binder: Sendable {
         return nil
     }
 
-    static func double(_ value: Value) -> Double? {
+    package static func double(_ value: Value) -> Double? {
         switch value {
         case let .int(v): return Double(v)
         case let .uint(v): return Double(v)
@@ -426,7 +431,7 @@ public struct Binder: Sendable {
     }
 
     /// A vector value, or a string of JSON numbers `[…]`, as floats.
-    static func vector(from value: Value) throws(StrataError) -> [Float] {
+    package static func vector(from value: Value) throws(StrataError) -> [Float] {
         switch value {
         case let .vector(v): return v
         case let .string(text), let .json(text):

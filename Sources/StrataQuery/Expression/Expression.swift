@@ -3,7 +3,7 @@ import StrataCore
 /// An expression of the WHERE dialect as parsed, before names and types are resolved
 /// (spec/sql.md, "Expressions"). Every node keeps the position of the token it starts at,
 /// so errors found later can point at it.
-public struct Expression: Sendable, Hashable, CustomStringConvertible {
+public struct SQLExpression: Sendable, Hashable, CustomStringConvertible {
     /// The node's shape.
     public indirect enum Node: Sendable, Hashable {
         /// A constant: number, string, boolean, NULL, `TIMESTAMP '…'`.
@@ -15,27 +15,27 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
         /// A positional parameter `$n`.
         case parameter(Int)
         /// `[e, e, …]`: a vector.
-        case vector([Expression])
+        case vector([SQLExpression])
         /// A prefix operator.
-        case unary(UnaryOperator, Expression)
+        case unary(UnaryOperator, SQLExpression)
         /// An infix operator.
-        case binary(BinaryOperator, Expression, Expression)
+        case binary(BinaryOperator, SQLExpression, SQLExpression)
         /// `e IS [NOT] NULL`.
-        case isNull(Expression, negated: Bool)
+        case isNull(SQLExpression, negated: Bool)
         /// `e [NOT] IN (a, b, …)`.
-        case inList(Expression, [Expression], negated: Bool)
+        case inList(SQLExpression, [SQLExpression], negated: Bool)
         /// `e [NOT] BETWEEN low AND high`.
-        case between(Expression, low: Expression, high: Expression, negated: Bool)
+        case between(SQLExpression, low: SQLExpression, high: SQLExpression, negated: Bool)
         /// `e [NOT] LIKE pattern` (`ILIKE`: case-insensitive).
-        case like(Expression, pattern: Expression, negated: Bool, caseInsensitive: Bool)
+        case like(SQLExpression, pattern: SQLExpression, negated: Bool, caseInsensitive: Bool)
         /// `name(args…, key => value …)`.
-        case call(name: String, arguments: [Expression], named: [NamedArgument])
+        case call(name: String, arguments: [SQLExpression], named: [NamedArgument])
         /// `e -> key` (JSON) or `e ->> key` (text): one step into a JSON value.
-        case jsonField(Expression, key: Expression, asText: Bool)
+        case jsonField(SQLExpression, key: SQLExpression, asText: Bool)
         /// `CAST(e AS type)` or `e::type`.
-        case cast(Expression, typeName: String)
+        case cast(SQLExpression, typeName: String)
         /// `CASE WHEN c THEN v … [ELSE e] END`.
-        case caseWhen([WhenClause], otherwise: Expression?)
+        case caseWhen([WhenClause], otherwise: SQLExpression?)
     }
 
     /// `key => value` in a call.
@@ -43,15 +43,15 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
         /// The name, lower-cased.
         public var name: String
         /// The value.
-        public var value: Expression
+        public var value: SQLExpression
     }
 
     /// `WHEN condition THEN result`.
     public struct WhenClause: Sendable, Hashable {
         /// The condition.
-        public var condition: Expression
+        public var condition: SQLExpression
         /// The result when it holds.
-        public var result: Expression
+        public var result: SQLExpression
     }
 
     /// The node.
@@ -108,7 +108,7 @@ public enum BinaryOperator: String, Sendable, Hashable, CaseIterable {
 
 /// Renders expressions back to SQL text.
 enum ExpressionPrinter {
-    static func text(_ e: Expression) -> String {
+    static func text(_ e: SQLExpression) -> String {
         switch e.node {
         case let .literal(value): return literal(value)
         case let .interval(interval): return "INTERVAL '\(interval)'"

@@ -8,7 +8,7 @@ extension Parser {
     static let maxDepth = 200
 
     /// One expression.
-    package mutating func expression() throws(StrataError) -> Expression {
+    package mutating func expression() throws(StrataError) -> SQLExpression {
         try disjunction(depth: 0)
     }
 
@@ -16,101 +16,101 @@ extension Parser {
         guard depth < Self.maxDepth else { throw Self.error("expression nested too deeply", at: current.offset) }
     }
 
-    private mutating func disjunction(depth: Int) throws(StrataError) -> Expression {
+    private mutating func disjunction(depth: Int) throws(StrataError) -> SQLExpression {
         var left = try conjunction(depth: depth)
         while peek("OR") {
             let offset = advance().offset
-            left = Expression(.binary(.or, left, try conjunction(depth: depth)), at: offset)
+            left = SQLExpression(.binary(.or, left, try conjunction(depth: depth)), at: offset)
         }
         return left
     }
 
-    private mutating func conjunction(depth: Int) throws(StrataError) -> Expression {
+    private mutating func conjunction(depth: Int) throws(StrataError) -> SQLExpression {
         var left = try negation(depth: depth)
         while peek("AND") {
             let offset = advance().offset
-            left = Expression(.binary(.and, left, try negation(depth: depth)), at: offset)
+            left = SQLExpression(.binary(.and, left, try negation(depth: depth)), at: offset)
         }
         return left
     }
 
-    private mutating func negation(depth: Int) throws(StrataError) -> Expression {
+    private mutating func negation(depth: Int) throws(StrataError) -> SQLExpression {
         try guardDepth(depth)
         if peek("NOT") {
             let offset = advance().offset
-            return Expression(.unary(.not, try negation(depth: depth + 1)), at: offset)
+            return SQLExpression(.unary(.not, try negation(depth: depth + 1)), at: offset)
         }
         return try predicate(depth: depth)
     }
 
-    private mutating func predicate(depth: Int) throws(StrataError) -> Expression {
+    private mutating func predicate(depth: Int) throws(StrataError) -> SQLExpression {
         let left = try otherOperators(depth: depth)
         let offset = current.offset
         if accept("IS") {
             let negated = accept("NOT")
             try expect("NULL")
-            return Expression(.isNull(left, negated: negated), at: offset)
+            return SQLExpression(.isNull(left, negated: negated), at: offset)
         }
         for op in [BinaryOperator.lessOrEqual, .greaterOrEqual, .notEqual, .equal, .less, .greater] where peekSymbol(op.rawValue) {
             advance()
-            return Expression(.binary(op, left, try otherOperators(depth: depth)), at: offset)
+            return SQLExpression(.binary(op, left, try otherOperators(depth: depth)), at: offset)
         }
-        if acceptSymbol("!=") { return Expression(.binary(.notEqual, left, try otherOperators(depth: depth)), at: offset) }
+        if acceptSymbol("!=") { return SQLExpression(.binary(.notEqual, left, try otherOperators(depth: depth)), at: offset) }
         let negated = peek("NOT") && (Self.isKeyword(next, "LIKE") || Self.isKeyword(next, "ILIKE") || Self.isKeyword(next, "IN") || Self.isKeyword(next, "BETWEEN"))
         if negated { advance() }
         if peek("LIKE") || peek("ILIKE") {
             let ci = Self.isKeyword(advance(), "ILIKE")
-            return Expression(.like(left, pattern: try otherOperators(depth: depth), negated: negated, caseInsensitive: ci), at: offset)
+            return SQLExpression(.like(left, pattern: try otherOperators(depth: depth), negated: negated, caseInsensitive: ci), at: offset)
         }
         if accept("IN") {
             try expectSymbol("(")
-            var items: [Expression] = []
+            var items: [SQLExpression] = []
             repeat { items.append(try expression(depth: depth + 1)) } while acceptSymbol(",")
             try expectSymbol(")")
-            return Expression(.inList(left, items, negated: negated), at: offset)
+            return SQLExpression(.inList(left, items, negated: negated), at: offset)
         }
         if accept("BETWEEN") {
             let low = try otherOperators(depth: depth)
             try expect("AND")
             let high = try otherOperators(depth: depth)
-            return Expression(.between(left, low: low, high: high, negated: negated), at: offset)
+            return SQLExpression(.between(left, low: low, high: high, negated: negated), at: offset)
         }
         return left
     }
 
-    private mutating func expression(depth: Int) throws(StrataError) -> Expression {
+    private mutating func expression(depth: Int) throws(StrataError) -> SQLExpression {
         try guardDepth(depth)
         return try disjunction(depth: depth)
     }
 
-    private mutating func otherOperators(depth: Int) throws(StrataError) -> Expression {
+    private mutating func otherOperators(depth: Int) throws(StrataError) -> SQLExpression {
         var left = try additive(depth: depth)
         while let op = [BinaryOperator.concat, .l2Distance, .cosineDistance, .negativeInnerProduct].first(where: { peekSymbol($0.rawValue) }) {
             let offset = advance().offset
-            left = Expression(.binary(op, left, try additive(depth: depth)), at: offset)
+            left = SQLExpression(.binary(op, left, try additive(depth: depth)), at: offset)
         }
         return left
     }
 
-    private mutating func additive(depth: Int) throws(StrataError) -> Expression {
+    private mutating func additive(depth: Int) throws(StrataError) -> SQLExpression {
         var left = try multiplicative(depth: depth)
         while let op = [BinaryOperator.add, .subtract].first(where: { peekSymbol($0.rawValue) }) {
             let offset = advance().offset
-            left = Expression(.binary(op, left, try multiplicative(depth: depth)), at: offset)
+            left = SQLExpression(.binary(op, left, try multiplicative(depth: depth)), at: offset)
         }
         return left
     }
 
-    private mutating func multiplicative(depth: Int) throws(StrataError) -> Expression {
+    private mutating func multiplicative(depth: Int) throws(StrataError) -> SQLExpression {
         var left = try unary(depth: depth)
         while let op = [BinaryOperator.multiply, .divide, .remainder].first(where: { peekSymbol($0.rawValue) }) {
             let offset = advance().offset
-            left = Expression(.binary(op, left, try unary(depth: depth)), at: offset)
+            left = SQLExpression(.binary(op, left, try unary(depth: depth)), at: offset)
         }
         return left
     }
 
-    private mutating func unary(depth: Int) throws(StrataError) -> Expression {
+    private mutating func unary(depth: Int) throws(StrataError) -> SQLExpression {
         try guardDepth(depth)
         if peekSymbol("-") || peekSymbol("+") {
             let token = advance()
@@ -118,13 +118,13 @@ extension Parser {
             // A minus sign on a number literal is part of the literal (so -9223372036854775808 fits).
             if token.kind == .symbol("-"), case let .literal(value) = operand.node, isNumberLiteral(value) {
                 switch value {
-                case let .int(v) where v != .min: return Expression(.literal(.int(-v)), at: token.offset)
-                case let .float64(v): return Expression(.literal(.float64(-v)), at: token.offset)
-                case .uint(9_223_372_036_854_775_808): return Expression(.literal(.int(.min)), at: token.offset)
+                case let .int(v) where v != .min: return SQLExpression(.literal(.int(-v)), at: token.offset)
+                case let .float64(v): return SQLExpression(.literal(.float64(-v)), at: token.offset)
+                case .uint(9_223_372_036_854_775_808): return SQLExpression(.literal(.int(.min)), at: token.offset)
                 default: break
                 }
             }
-            return Expression(.unary(token.kind == .symbol("-") ? .negate : .plus, operand), at: token.offset)
+            return SQLExpression(.unary(token.kind == .symbol("-") ? .negate : .plus, operand), at: token.offset)
         }
         return try postfix(depth: depth)
     }
@@ -136,15 +136,15 @@ extension Parser {
         }
     }
 
-    private mutating func postfix(depth: Int) throws(StrataError) -> Expression {
+    private mutating func postfix(depth: Int) throws(StrataError) -> SQLExpression {
         var operand = try primary(depth: depth)
         while true {
             let offset = current.offset
             if acceptSymbol("::") {
-                operand = Expression(.cast(operand, typeName: try typeName()), at: offset)
+                operand = SQLExpression(.cast(operand, typeName: try typeName()), at: offset)
             } else if peekSymbol("->") || peekSymbol("->>") {
                 let asText = advance().kind == .symbol("->>")
-                operand = Expression(.jsonField(operand, key: try primary(depth: depth + 1), asText: asText), at: offset)
+                operand = SQLExpression(.jsonField(operand, key: try primary(depth: depth + 1), asText: asText), at: offset)
             } else {
                 return operand
             }
@@ -174,19 +174,19 @@ extension Parser {
         return name
     }
 
-    private mutating func primary(depth: Int) throws(StrataError) -> Expression {
+    private mutating func primary(depth: Int) throws(StrataError) -> SQLExpression {
         try guardDepth(depth)
         let token = current
         switch token.kind {
         case let .number(text):
             advance()
-            return Expression(.literal(try Self.number(text, at: token.offset)), at: token.offset)
+            return SQLExpression(.literal(try Self.number(text, at: token.offset)), at: token.offset)
         case let .string(text):
             advance()
-            return Expression(.literal(.string(text)), at: token.offset)
+            return SQLExpression(.literal(.string(text)), at: token.offset)
         case let .parameter(n):
             advance()
-            return Expression(.parameter(n), at: token.offset)
+            return SQLExpression(.parameter(n), at: token.offset)
         case .symbol("("):
             advance()
             let inner = try expression(depth: depth + 1)
@@ -194,12 +194,12 @@ extension Parser {
             return inner
         case .symbol("["):
             advance()
-            var items: [Expression] = []
+            var items: [SQLExpression] = []
             if !peekSymbol("]") {
                 repeat { items.append(try expression(depth: depth + 1)) } while acceptSymbol(",")
             }
             try expectSymbol("]")
-            return Expression(.vector(items), at: token.offset)
+            return SQLExpression(.vector(items), at: token.offset)
         case .quotedName:
             return try columnReference()
         case let .word(word):
@@ -209,17 +209,17 @@ extension Parser {
         }
     }
 
-    private mutating func wordPrimary(_ upper: String, _ token: Token, depth: Int) throws(StrataError) -> Expression {
+    private mutating func wordPrimary(_ upper: String, _ token: Token, depth: Int) throws(StrataError) -> SQLExpression {
         switch upper {
-        case "NULL": advance(); return Expression(.literal(.null), at: token.offset)
-        case "TRUE": advance(); return Expression(.literal(.bool(true)), at: token.offset)
-        case "FALSE": advance(); return Expression(.literal(.bool(false)), at: token.offset)
+        case "NULL": advance(); return SQLExpression(.literal(.null), at: token.offset)
+        case "TRUE": advance(); return SQLExpression(.literal(.bool(true)), at: token.offset)
+        case "FALSE": advance(); return SQLExpression(.literal(.bool(false)), at: token.offset)
         case "TIMESTAMP", "DATE":
             guard case let .string(text) = next.kind else { break }
             advance()
             advance()
             do {
-                return Expression(.literal(.timestamp(try Timestamp.parse(text))), at: token.offset)
+                return SQLExpression(.literal(.timestamp(try Timestamp.parse(text))), at: token.offset)
             } catch {
                 throw Self.error("'\(text)' is not a timestamp: write 'YYYY-MM-DD[ HH:MM[:SS[.ffffff]]][Z|±HH:MM]'", at: token.offset + upper.count + 1)
             }
@@ -232,7 +232,7 @@ extension Parser {
                 unit = w
                 advance()
             }
-            return Expression(.interval(try Interval(parsing: text, unit: unit, offset: token.offset)), at: token.offset)
+            return SQLExpression(.interval(try Interval(parsing: text, unit: unit, offset: token.offset)), at: token.offset)
         case "CAST":
             guard next.kind == .symbol("(") else { break }
             advance()
@@ -241,10 +241,10 @@ extension Parser {
             try expect("AS")
             let type = try typeName()
             try expectSymbol(")")
-            return Expression(.cast(operand, typeName: type), at: token.offset)
+            return SQLExpression(.cast(operand, typeName: type), at: token.offset)
         case "CASE":
             advance()
-            var clauses: [Expression.WhenClause] = []
+            var clauses: [SQLExpression.WhenClause] = []
             while accept("WHEN") {
                 let condition = try expression(depth: depth + 1)
                 try expect("THEN")
@@ -253,7 +253,7 @@ extension Parser {
             guard !clauses.isEmpty else { throw unexpected(expected: "WHEN") }
             let otherwise = accept("ELSE") ? try expression(depth: depth + 1) : nil
             try expect("END")
-            return Expression(.caseWhen(clauses, otherwise: otherwise), at: token.offset)
+            return SQLExpression(.caseWhen(clauses, otherwise: otherwise), at: token.offset)
         default: break
         }
         if next.kind == .symbol("("), !Keywords.reserved.contains(upper) {
@@ -262,12 +262,12 @@ extension Parser {
         return try columnReference()
     }
 
-    private mutating func call(depth: Int) throws(StrataError) -> Expression {
+    private mutating func call(depth: Int) throws(StrataError) -> SQLExpression {
         let token = advance()
         guard case let .word(name) = token.kind else { throw unexpected(expected: "a function name") }
         try expectSymbol("(")
-        var arguments: [Expression] = []
-        var named: [Expression.NamedArgument] = []
+        var arguments: [SQLExpression] = []
+        var named: [SQLExpression.NamedArgument] = []
         if !peekSymbol(")") {
             repeat {
                 if case let .word(key) = current.kind, next.kind == .symbol("=>") {
@@ -281,16 +281,16 @@ extension Parser {
             } while acceptSymbol(",")
         }
         try expectSymbol(")")
-        return Expression(.call(name: name.lowercased(), arguments: arguments, named: named), at: token.offset)
+        return SQLExpression(.call(name: name.lowercased(), arguments: arguments, named: named), at: token.offset)
     }
 
-    private mutating func columnReference() throws(StrataError) -> Expression {
+    private mutating func columnReference() throws(StrataError) -> SQLExpression {
         let first = try name("a column name")
         if acceptSymbol(".") {
             let second = try name("a column name")
-            return Expression(.column(qualifier: first.name, name: second.name), at: first.offset)
+            return SQLExpression(.column(qualifier: first.name, name: second.name), at: first.offset)
         }
-        return Expression(.column(qualifier: nil, name: first.name), at: first.offset)
+        return SQLExpression(.column(qualifier: nil, name: first.name), at: first.offset)
     }
 
     /// A number literal: an integer that fits Int64 (or UInt64), else a double.

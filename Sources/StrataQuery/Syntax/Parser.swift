@@ -1,7 +1,7 @@
 import StrataCore
 
 /// A cursor over the tokens of one text, with the steps every grammar rule needs. The
-/// expression grammar lives in `Parser+Expression.swift`; statements extend it elsewhere.
+/// expression grammar lives in `Parser+SQLExpression.swift`; statements extend it elsewhere.
 package struct Parser {
     /// The tokens, ending with `.end`.
     package let tokens: [Token]
@@ -100,7 +100,7 @@ package struct Parser {
     }
 }
 
-extension Expression {
+extension SQLExpression {
     /// Parses `text` as one expression.
     /// - Throws: `.invalidQuery` pointing at the first token that does not fit.
     public init(parsing text: String) throws(StrataError) {

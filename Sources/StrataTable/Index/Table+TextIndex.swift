@@ -57,14 +57,14 @@ extension TableSnapshot {
     /// This version with only the fragments `fragments` and no in-memory rows, sharing this
     /// snapshot's loaded indexes but not its page cache (whole-fragment reads would only
     /// evict what searches keep there).
-    func restricted(to fragments: Set<UInt32>) -> TableSnapshot {
+    package func restricted(to fragments: Set<UInt32>) -> TableSnapshot {
         var part = manifest
         part.fragments = part.fragments.filter { fragments.contains($0.id) }
         return TableSnapshot(manifest: part, pendingRows: [], location: location, cache: nil, loadedIndexes: loadedIndexes)
     }
 
     /// This version's in-memory rows alone (no fragment).
-    func inMemoryOnly() -> TableSnapshot {
+    package func inMemoryOnly() -> TableSnapshot {
         var part = manifest
         part.fragments = []
         return TableSnapshot(manifest: part, pendingRows: pendingRows, location: location, cache: nil, loadedIndexes: loadedIndexes)

@@ -11,6 +11,8 @@ public struct TextSearchRequest: Sendable {
     public var k: Int
     /// Only rows matching it are returned; it does not change the scores.
     public var filter: Predicate?
+    /// Only rows with these keys (`TableSnapshot.rowKey`) are returned; nil: no restriction.
+    public var allowedKeys: Set<UInt64>?
     /// Columns of the returned rows (nil: all).
     public var columns: [String]?
 
@@ -32,6 +34,8 @@ public struct TextSearchResult: Sendable {
     public var scores: [Double]
     /// Each row's address; nil for rows still in the in-memory table.
     public var addresses: [RowAddress?]
+    /// Each row's key (`TableSnapshot.rowKey`), in-memory rows included.
+    public var keys: [UInt64]
 }
 
 extension TableSnapshot {
@@ -89,6 +93,18 @@ extension TableSnapshot {
         let statistics = parts.count == 1 && parts[0].live == nil ? nil : try TextStatistics.collect(query, over: parts.map { ($0.text.index, $0.live) })
         var matching: Set<RowAddress>?
         if let filter = request.filter { matching = try await matchingCommitted(filter, fragments: present) }
+        if let keys = request.allowedKeys {
+            let committed = keys.lazy.filter { $0 >> 63 == 0 }.map { RowAddress(rawValue: $0) }
+            matching = matching.map { $0.intersection(committed) } ?? Set(committed)
+            if !pendingRows.isEmpty {
+                var mask = IDBitset(capacity: pending.count)
+                for key in keys where key >> 63 == 1 {
+                    let ordinal = key & ~(1 << 63)
+                    if ordinal < pending.count, pendingAllowed?.contains(UInt32(ordinal)) ?? true { mask.insert(UInt32(ordinal)) }
+                }
+                pendingAllowed = mask
+            }
+        }
         var found: [(score: Double, key: UInt64)] = []
         for (i, part) in parts.enumerated() {
             var allowed = part.live
@@ -101,14 +117,15 @@ extension TableSnapshot {
             }
             guard allowed?.isEmpty != true else { continue }
             for hit in try part.text.index.search(query, k: request.k, allowed: allowed, statistics: statistics) {
-                found.append((hit.score, i >= committedParts ? 1 << 63 | UInt64(hit.id) : part.text.rows.addresses[Int(hit.id)]))
+                found.append((hit.score, i >= committedParts ? Self.pendingKey(Int(hit.id)) : part.text.rows.addresses[Int(hit.id)]))
             }
         }
         found.sort { $0.score > $1.score || ($0.score == $1.score && $0.key < $1.key) }
         found = Array(found.prefix(request.k))
         return TextSearchResult(rows: try await resultRows(found.map(\.key), pending: pending, columns: projection),
                                 scores: found.map(\.score),
-                                addresses: found.map { $0.key >> 63 == 0 ? RowAddress(rawValue: $0.key) : nil })
+                                addresses: found.map { $0.key >> 63 == 0 ? RowAddress(rawValue: $0.key) : nil },
+                                keys: found.map(\.key))
     }
 
     /// An index of the in-memory rows' column `field`, each row's batch and place, and the

@@ -12,6 +12,8 @@ public struct VectorSearchRequest: Sendable {
     public var k: Int
     /// Only rows matching it are returned.
     public var filter: Predicate?
+    /// Only rows with these keys (`TableSnapshot.rowKey`) are returned; nil: no restriction.
+    public var allowedKeys: Set<UInt64>?
     /// ef, nprobes, refine; nil fields take the index's defaults.
     public var parameters: VectorSearchParameters
     /// The metric; nil takes the index's (or L2 without one). A metric other than the
@@ -41,6 +43,8 @@ public struct VectorSearchResult: Sendable {
     public var distances: [Float]
     /// Each row's address; nil for rows still in the in-memory table.
     public var addresses: [RowAddress?]
+    /// Each row's key (`TableSnapshot.rowKey`), in-memory rows included.
+    public var keys: [UInt64]
 }
 
 extension TableSnapshot {
@@ -72,6 +76,10 @@ extension TableSnapshot {
         var best = DistanceHeap<UInt64>(capacity: request.k + 1)
         var matching: Set<RowAddress>?
         if let filter = request.filter { matching = try await matchingCommitted(filter, fragments: covered) }
+        if let keys = request.allowedKeys {
+            let committed = keys.lazy.filter { $0 >> 63 == 0 }.map { RowAddress(rawValue: $0) }
+            matching = matching.map { $0.intersection(committed) } ?? Set(committed)
+        }
         if useIndex, let entry {
             let loaded = try await loadedIndexes.index(entry, location: location)
             guard loaded.index.dimension == dimension else {
@@ -90,18 +98,15 @@ extension TableSnapshot {
                 }
             }
         }
-        var pending: [(batch: RecordBatch, row: Int)] = []
-        try await exactSearch(request, field: field, metric: metric, skipping: covered, output: projection) { distance, address, batch, row in
-            if let address {
-                best.insert(distance, address.rawValue, keepingBest: request.k)
-            } else if best.insert(distance, 1 << 63 | UInt64(pending.count), keepingBest: request.k) {
-                pending.append((batch, row))
-            }
+        let pending = try await exactSearch(request, field: field, metric: metric, skipping: covered, output: projection) { distance, key in
+            guard request.allowedKeys?.contains(key) ?? true else { return }
+            best.insert(distance, key, keepingBest: request.k)
         }
         let found = best.sortedBestFirst()
         return VectorSearchResult(rows: try await resultRows(found.map(\.id), pending: pending, columns: projection),
                                   distances: found.map(\.distance),
-                                  addresses: found.map { $0.id >> 63 == 0 ? RowAddress(rawValue: $0.id) : nil })
+                                  addresses: found.map { $0.id >> 63 == 0 ? RowAddress(rawValue: $0.id) : nil },
+                                  keys: found.map(\.id))
     }
 
     /// Addresses of committed rows in `fragments` that match `filter`.
@@ -110,11 +115,13 @@ extension TableSnapshot {
     }
 
     /// Scores every row outside `skipping` exactly (matching the filter, not deleted, vector
-    /// not null): committed fragments with their addresses, then in-memory rows without.
+    /// not null), calling `visit(distance, key)`: committed fragments, then in-memory rows.
     /// In-memory rows have no address to `take` them by later, so their scan also reads the
-    /// `output` columns, from which the result rows are cut.
+    /// `output` columns; returns each in-memory row's batch and place, by ordinal, from
+    /// which the result rows are cut.
     private func exactSearch(_ request: VectorSearchRequest, field: Field, metric: VectorMetric, skipping: Set<UInt32>, output: [String],
-                             _ visit: (Float, RowAddress?, RecordBatch, Int) -> Void) async throws(StrataError) {
+                             _ visit: (Float, UInt64) -> Void) async throws(StrataError) -> [(batch: RecordBatch, row: Int)] {
+        var pending: [(batch: RecordBatch, row: Int)] = []
         let columns = Array(Set([field.name] + (request.filter?.columns ?? []))).sorted()
         let committed = restricted(to: Set(manifest.fragments.map(\.id)).subtracting(skipping))
         for (snapshot, withAddresses) in [(committed, true), (inMemoryOnly(), false)]
@@ -122,12 +129,15 @@ extension TableSnapshot {
             let scanner = try snapshot.scanner(columns: withAddresses ? columns : Array(Set(columns + output)).sorted(), withAddresses: withAddresses)
             while let next = try await scanner.next() {
                 let vectors = next.batch.column(named: field.name)!
+                let base = pending.count
+                if !withAddresses { pending += (0..<next.batch.rowCount).map { (next.batch, $0) } }
                 ColumnDistances.forEach(vectors, query: request.vector, metric: metric) { row, distance in
                     guard distance.isFinite, request.filter?.matches(next.batch, row: row) ?? true else { return }
-                    visit(distance, next.addresses?[row], next.batch, row)
+                    visit(distance, next.addresses.map { $0[row].rawValue } ?? Self.pendingKey(base + row))
                 }
             }
         }
+        return pending
     }
 
     /// The result rows for `keys`, in order: a key is a committed row's address, taken with

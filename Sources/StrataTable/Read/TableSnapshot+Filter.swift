@@ -62,7 +62,7 @@ extension TableSnapshot {
     /// The comparisons of `predicate` on the column of its first comparison that a scalar
     /// index answers — all of them an index answers on that column — with that index (the
     /// most recently created one of the column).
-    private func indexedComparisons(_ predicate: Predicate) -> ([Predicate.Comparison], TableIndex)? {
+    func indexedComparisons(_ predicate: Predicate) -> ([Predicate.Comparison], TableIndex)? {
         for comparison in predicate.comparisons where LoadedScalarSegment.answers(comparison.op) {
             guard let field = schema.fields.first(where: { $0.name == comparison.column }) else { continue }
             if let entry = newestIndex(on: field, kind: { ScalarIndexKind(rawValue: $0) != nil }) {

@@ -9,6 +9,14 @@ import StrataCore
 public struct Predicate: Sendable, CustomStringConvertible {
     /// One comparison.
     public struct Comparison: Sendable {
+        /// A comparison of `column` with `literal` (a value of the column's type; null for
+        /// the `IS` forms).
+        public init(column: String, op: Operator, literal: Value) {
+            self.column = column
+            self.op = op
+            self.literal = literal
+        }
+
         /// The column compared.
         public var column: String
         /// The operator.
@@ -124,7 +132,11 @@ public struct Predicate: Sendable, CustomStringConvertible {
         }
     }
 
-    private init(comparisons: [Comparison]) { self.comparisons = comparisons }
+    /// The conjunction of `comparisons` (at least one).
+    public init(comparisons: [Comparison]) {
+        precondition(!comparisons.isEmpty, "a predicate needs a comparison")
+        self.comparisons = comparisons
+    }
 
     /// The columns the predicate reads.
     public var columns: [String] { Array(Set(comparisons.map(\.column))).sorted() }

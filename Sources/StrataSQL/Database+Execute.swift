@@ -1,0 +1,145 @@
+import StrataCore
+import StrataQuery
+import StrataStorage
+import StrataTable
+
+extension Database {
+    /// Runs one SQL statement (spec/sql.md). `$1`, `$2`, … take `parameters`; a vector
+    /// parameter is a `.vector` value.
+    /// - Throws: `.invalidQuery` for a statement that does not parse, bind or type-check
+    ///   (with the offending position); storage, corruption and commit errors.
+    @discardableResult
+    public func execute(_ sql: String, parameters: [Value] = [], options: QueryOptions = QueryOptions()) async throws(StrataError) -> StatementResult {
+        try await execute(try Statement(parsing: sql), parameters: parameters, options: options)
+    }
+
+    /// Runs a parsed statement.
+    @discardableResult
+    public func execute(_ statement: Statement, parameters: [Value] = [], options: QueryOptions = QueryOptions()) async throws(StrataError) -> StatementResult {
+        switch statement {
+        case let .select(select):
+            let result = try await prepare(select, parameters: parameters, options: options).run()
+            return StatementResult(rows: result.rows, status: "SELECT \(result.rows.rowCount)")
+        case let .explain(inner, analyze):
+            guard case let .select(select) = inner else {
+                throw .invalidQuery(message: "EXPLAIN shows the plan of a SELECT", offset: nil)
+            }
+            let prepared = try await prepare(select, parameters: parameters, options: options)
+            let text = analyze ? try await prepared.analyze() : prepared.plan
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Value.string(String($0)) }
+            let schema = try Schema(fields: [Field(id: 0, name: "plan", type: .string, nullable: false)])
+            return StatementResult(rows: try RecordBatch(schema: schema, columns: [try ColumnBuilder.column(.string, lines)]), status: "EXPLAIN")
+        case let .createTable(name, columns, ifNotExists): return try await createTable(name, columns, ifNotExists: ifNotExists)
+        case let .dropTable(name, ifExists): return try await dropTable(name, ifExists: ifExists)
+        case let .addColumn(name, column): return try await alter(name, "ALTER TABLE") { (table) throws(StrataError) in
+            let defaultJSON = column.defaultValue.map { JSONRows.text($0) }
+            _ = try await table.addColumn(name: column.name, type: column.type, nullable: column.nullable || column.defaultValue != nil, defaultJSON: defaultJSON)
+        }
+        case let .dropColumn(name, column): return try await alter(name, "ALTER TABLE") { (table) throws(StrataError) in
+            _ = try await table.dropColumn(try Self.columnName(column, in: try await table.latestManifest().schema))
+        }
+        case let .renameColumn(name, from, to): return try await alter(name, "ALTER TABLE") { (table) throws(StrataError) in
+            try Self.validName(to, what: "column name", at: name.offset)
+            _ = try await table.renameColumn(try Self.columnName(from, in: try await table.latestManifest().schema), to: to)
+        }
+        case let .insert(name, columns, source): return try await insert(name, columns: columns, source, key: nil, parameters: parameters, options: options)
+        case let .upsert(name, columns, source, key): return try await insert(name, columns: columns, source, key: key, parameters: parameters, options: options)
+        case let .update(name, assignments, filter): return try await update(name, assignments, filter, parameters: parameters, options: options)
+        case let .delete(name, filter): return try await delete(name, filter, parameters: parameters, options: options)
+        case let .createIndex(index, name, column, kind, settings): return try await createIndex(index, on: name, column: column, kind: kind, settings)
+        case let .dropIndex(index, name):
+            let table = try await writableTable(name)
+            do {
+                try await table.dropIndex(index)
+            } catch .notFound {
+                let names = try await table.latestManifest().indexes.map(\.name)
+                throw .invalidQuery(message: "table '\(name)' has no index '\(index)'\(Suggestions.hint(for: index, among: names))", offset: name.offset)
+            }
+            return StatementResult(status: "DROP INDEX")
+        case let .showTables(namespace): return try await showTables(namespace)
+        case let .showIndexes(name): return try await showIndexes(name)
+        case let .showVersions(name): return try await showVersions(name)
+        case let .describe(name): return try await describe(name)
+        case let .restore(name, version):
+            let manifest = try await writableTable(name).restore(version: version)
+            return StatementResult(status: "RESTORE version \(version) as version \(manifest.version)")
+        case let .createTag(name, tag, version):
+            let made = try await table(name).createTag(tag, version: version)
+            return StatementResult(status: "CREATE TAG '\(tag)' on version \(made.version)")
+        case let .compact(name):
+            let result = try await writableTable(name).compact()
+            return StatementResult(status: "COMPACT \(result.fragmentsRemoved.count) fragments into \(result.fragmentsAdded.count)")
+        case let .optimize(name):
+            let manifest = try await writableTable(name).optimizeIndexes()
+            return StatementResult(status: "OPTIMIZE version \(manifest.version)")
+        case let .createNamespace(namespace, ifNotExists):
+            try Self.validName(namespace, what: "namespace name", at: 0)
+            if namespaces().contains(where: { $0.lowercased() == namespace.lowercased() }) {
+                guard ifNotExists else { throw .invalidQuery(message: "namespace '\(namespace)' already exists", offset: nil) }
+                return StatementResult(status: "CREATE NAMESPACE (exists)")
+            }
+            try makeDirectory(directory + "/" + namespace)
+            return StatementResult(status: "CREATE NAMESPACE")
+        }
+    }
+
+    /// Plans a SELECT: its source's snapshot (at the version asked for), then the query.
+    func prepare(_ select: SelectStatement, parameters: [Value], options: QueryOptions) async throws(StrataError) -> PreparedQuery {
+        switch select.source {
+        case let .table(name, version, alias):
+            let (namespace, table) = try resolve(name)
+            let handle = try await self.table(namespace, table)
+            let snapshot: TableSnapshot
+            do {
+                switch version {
+                case .latest: snapshot = try await handle.snapshot()
+                case let .version(v): snapshot = try await handle.snapshot(version: v)
+                case let .tag(tag): snapshot = try await handle.snapshot(tag: tag)
+                case let .timestamp(micros): snapshot = try await handle.snapshot(asOf: micros)
+                }
+            } catch .notFound(let what) {
+                throw .invalidQuery(message: "table '\(name)' has no such version: \(what)", offset: name.offset)
+            }
+            return try await QueryEngine.prepare(select.query, on: snapshot, table: table, alias: alias, parameters: parameters, options: options)
+        case let .function(function, arguments, alias, offset):
+            let batch = try TableFunctions.rows(function, arguments, parameters: parameters, at: offset)
+            let snapshot = try await Self.memorySnapshot(batch)
+            return try await QueryEngine.prepare(select.query, on: snapshot, table: function, alias: alias, parameters: parameters, options: options)
+        case .none:
+            let schema = try Schema(fields: [Field(id: 0, name: "_", type: .bool, nullable: true)])
+            let snapshot = try await Self.memorySnapshot(try RecordBatch(schema: schema, columns: [try ColumnBuilder.column(.bool, [.null])]))
+            guard !select.query.items.contains(.all) else { throw .invalidQuery(message: "SELECT * needs FROM", offset: nil) }
+            return try await QueryEngine.prepare(select.query, on: snapshot, table: "", parameters: parameters, options: options)
+        }
+    }
+
+    /// A snapshot of an in-memory table holding `batch`, for table functions.
+    static func memorySnapshot(_ batch: RecordBatch) async throws(StrataError) -> TableSnapshot {
+        let table = try await Table.create(store: MemoryObjectStore(), schema: batch.schema)
+        if batch.rowCount > 0 { _ = try await table.append(batch) }
+        return try await table.snapshot()
+    }
+
+    /// The table `name` names, refusing the information schema (which DDL keeps current).
+    func writableTable(_ name: TableName) async throws(StrataError) -> Table {
+        let (namespace, table) = try resolve(name)
+        guard namespace != Self.metaNamespace || !(table == Self.metaTables || table == Self.metaColumns) else {
+            throw .invalidQuery(message: "\(namespace).\(table) is the information schema: DDL statements keep it current", offset: name.offset)
+        }
+        return try await self.table(namespace, table)
+    }
+
+    /// The column of `schema` a name refers to (exact, else the one match ignoring case).
+    static func columnName(_ name: String, in schema: Schema) throws(StrataError) -> String {
+        let scope = BindingScope(schema: schema, now: 0)
+        return try scope.resolve(name, at: 0).name
+    }
+
+    /// Runs a schema change and records it in the information schema.
+    private func alter(_ name: TableName, _ status: String, _ change: (Table) async throws(StrataError) -> Void) async throws(StrataError) -> StatementResult {
+        let (namespace, table) = try resolve(name)
+        try await change(try await writableTable(name))
+        try await recordTable(namespace, table)
+        return StatementResult(status: status)
+    }
+}
