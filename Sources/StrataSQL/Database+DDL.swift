@@ -19,9 +19,9 @@ extension Database {
         }
         var seen = Set<String>()
         for column in columns {
-            try Self.validName(column.name, what: "column name", at: name.offset)
+            try Self.validName(column.name, what: "column name", at: column.offset)
             guard seen.insert(column.name.lowercased()).inserted else {
-                throw .invalidQuery(message: "column '\(column.name)' appears twice", offset: name.offset)
+                throw .invalidQuery(message: "column '\(column.name)' appears twice", offset: column.offset)
             }
         }
         let schema = try Schema(fields: columns.enumerated().map { i, c in Field(id: UInt32(i), name: c.name, type: c.type, nullable: c.nullable) })
@@ -59,10 +59,11 @@ extension Database {
 
     /// `CREATE INDEX [name] ON t (column) USING KIND WITH (…)`: for vector kinds `metric`
     /// (l2, cosine, dot) and the kind's settings; for FTS the analyzer settings.
-    func createIndex(_ index: String?, on name: TableName, column: String, kind: String, _ settings: [(String, Value)]) async throws(StrataError) -> StatementResult {
+    func createIndex(_ index: String?, on name: TableName, column: String, at offset: Int, kind: String,
+                     _ settings: [(String, Value)]) async throws(StrataError) -> StatementResult {
         let table = try await writableTable(name)
         let schema = try await table.latestManifest().schema
-        let resolvedColumn = try Self.columnName(column, in: schema)
+        let resolvedColumn = try Self.columnName(column, in: schema, at: offset)
         if let index { try Self.validName(index, what: "index name", at: name.offset) }
         var parameters: [String: String] = [:]
         var metric = VectorMetric.l2
@@ -92,7 +93,7 @@ extension Database {
             default: throw StrataError.invalidQuery(message: "unknown index kind \(kind)", offset: name.offset)
             }
         } catch let .invalidInput(what, why) {
-            throw .invalidQuery(message: "cannot create the index: \(what): \(why)", offset: name.offset)
+            throw .invalidQuery(message: "cannot create the index: \(what): \(why)", offset: offset)
         }
         return StatementResult(status: "CREATE INDEX")
     }

@@ -10,7 +10,7 @@ extension Database {
                 options: QueryOptions) async throws(StrataError) -> StatementResult {
         let table = try await writableTable(name)
         let schema = try await table.latestManifest().schema
-        let targets = try (columns ?? schema.fields.map(\.name)).map { (c) throws(StrataError) in try Self.columnName(c, in: schema) }
+        let targets = try (columns ?? schema.fields.map(\.name)).map { (c) throws(StrataError) in try Self.columnName(c, in: schema, at: name.offset) }
         guard Set(targets).count == targets.count else { throw .invalidQuery(message: "a column is named twice in the INSERT list", offset: name.offset) }
         let positions = targets.map { target in schema.fields.firstIndex { $0.name == target }! }
         var rows: [[Value]] = []
@@ -33,7 +33,7 @@ extension Database {
         case let .select(select):
             let result = try await prepare(select, parameters: parameters, options: options).run().rows
             guard result.schema.fields.count == targets.count else {
-                throw .invalidQuery(message: "the SELECT returns \(result.schema.fields.count) columns for \(targets.count)", offset: name.offset)
+                throw .invalidQuery(message: "the SELECT returns \(result.schema.fields.count) column\(result.schema.fields.count == 1 ? "" : "s") for \(targets.count)", offset: name.offset)
             }
             rows = (0..<result.rowCount).map(result.row)
         }
@@ -55,7 +55,7 @@ extension Database {
         }
         let batch = try ColumnValues.batch(schema, full)
         if let key {
-            let keyColumn = try Self.columnName(key, in: schema)
+            let keyColumn = try Self.columnName(key, in: schema, at: name.offset)
             do {
                 let result = try await table.mergeInsert(key: keyColumn, batch)
                 return StatementResult(status: "UPSERT \(batch.rowCount) (\(result.rowsDeleted) replaced)", rowsAffected: batch.rowCount)
@@ -77,7 +77,7 @@ extension Database {
             let binder = Binder(BindingScope(schema: schema, qualifiers: [name.name], parameters: parameters, now: now))
             var bound: [(position: Int, value: BoundExpression)] = []
             for assignment in assignments {
-                let column = try Self.columnName(assignment.column, in: schema)
+                let column = try Self.columnName(assignment.column, in: schema, at: assignment.value.offset)
                 let position = schema.fields.firstIndex { $0.name == column }!
                 guard !bound.contains(where: { $0.position == position }) else {
                     throw .invalidQuery(message: "column '\(column)' is set twice", offset: assignment.value.offset)

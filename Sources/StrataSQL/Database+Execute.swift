@@ -32,21 +32,26 @@ extension Database {
         case let .createTable(name, columns, ifNotExists): return try await createTable(name, columns, ifNotExists: ifNotExists)
         case let .dropTable(name, ifExists): return try await dropTable(name, ifExists: ifExists)
         case let .addColumn(name, column): return try await alter(name, "ALTER TABLE") { (table) throws(StrataError) in
+            try Self.validName(column.name, what: "column name", at: column.offset)
+            if (try? Self.columnName(column.name, in: try await table.latestManifest().schema, at: 0)) != nil {
+                throw .invalidQuery(message: "column '\(column.name)' already exists", offset: column.offset)
+            }
             let defaultJSON = column.defaultValue.map { JSONRows.text($0) }
             _ = try await table.addColumn(name: column.name, type: column.type, nullable: column.nullable || column.defaultValue != nil, defaultJSON: defaultJSON)
         }
-        case let .dropColumn(name, column): return try await alter(name, "ALTER TABLE") { (table) throws(StrataError) in
-            _ = try await table.dropColumn(try Self.columnName(column, in: try await table.latestManifest().schema))
+        case let .dropColumn(name, column, offset): return try await alter(name, "ALTER TABLE") { (table) throws(StrataError) in
+            _ = try await table.dropColumn(try Self.columnName(column, in: try await table.latestManifest().schema, at: offset))
         }
-        case let .renameColumn(name, from, to): return try await alter(name, "ALTER TABLE") { (table) throws(StrataError) in
-            try Self.validName(to, what: "column name", at: name.offset)
-            _ = try await table.renameColumn(try Self.columnName(from, in: try await table.latestManifest().schema), to: to)
+        case let .renameColumn(name, from, to, offset): return try await alter(name, "ALTER TABLE") { (table) throws(StrataError) in
+            try Self.validName(to, what: "column name", at: offset)
+            _ = try await table.renameColumn(try Self.columnName(from, in: try await table.latestManifest().schema, at: offset), to: to)
         }
         case let .insert(name, columns, source): return try await insert(name, columns: columns, source, key: nil, parameters: parameters, options: options)
         case let .upsert(name, columns, source, key): return try await insert(name, columns: columns, source, key: key, parameters: parameters, options: options)
         case let .update(name, assignments, filter): return try await update(name, assignments, filter, parameters: parameters, options: options)
         case let .delete(name, filter): return try await delete(name, filter, parameters: parameters, options: options)
-        case let .createIndex(index, name, column, kind, settings): return try await createIndex(index, on: name, column: column, kind: kind, settings)
+        case let .createIndex(index, name, column, offset, kind, settings):
+            return try await createIndex(index, on: name, column: column, at: offset, kind: kind, settings)
         case let .dropIndex(index, name):
             let table = try await writableTable(name)
             do {
@@ -61,7 +66,12 @@ extension Database {
         case let .showVersions(name): return try await showVersions(name)
         case let .describe(name): return try await describe(name)
         case let .restore(name, version):
-            let manifest = try await writableTable(name).restore(version: version)
+            let manifest: Manifest
+            do {
+                manifest = try await writableTable(name).restore(version: version)
+            } catch .notFound {
+                throw .invalidQuery(message: "table '\(name)' has no version \(version)", offset: name.offset)
+            }
             return StatementResult(status: "RESTORE version \(version) as version \(manifest.version)")
         case let .createTag(name, tag, version):
             let made = try await table(name).createTag(tag, version: version)
@@ -97,8 +107,15 @@ extension Database {
                 case let .tag(tag): snapshot = try await handle.snapshot(tag: tag)
                 case let .timestamp(micros): snapshot = try await handle.snapshot(asOf: micros)
                 }
-            } catch .notFound(let what) {
-                throw .invalidQuery(message: "table '\(name)' has no such version: \(what)", offset: name.offset)
+            } catch .notFound {
+                let which: String
+                switch version {
+                case .latest: which = "latest version"
+                case let .version(v): which = "version \(v)"
+                case let .tag(tag): which = "tag '\(tag)'"
+                case let .timestamp(micros): which = "version at or before \(Timestamp.format(micros) ?? String(micros))"
+                }
+                throw .invalidQuery(message: "table '\(name)' has no \(which)", offset: name.offset)
             }
             return try await QueryEngine.prepare(select.query, on: snapshot, table: table, alias: alias, parameters: parameters, options: options)
         case let .function(function, arguments, alias, offset):
@@ -130,9 +147,9 @@ extension Database {
     }
 
     /// The column of `schema` a name refers to (exact, else the one match ignoring case).
-    static func columnName(_ name: String, in schema: Schema) throws(StrataError) -> String {
+    static func columnName(_ name: String, in schema: Schema, at offset: Int) throws(StrataError) -> String {
         let scope = BindingScope(schema: schema, now: 0)
-        return try scope.resolve(name, at: 0).name
+        return try scope.resolve(name, at: offset).name
     }
 
     /// Runs a schema change and records it in the information schema.

@@ -166,7 +166,7 @@ extension Parser {
                 defaultValue = value
             } else { break }
         }
-        return ColumnDefinition(name: column.name, type: type, nullable: nullable, defaultValue: defaultValue)
+        return ColumnDefinition(name: column.name, type: type, nullable: nullable, defaultValue: defaultValue, offset: column.offset)
     }
 
     /// A column type: Strata's names and the usual SQL ones (spec/sql.md, "Types").
@@ -181,6 +181,8 @@ extension Parser {
         if plain.hasPrefix("varchar(") { return .string }
         do {
             return try DataType(parsing: ColumnTypeNames.normalized(plain))
+        } catch let .invalidInput(_, why) where plain.hasPrefix("vector(") {
+            throw Self.error("bad type '\(text)': \(why)", at: offset)
         } catch {
             throw Self.error("unknown column type '\(text)': use bool, int8…int64, uint8…uint64, float32, float64, timestamp, string, binary, json or VECTOR(dim)", at: offset)
         }
@@ -195,13 +197,14 @@ extension Parser {
         }
         if accept("DROP") {
             _ = accept("COLUMN")
-            return .dropColumn(table, column: try name("a column name").name)
+            let column = try name("a column name")
+            return .dropColumn(table, column: column.name, offset: column.offset)
         }
         if accept("RENAME") {
             _ = accept("COLUMN")
-            let from = try name("a column name").name
+            let from = try name("a column name")
             try expect("TO")
-            return .renameColumn(table, from: from, to: try name("a column name").name)
+            return .renameColumn(table, from: from.name, to: try name("a column name").name, offset: from.offset)
         }
         throw unexpected(expected: "ADD, DROP or RENAME")
     }
@@ -284,7 +287,7 @@ extension Parser {
         try expect("ON")
         let table = try tableName()
         try expectSymbol("(")
-        let column = try name("a column name").name
+        let column = try name("a column name")
         try expectSymbol(")")
         try expect("USING")
         let kindOffset = current.offset
@@ -309,7 +312,7 @@ extension Parser {
             } while acceptSymbol(",")
             try expectSymbol(")")
         }
-        return .createIndex(name: indexName, table: table, column: column, kind: kind.uppercased(), options: options)
+        return .createIndex(name: indexName, table: table, column: column.name, columnOffset: column.offset, kind: kind.uppercased(), options: options)
     }
 
     /// `SELECT items [FROM source [VERSION AS OF n | TAG 'x'] [[AS] alias]] [WHERE …]

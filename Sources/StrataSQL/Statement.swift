@@ -28,6 +28,8 @@ public struct ColumnDefinition: Sendable, Hashable {
     public var nullable: Bool
     /// The DEFAULT for rows written before the column existed (ALTER TABLE … ADD), as a literal.
     public var defaultValue: Value?
+    /// Where the definition starts in the statement text.
+    public var offset: Int
 }
 
 /// The rows an INSERT adds.
@@ -61,14 +63,14 @@ public indirect enum Statement: Sendable {
     case createTable(TableName, [ColumnDefinition], ifNotExists: Bool)
     case dropTable(TableName, ifExists: Bool)
     case addColumn(TableName, ColumnDefinition)
-    case dropColumn(TableName, column: String)
-    case renameColumn(TableName, from: String, to: String)
+    case dropColumn(TableName, column: String, offset: Int)
+    case renameColumn(TableName, from: String, to: String, offset: Int)
     case insert(TableName, columns: [String]?, InsertSource)
     /// `INSERT … ON CONFLICT (key) DO UPDATE` / `MERGE INTO … KEY (key)`: upsert by a key column.
     case upsert(TableName, columns: [String]?, InsertSource, key: String)
     case update(TableName, assignments: [(column: String, value: SQLExpression)], filter: SQLExpression?)
     case delete(TableName, filter: SQLExpression?)
-    case createIndex(name: String?, table: TableName, column: String, kind: String, options: [(String, Value)])
+    case createIndex(name: String?, table: TableName, column: String, columnOffset: Int, kind: String, options: [(String, Value)])
     case dropIndex(name: String, table: TableName)
     case showTables(namespace: String?)
     case showIndexes(TableName)

@@ -8,6 +8,9 @@ import StrataQuery
 /// JSON values (json). Inserting converts them to the target columns' types.
 enum TableFunctions {
     static func rows(_ name: String, _ arguments: [SQLExpression], parameters: [Value], at offset: Int) throws(StrataError) -> RecordBatch {
+        guard name == "read_jsonl" || name == "read_csv" else {
+            throw .invalidQuery(message: "unknown table function '\(name)'\(Suggestions.hint(for: name, among: ["read_jsonl", "read_csv"]))", offset: offset)
+        }
         let binder = Binder(BindingScope(columns: [], parameters: parameters, now: 0))
         guard arguments.count == 1, case let .constant(.string(path), _) = try binder.bind(arguments[0]) else {
             throw .invalidQuery(message: "\(name) takes one argument, the file's path in quotes", offset: offset)
@@ -15,12 +18,7 @@ enum TableFunctions {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .invalidQuery(message: "cannot read '\(path)'", offset: arguments[0].offset)
         }
-        switch name {
-        case "read_jsonl": return try jsonl(Array(data), path: path)
-        case "read_csv": return try csv(Array(data), path: path)
-        default:
-            throw .invalidQuery(message: "unknown table function '\(name)'\(Suggestions.hint(for: name, among: ["read_jsonl", "read_csv"]))", offset: offset)
-        }
+        return name == "read_jsonl" ? try jsonl(Array(data), path: path) : try csv(Array(data), path: path)
     }
 
     /// The inferred type of a column so far.

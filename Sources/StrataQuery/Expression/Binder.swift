@@ -274,8 +274,13 @@ public struct Binder: Sendable {
         if left.type == .interval { left = try exactMicros(left, l) }
         if right.type == .interval { right = try exactMicros(right, r) }
         (left, right) = try unify(left, right, l, r, at: offset)
-        if case .vector = left.type, op != .equal, op != .notEqual {
-            throw .invalidQuery(message: "vectors compare only with = and <>; order by distance with <->, <=> or <#>", offset: offset)
+        if case let .vector(a) = left.type {
+            guard op == .equal || op == .notEqual else {
+                throw .invalidQuery(message: "vectors compare only with = and <>; order by distance with <->, <=> or <#>", offset: offset)
+            }
+            if case let .vector(b) = right.type, a != b {
+                throw .invalidQuery(message: "vectors of dimensions \(a) and \(b) never compare equal", offset: offset)
+            }
         }
         return .compare(op, left, right)
     }

@@ -43,10 +43,11 @@ enum Casts {
             return try fromJSON(json, to: to)
         }
         switch (value, to) {
+        case let (.string(s), .json):
+            guard (try? JSONParser.parse(s)) != nil else { throw fail() }
+            return .json(s)
         case (_, .json):
-            if case let .string(s) = value { return .json(JSONText.quoted(s)) }
-            let text = JSONRows.text(value)
-            return .json(text)
+            return .json(JSONRows.text(value))
         case let (.int(v), .float): return .float64(Double(v))
         case let (.int(v), .string): return .string(String(v))
         case let (.int(v), .bool): return .bool(v != 0)

@@ -59,11 +59,12 @@ public struct Interval: Sendable, Hashable, CustomStringConvertible {
     /// reduced to the largest whole units.
     public var description: String {
         var parts: [String] = []
-        if months != 0 { parts.append(months % 12 == 0 ? "\(months / 12) years" : "\(months) months") }
+        func unit(_ n: Int64, _ name: String) -> String { "\(n) \(name)\(abs(n) == 1 ? "" : "s")" }
+        if months != 0 { parts.append(months % 12 == 0 ? unit(months / 12, "year") : unit(months, "month")) }
         if micros != 0 || parts.isEmpty {
-            let exact: [(Int64, String)] = [(86_400_000_000, "days"), (3_600_000_000, "hours"), (60_000_000, "minutes"), (1_000_000, "seconds"), (1, "microseconds")]
+            let exact: [(Int64, String)] = [(86_400_000_000, "day"), (3_600_000_000, "hour"), (60_000_000, "minute"), (1_000_000, "second"), (1, "microsecond")]
             let (size, name) = exact.first { micros % $0.0 == 0 }!
-            parts.append("\(micros / size) \(name)")
+            parts.append(unit(micros / size, name))
         }
         return parts.joined(separator: " ")
     }

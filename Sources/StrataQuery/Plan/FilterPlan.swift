@@ -110,14 +110,15 @@ package struct FilterPlan: Sendable, CustomStringConvertible {
                 keys = addresses.map(\.rawValue)
             }
         } else {
-            let scanner = try snapshot.scanner(columns: columns, withAddresses: true)
+            // A condition that reads no column still needs rows to count: read the first.
+            let scanner = try snapshot.scanner(columns: columns.isEmpty ? [snapshot.schema.fields[0].name] : columns, withAddresses: true)
             while let next = try await scanner.next() {
                 keys += try Evaluator(next.batch).matchingRows(condition).map { next.addresses![$0].rawValue }
             }
         }
         if !snapshot.pendingRows.isEmpty {
             var ordinal = 0
-            let scanner = try snapshot.inMemoryOnly().scanner(columns: columns)
+            let scanner = try snapshot.inMemoryOnly().scanner(columns: columns.isEmpty ? [snapshot.schema.fields[0].name] : columns)
             while let next = try await scanner.next() {
                 keys += try Evaluator(next.batch).matchingRows(condition).map { TableSnapshot.pendingKey(ordinal + $0) }
                 ordinal += next.batch.rowCount
@@ -159,7 +160,7 @@ package struct FilterPlan: Sendable, CustomStringConvertible {
         }
         let live = try await snapshot.liveAddresses(addresses)
         guard !live.isEmpty else { return 1 }
-        let rows = try await snapshot.take(live, columns: columns)
+        let rows = try await snapshot.take(live, columns: columns.isEmpty ? [snapshot.schema.fields[0].name] : columns)
         return Double(try Evaluator(rows).matchingRows(condition).count) / Double(live.count)
     }
 }

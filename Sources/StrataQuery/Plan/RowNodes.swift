@@ -111,7 +111,7 @@ package final class LimitNode: PlanNode, @unchecked Sendable {
             guard let next = try await children[0].next() else { return nil }
             let start = min(next.batch.rowCount, offset - skipped)
             skipped += start
-            let end = min(next.batch.rowCount, start + (limit.map { $0 - passed } ?? Int.max))
+            let end = limit.map { min(next.batch.rowCount, start + $0 - passed) } ?? next.batch.rowCount
             guard start < end else { continue }
             passed += end - start
             if start == 0 && end == next.batch.rowCount { return next }

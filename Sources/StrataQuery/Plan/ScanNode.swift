@@ -99,7 +99,8 @@ package final class ScanNode: PlanNode, @unchecked Sendable {
             }
         }
         guard batch.rowCount > 0 else { return nil }
-        return KeyedBatch(batch: try project(batch, columns), keys: keys)
+        // Without columns a batch has no rows: keep one when none is asked for.
+        return KeyedBatch(batch: try project(batch, columns.isEmpty ? Array(readColumns.prefix(1)) : columns), keys: keys)
     }
 }
 

@@ -74,7 +74,15 @@ package struct Planner {
         guard matches.count <= 1 else {
             throw .invalidQuery(message: "one MATCH per query: put every word in one query string", offset: matches[1].offset)
         }
-        var orderBy = query.orderBy
+        // An ORDER BY key naming a SELECT alias stands for the aliased expression, so
+        // `SELECT emb <-> $1 AS d … ORDER BY d` is a vector search too.
+        var orderBy = query.orderBy.map { order in
+            guard case let .column(nil, name) = order.expression.node, snapshot.schema[name] == nil else { return order }
+            for case let .expression(e, alias) in query.items where alias == name {
+                return SelectQuery.Order(e, descending: order.descending)
+            }
+            return order
+        }
         let need = query.limit.map { $0 + query.offset }
         let search = try searchSpec(&orderBy, match: matches.first?.input, need: need)
         let pseudo: [(String, DataType)]

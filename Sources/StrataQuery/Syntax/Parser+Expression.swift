@@ -144,11 +144,22 @@ extension Parser {
                 operand = SQLExpression(.cast(operand, typeName: try typeName()), at: offset)
             } else if peekSymbol("->") || peekSymbol("->>") {
                 let asText = advance().kind == .symbol("->>")
-                operand = SQLExpression(.jsonField(operand, key: try primary(depth: depth + 1), asText: asText), at: offset)
+                operand = SQLExpression(.jsonField(operand, key: try jsonKey(depth: depth + 1), asText: asText), at: offset)
             } else {
                 return operand
             }
         }
+    }
+
+    /// The key after `->` / `->>`: a primary, or a negative number (an element from the end).
+    private mutating func jsonKey(depth: Int) throws(StrataError) -> SQLExpression {
+        if peekSymbol("-"), case let .number(text) = next.kind {
+            let offset = advance().offset
+            advance()
+            guard case let .int(v) = try Self.number(text, at: offset + 1) else { throw Self.error("an array element is an integer", at: offset) }
+            return SQLExpression(.literal(.int(-v)), at: offset)
+        }
+        return try primary(depth: depth)
     }
 
     /// A type name as written in CAST and column definitions: `int64`, `BIGINT`,
