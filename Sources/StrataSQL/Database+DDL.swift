@@ -86,6 +86,7 @@ extension Database {
             switch kind {
             case "IVF_PQ": try await table.createIndex(column: resolvedColumn, kind: .ivfPQ, metric: metric, parameters: parameters, name: index)
             case "HNSW": try await table.createIndex(column: resolvedColumn, kind: .hnsw, metric: metric, parameters: parameters, name: index)
+            case "FLAT": try await table.createIndex(column: resolvedColumn, kind: .flat, metric: metric, parameters: parameters, name: index)
             case "FTS": try await table.createTextIndex(column: resolvedColumn, parameters: parameters, name: index)
             case "BTREE", "BITMAP":
                 guard parameters.isEmpty else { throw StrataError.invalidQuery(message: "\(kind) indexes take no settings", offset: name.offset) }

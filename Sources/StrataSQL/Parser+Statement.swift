@@ -293,7 +293,7 @@ extension Parser {
         let kindOffset = current.offset
         guard case let .word(kind) = current.kind else { throw unexpected(expected: "IVF_PQ, HNSW, FTS, BTREE or BITMAP") }
         advance()
-        let kinds = ["IVF_PQ", "HNSW", "FTS", "BTREE", "BITMAP"]
+        let kinds = ["IVF_PQ", "HNSW", "FLAT", "FTS", "BTREE", "BITMAP"]
         guard kinds.contains(kind.uppercased()) else {
             throw Self.error("unknown index kind '\(kind)': use \(kinds.joined(separator: ", "))", at: kindOffset)
         }

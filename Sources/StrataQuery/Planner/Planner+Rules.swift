@@ -59,7 +59,7 @@ extension Planner {
             return nil
         } ?? 1
         search.estimate = "estimated \(Self.percent(fraction)) of \(rows) rows match (\(method))"
-        if expected <= Self.exactBudget(dimension: dimension) {
+        if expected <= options.exactSearchRows ?? Self.exactBudget(dimension: dimension) {
             search.strategy = .exact
         } else if fraction >= Self.searchFirstSelectivity {
             search.strategy = .indexSearchFirst(k: Self.widened(search.k, fraction))
