@@ -44,6 +44,12 @@ public struct SQLExpression: Sendable, Hashable, CustomStringConvertible {
         public var name: String
         /// The value.
         public var value: SQLExpression
+
+        /// `name => value`.
+        public init(name: String, value: SQLExpression) {
+            self.name = name
+            self.value = value
+        }
     }
 
     /// `WHEN condition THEN result`.
@@ -52,6 +58,12 @@ public struct SQLExpression: Sendable, Hashable, CustomStringConvertible {
         public var condition: SQLExpression
         /// The result when it holds.
         public var result: SQLExpression
+
+        /// `WHEN condition THEN result`.
+        public init(condition: SQLExpression, result: SQLExpression) {
+            self.condition = condition
+            self.result = result
+        }
     }
 
     /// The node.
@@ -163,4 +175,30 @@ enum ExpressionPrinter {
 
 extension String {
     func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}
+
+extension SQLExpression {
+    /// The expression with every parameter `$n` renumbered to `$(renumber(n))`.
+    public func mapParameters(_ renumber: (Int) -> Int) -> SQLExpression {
+        func map(_ e: SQLExpression) -> SQLExpression { e.mapParameters(renumber) }
+        let node: Node
+        switch self.node {
+        case .literal, .interval, .column: node = self.node
+        case let .parameter(n): node = .parameter(renumber(n))
+        case let .vector(items): node = .vector(items.map(map))
+        case let .unary(op, e): node = .unary(op, map(e))
+        case let .binary(op, l, r): node = .binary(op, map(l), map(r))
+        case let .isNull(e, negated): node = .isNull(map(e), negated: negated)
+        case let .inList(e, items, negated): node = .inList(map(e), items.map(map), negated: negated)
+        case let .between(e, low, high, negated): node = .between(map(e), low: map(low), high: map(high), negated: negated)
+        case let .like(e, pattern, negated, ci): node = .like(map(e), pattern: map(pattern), negated: negated, caseInsensitive: ci)
+        case let .call(name, arguments, named):
+            node = .call(name: name, arguments: arguments.map(map), named: named.map { NamedArgument(name: $0.name, value: map($0.value)) })
+        case let .jsonField(e, key, asText): node = .jsonField(map(e), key: map(key), asText: asText)
+        case let .cast(e, typeName): node = .cast(map(e), typeName: typeName)
+        case let .caseWhen(clauses, otherwise):
+            node = .caseWhen(clauses.map { WhenClause(condition: map($0.condition), result: map($0.result)) }, otherwise: otherwise.map(map))
+        }
+        return SQLExpression(node, at: offset)
+    }
 }

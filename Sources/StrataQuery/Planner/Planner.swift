@@ -155,7 +155,7 @@ package struct Planner {
         return [e]
     }
 
-    static func conjunction(_ parts: [SQLExpression]) -> SQLExpression? {
+    package static func conjunction(_ parts: [SQLExpression]) -> SQLExpression? {
         guard var result = parts.first else { return nil }
         for part in parts.dropFirst() { result = SQLExpression(.binary(.and, result, part), at: part.offset) }
         return result
