@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "StrataIndexTests", dependencies: ["StrataIndex", "StrataKernels", "TestSupport"]),
         .testTarget(name: "StrataTableTests", dependencies: ["Strata", "StrataTable", "TestSupport"]),
         .testTarget(name: "StrataQueryTests", dependencies: ["Strata", "StrataQuery", "TestSupport"]),
-        .testTarget(name: "StrataSQLTests", dependencies: ["Strata", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "StrataSQLTests", dependencies: ["Strata", "StrataFuzzKit", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Strata", "TestSupport"]),
         .testTarget(name: "StrataCLITests", dependencies: ["TestSupport"]),
     ]

@@ -16,5 +16,7 @@ let package = Package(
         .executableTarget(name: "FuzzVectorIndex", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "VectorIndex"),
         .executableTarget(name: "FuzzTextIndex", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "TextIndex"),
         .executableTarget(name: "FuzzScalarIndex", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "ScalarIndex"),
+        .executableTarget(name: "FuzzSQL", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "SQL"),
+        .executableTarget(name: "FuzzExpression", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "Expression"),
     ]
 )

@@ -5,7 +5,7 @@
 # Crashes land in Fuzz/artifacts/TARGET/; add each as a regression input under
 # Fuzz/regressions/TARGET/ (the test suite replays them) before fixing it.
 set -euo pipefail
-target=${1:?usage: run.sh FuzzFileReader|FuzzMetadata|FuzzText|FuzzTableObjects|FuzzVectorIndex|FuzzTextIndex|FuzzScalarIndex SECONDS}
+target=${1:?usage: run.sh FuzzFileReader|FuzzMetadata|FuzzText|FuzzTableObjects|FuzzVectorIndex|FuzzTextIndex|FuzzScalarIndex|FuzzSQL|FuzzExpression SECONDS}
 seconds=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
@@ -70,6 +70,29 @@ PY
     # Selector 1 with a few columns (each run makes real B-tree and bitmap files and damages them).
     printf '\001\002\003\021\005\005\100\377\042' > "$seeds/ints"
     printf '\001\001\002\003\021\005\005\100\377\042\033' > "$seeds/strings"
+    ;;
+  FuzzSQL|FuzzExpression)
+    # Every statement of the golden tests (for expressions, each WHERE clause), one per file.
+    python3 - "$here"/../Tests/StrataSQLTests/Golden "$seeds" "$target" <<'PY'
+import os, re, sys
+src, out, target = sys.argv[1], sys.argv[2], sys.argv[3]
+n = 0
+for name in sorted(os.listdir(src)):
+    if not name.endswith('.test'):
+        continue
+    for block in open(os.path.join(src, name)).read().split('\n\n'):
+        lines = [l for l in block.split('\n') if not l.startswith('#') and not l.startswith('-- ')]
+        if '----' not in lines:
+            continue
+        statement = '\n'.join(lines[:lines.index('----')])
+        if target == 'FuzzExpression':
+            m = re.search(r'WHERE (.*?)( ORDER BY| LIMIT|$)', statement, re.S)
+            if not m:
+                continue
+            statement = m.group(1)
+        open(os.path.join(out, f'g{n}'), 'w').write(statement.replace('docs', 't').replace('FROM e ', 'FROM t '))
+        n += 1
+PY
     ;;
   FuzzTextIndex)
     # Selector 1 with a few documents (each run makes a real file from them and damages it).
