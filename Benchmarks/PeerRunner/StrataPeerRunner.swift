@@ -2,8 +2,8 @@ import Foundation
 import Strata
 
 /// The Strata runner of the peer harness (`../shared/peers`, protocol `strata-peers/1`) and
-/// of the text and filter benchmarks (`Benchmarks/peers/text`, `Benchmarks/peers/scalar`,
-/// protocols `strata-text/1` and `strata-scalar/1`): reads one task
+/// of the text, filter and query benchmarks (`Benchmarks/peers/text`, `Benchmarks/peers/scalar`,
+/// `Benchmarks/peers/query`, protocols `strata-text/1`, `strata-scalar/1`, `strata-query/1`): reads one task
 /// as JSON on stdin, builds each configuration, answers the queries one at a time on one
 /// thread, and prints `build` and `queries` JSON lines on stdout (logs on stderr).
 @main
@@ -19,6 +19,9 @@ struct StrataPeerRunner {
             return
         case "strata-scalar/1":
             try await ScalarWorkload(task: task).run()
+            return
+        case "strata-query/1":
+            try await QueryWorkload(task: task).run()
             return
         default:
             break

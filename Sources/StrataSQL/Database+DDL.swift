@@ -8,7 +8,8 @@ import StrataTable
 extension Database {
     func createTable(_ name: TableName, _ columns: [ColumnDefinition], ifNotExists: Bool) async throws(StrataError) -> StatementResult {
         try Self.validName(name.name, what: "table name", at: name.offset)
-        let namespace = try resolveNamespace(name.namespace, at: name.offset)
+        // A table in a namespace that does not exist yet creates it.
+        let namespace = (try? resolveNamespace(name.namespace, at: name.offset)) ?? name.namespace ?? defaultNamespace
         try Self.validName(namespace, what: "namespace name", at: name.offset)
         guard namespace != Self.metaNamespace || !(name.name == Self.metaTables || name.name == Self.metaColumns) else {
             throw .invalidQuery(message: "\(namespace).\(name.name) is the information schema", offset: name.offset)

@@ -92,7 +92,15 @@ package struct Planner {
         case nil: pseudo = []
         }
         let binder = binder(pseudo: pseudo)
-        let condition = try Self.conjunction(conditions).map { (e) throws(StrataError) in try binder.condition(e) }
+        // The WHERE runs before (or inside) the search, so it cannot read the search's scores.
+        let condition = try Self.conjunction(conditions).map { (e) throws(StrataError) -> BoundExpression in
+            do throws(StrataError) {
+                return try self.binder().condition(e)
+            } catch let .invalidQuery(message, offset) where pseudo.contains(where: { message.contains("'\($0.0)'") }) {
+                throw .invalidQuery(message: "WHERE filters the rows a search ranks, so it cannot read \(pseudo[0].0) (a distance can be compared as an expression: embedding <-> $1 < 0.5)",
+                                    offset: offset)
+            }
+        }
         let filter = condition.map { FilterPlan($0, schema: snapshot.schema, pushdown: false) }
         let items = try projection(query.items, binder: binder, pseudo: pseudo)
         let sortKeys = try orderBy.map { (order) throws(StrataError) in
