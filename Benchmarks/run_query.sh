@@ -17,7 +17,7 @@ work=${STRATA_BENCH_WORK:-$HOME/.cache/strata}
 venv=${STRATA_BENCH_VENV:-$work/bench-venv}
 py=$venv/bin/python
 if [ ! -x "$py" ]; then python3 -m venv "$venv"; fi
-"$py" -c "import lance, lancedb, numpy, pyarrow" 2>/dev/null || "$py" -m pip install -q lancedb pylance pyarrow numpy
+"$py" -c "import lance, lancedb, numpy, pyarrow, Stemmer" 2>/dev/null || "$py" -m pip install -q lancedb pylance pyarrow numpy PyStemmer
 bench="$root/Benchmarks/peers/query/query_bench.py"
 rows=${STRATA_QUERY_ROWS:-100000}
 inputs=$work/query-inputs

@@ -68,7 +68,7 @@ extension FuzzTargets {
                 guard case let .select(select) = statement else { continue }
                 let parameters: [Value] = [.int(1), .string("alpha"), .vector([1, 0])]
                 let optimized = try? await QueryEngine.run(select.query, on: snapshot, table: "t", parameters: parameters,
-                                                           options: QueryOptions(now: 0, exactSearchRows: 1))
+                                                           options: QueryOptions(now: 0))
                 let plain = try? await QueryEngine.run(select.query, on: snapshot, table: "t", parameters: parameters,
                                                        options: QueryOptions(disabledRules: Set(OptimizerRule.allCases), now: 0))
                 if let optimized, let plain {

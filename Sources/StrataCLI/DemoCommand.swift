@@ -74,6 +74,7 @@ struct DemoCommand: AsyncParsableCommand {
         let report = try await reader.verify()
         try out.line("\nVerify: \(report.pagesChecked) pages and \(report.blocksChecked) checksum blocks, \(report.problems.isEmpty ? "all sound" : "\(report.problems.count) damaged").")
         try await DemoTableTour.run(directory: directory, schema: schema, rows: rows)
+        try await DemoSQLTour.run(directory: directory, schema: schema, rows: rows)
         let strata = CommandLine.arguments[0]
         try out.line("""
 
@@ -85,6 +86,9 @@ struct DemoCommand: AsyncParsableCommand {
               \(strata) table search \(directory)/turns-table --column content --text 'pricing enterprise' -k 3 --columns turn_id,content
               \(strata) table cat \(directory)/turns-table --where "tokens >= 405 AND role = 'user'" --columns turn_id,tokens
               \(strata) table verify \(directory)/turns-table
+              \(strata) sql \(directory)/db -c "SHOW TABLES; DESCRIBE turns"
+              \(strata) sql \(directory)/db -c "SELECT turn_id, content FROM turns WHERE MATCH(content, 'roadmap') AND role = 'user' LIMIT 5"
+              \(strata) sql \(directory)/db --format json -c "SELECT role, metadata->>'agent' AS agent FROM turns WHERE tokens > 400 LIMIT 3"
             """)
     }
 

@@ -105,12 +105,15 @@ struct SQLFailure: Error {
     /// The message, then the statement's line holding the position and a caret under it.
     var lines: [String] {
         guard let offset else { return [message] }
-        let characters = Array(text)
-        let position = min(offset, characters.count)
-        let lineStart = characters[..<position].lastIndex(of: "\n").map { $0 + 1 } ?? 0
-        let lineEnd = characters[position...].firstIndex(of: "\n") ?? characters.count
-        let lineNumber = characters[..<position].filter { $0 == "\n" }.count + 1
+        // Offsets count Unicode scalars (as the lexer does).
+        let scalars = Array(text.unicodeScalars)
+        let position = min(offset, scalars.count)
+        let lineStart = scalars[..<position].lastIndex(of: "\n").map { $0 + 1 } ?? 0
+        let lineEnd = scalars[position...].firstIndex(of: "\n") ?? scalars.count
+        let lineNumber = scalars[..<position].filter { $0 == "\n" }.count + 1
         let where_ = lineNumber > 1 ? " (line \(lineNumber))" : ""
-        return [message + where_, "  " + String(characters[lineStart..<lineEnd]), "  " + String(repeating: " ", count: position - lineStart) + "^"]
+        var line = String.UnicodeScalarView()
+        line.append(contentsOf: scalars[lineStart..<lineEnd])
+        return [message + where_, "  " + String(line), "  " + String(repeating: " ", count: position - lineStart) + "^"]
     }
 }

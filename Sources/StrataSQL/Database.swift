@@ -92,6 +92,8 @@ public final class Database: Sendable {
     /// The namespace a name refers to: an exact match, else the one match ignoring case.
     func resolveNamespace(_ name: String?, at offset: Int) throws(StrataError) -> String {
         let wanted = name ?? defaultNamespace
+        // The common case, an exact name, costs one lookup rather than a listing.
+        if !wanted.hasPrefix("."), !wanted.hasPrefix("_"), !wanted.contains("/"), isDirectory(directory + "/" + wanted) { return wanted }
         let all = namespaces()
         if all.contains(wanted) { return wanted }
         let folded = all.filter { $0.lowercased() == wanted.lowercased() }
@@ -104,6 +106,9 @@ public final class Database: Sendable {
     /// - Throws: `.invalidQuery` at the name for an unknown table, with a suggestion.
     func resolve(_ name: TableName) throws(StrataError) -> (namespace: String, table: String) {
         let namespace = try resolveNamespace(name.namespace, at: name.offset)
+        if !name.name.hasPrefix("."), !name.name.contains("/"), open.withLock({ $0[path(namespace, name.name)] }) != nil || Self.isTable(path(namespace, name.name)) {
+            return (namespace, name.name)
+        }
         let all = tables(in: namespace)
         if all.contains(name.name) { return (namespace, name.name) }
         let folded = all.filter { $0.lowercased() == name.name.lowercased() }

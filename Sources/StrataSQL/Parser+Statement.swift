@@ -16,7 +16,7 @@ extension Statement {
     /// - Throws: `.invalidQuery` at the first error (its offset counts from the script's start).
     public static func parseScript(_ text: String) throws(StrataError) -> [(statement: Statement, text: String)] {
         var parser = try Parser(text)
-        let characters = Array(text)
+        let characters = Array(text.unicodeScalars)
         var statements: [(Statement, String)] = []
         while true {
             while parser.acceptSymbol(";") {}
@@ -25,7 +25,9 @@ extension Statement {
             let statement = try parser.statement()
             let end = parser.current.offset
             guard parser.atEnd || parser.peekSymbol(";") else { throw parser.unexpected(expected: "';' or the end of the statement") }
-            statements.append((statement, String(characters[start..<end]).trimmingCharacters()))
+            var slice = String.UnicodeScalarView()
+            slice.append(contentsOf: characters[start..<end])
+            statements.append((statement, String(slice).trimmingCharacters()))
         }
     }
 }

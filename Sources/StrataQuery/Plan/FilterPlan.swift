@@ -3,26 +3,80 @@ import StrataTable
 
 /// A WHERE condition split for execution (spec/sql.md, "Planning"): the conjuncts the
 /// table answers itself — comparisons of a column with a constant, through a scalar index
-/// or the zone maps — and the residual, evaluated a batch at a time on the rows they let
+/// or the zone maps, and one `IN` list on an indexed column, answered as the union of its
+/// equalities — and the residual, evaluated a batch at a time on the rows they let
 /// through. In-memory rows, which have neither index nor zone maps, are checked against
 /// the whole condition.
 package struct FilterPlan: Sendable, CustomStringConvertible {
     /// The whole condition.
     package let condition: BoundExpression
-    /// The conjuncts pushed down to the table (nil: none).
+    /// The comparisons pushed down to the table (nil: none).
     package let pushdown: Predicate?
+    /// An `IN` list pushed down: rows whose `column` equals one of `values` (each value a
+    /// lookup of the column's scalar index, AND-ed with `pushdown`).
+    package let anyOf: (column: String, values: [Value])?
     /// The conjuncts evaluated on batches (nil: none).
     package let residual: BoundExpression?
 
+    /// The most values of an `IN` list answered by index lookups.
+    static let maxIndexedList = 64
+
     /// Splits `condition`; with `pushdown` false (the rule switched off) nothing is pushed.
-    package init(_ condition: BoundExpression, schema: Schema, pushdown enabled: Bool) {
+    /// `indexed` says which columns have a scalar index (IN lists are pushed only there).
+    package init(_ condition: BoundExpression, schema: Schema, pushdown enabled: Bool, indexed: (String) -> Bool = { _ in false }) {
         self.condition = condition
         var pushed: [Predicate.Comparison] = [], rest: [BoundExpression] = []
+        var list: (column: String, values: [Value])?
         for conjunct in Self.conjuncts(condition) {
-            if enabled, let comparison = Self.comparison(conjunct, schema: schema) { pushed.append(comparison) } else { rest.append(conjunct) }
+            if enabled, let comparison = Self.comparison(conjunct, schema: schema) {
+                pushed.append(comparison)
+            } else if enabled, list == nil, let candidate = Self.inList(conjunct, schema: schema), indexed(candidate.column) {
+                list = candidate
+            } else {
+                rest.append(conjunct)
+            }
         }
         pushdown = pushed.isEmpty ? nil : Predicate(comparisons: pushed)
+        anyOf = list
         residual = rest.isEmpty ? nil : rest.count == 1 ? rest[0] : .and(rest)
+    }
+
+    /// Whether the table's own predicate filter answers the whole condition.
+    package var isPredicateOnly: Bool { residual == nil && anyOf == nil }
+
+    /// How many conjuncts the plan's parts hold (for the plan checker).
+    package var partCount: Int {
+        (pushdown?.comparisons.count ?? 0) + (anyOf == nil ? 0 : 1) + (residual.map { Self.conjuncts($0).count } ?? 0)
+    }
+
+    /// `column IN (constants)` (not negated, at most `maxIndexedList` non-null values) as a
+    /// column and the values the table's filters expect.
+    static func inList(_ e: BoundExpression, schema: Schema) -> (column: String, values: [Value])? {
+        guard case let .inList(.column(name, type), values, false) = e else { return nil }
+        let present = values.filter { !$0.isNull }
+        guard !present.isEmpty, present.count <= maxIndexedList else { return nil }
+        var converted: [Value] = []
+        for value in present {
+            guard let v = literal(value, for: type) else { return nil }
+            converted.append(v)
+        }
+        return (name, converted)
+    }
+
+    /// Addresses of the committed rows the pushed-down parts match, ascending.
+    /// - Precondition: something is pushed down.
+    package func matchingAddresses(_ snapshot: TableSnapshot) async throws(StrataError) -> [RowAddress] {
+        guard let anyOf else {
+            guard let pushdown else { preconditionFailure("nothing is pushed down") }
+            return try await snapshot.matchingAddresses(pushdown)
+        }
+        var union: [RowAddress] = []
+        for value in anyOf.values {
+            let equality = Predicate.Comparison(column: anyOf.column, op: .equal, literal: value)
+            union += try await snapshot.matchingAddresses(Predicate(comparisons: [equality] + (pushdown?.comparisons ?? [])))
+        }
+        // The values differ, so no row is found twice.
+        return union.sorted { $0.rawValue < $1.rawValue }
     }
 
     /// The columns the condition reads.
@@ -31,9 +85,19 @@ package struct FilterPlan: Sendable, CustomStringConvertible {
     /// The plan's text: `pushdown [...] residual ...`.
     package var description: String {
         var parts: [String] = []
-        if let pushdown { parts.append("pushed down: \(Self.text(pushdown))") }
+        if let pushed = pushedText { parts.append("pushed down: \(pushed)") }
         if let residual { parts.append("evaluated: \(residual)") }
         return parts.joined(separator: "; ")
+    }
+
+    /// The pushed-down parts in SQL syntax (nil: none).
+    package var pushedText: String? {
+        var parts: [String] = []
+        if let anyOf {
+            parts.append("\(ExpressionPrinter.quoted(anyOf.column)) IN (\(anyOf.values.map(ExpressionPrinter.literal).joined(separator: ", ")))")
+        }
+        if let pushdown { parts.append(Self.text(pushdown)) }
+        return parts.isEmpty ? nil : parts.joined(separator: " AND ")
     }
 
     /// Pushed-down comparisons in SQL syntax.
@@ -97,8 +161,8 @@ package struct FilterPlan: Sendable, CustomStringConvertible {
     /// in-memory rows.
     package func matchingKeys(_ snapshot: TableSnapshot) async throws(StrataError) -> [UInt64] {
         var keys: [UInt64] = []
-        if let pushdown {
-            let addresses = try await snapshot.matchingAddresses(pushdown)
+        if pushdown != nil || anyOf != nil {
+            let addresses = try await matchingAddresses(snapshot)
             if let residual {
                 let columns = residual.columns.sorted()
                 for start in stride(from: 0, to: addresses.count, by: 8_192) {
@@ -132,14 +196,30 @@ package struct FilterPlan: Sendable, CustomStringConvertible {
     /// a sample), else measured on a sample of rows spread over the table.
     package func estimateSelectivity(_ snapshot: TableSnapshot) async throws(StrataError) -> (fraction: Double, method: String) {
         let total = max(1, snapshot.rowCount)
-        if let pushdown, let counted = try await snapshot.indexedMatchEstimate(pushdown) {
+        if let counted = try await indexedCount(snapshot) {
             let indexed = min(1, Double(counted) / Double(total))
-            let others = pushdown.comparisons.count > 1 || residual != nil
+            let others = partCount > 1
             if !others { return (indexed, "counted by index") }
             let sampled = try await sampleRate(snapshot)
             return (min(indexed, sampled), "counted by index, rest sampled")
         }
         return (try await sampleRate(snapshot), "sampled")
+    }
+
+    /// The rows a scalar index counts for the pushed-down parts: the IN list's values
+    /// summed, else the comparisons; nil when no index answers.
+    private func indexedCount(_ snapshot: TableSnapshot) async throws(StrataError) -> Int? {
+        if let anyOf {
+            var sum = 0
+            for value in anyOf.values {
+                let equality = Predicate.Comparison(column: anyOf.column, op: .equal, literal: value)
+                guard let n = try await snapshot.indexedMatchEstimate(Predicate(comparisons: [equality])) else { return nil }
+                sum += n
+            }
+            return sum
+        }
+        guard let pushdown else { return nil }
+        return try await snapshot.indexedMatchEstimate(pushdown)
     }
 
     /// The rate at which the condition holds on up to 2,048 committed rows taken at even

@@ -38,9 +38,9 @@ package final class ScanNode: PlanNode, @unchecked Sendable {
     package override var details: [String] {
         guard let filter else { return [] }
         var lines: [String] = []
-        if let pushdown = filter.pushdown {
-            let via = pushdown.comparisons.contains { snapshot.hasScalarIndex(on: $0.column) } ? "scalar index, zone maps" : "zone maps"
-            lines.append("pushed down (\(via)): \(FilterPlan.text(pushdown))")
+        if let pushed = filter.pushedText {
+            let indexed = filter.anyOf != nil || (filter.pushdown?.comparisons.contains { snapshot.hasScalarIndex(on: $0.column) } ?? false)
+            lines.append("pushed down (\(indexed ? "scalar index, zone maps" : "zone maps")): \(pushed)")
         }
         if let residual = filter.residual { lines.append("filter: \(residual)") }
         return lines
@@ -50,8 +50,8 @@ package final class ScanNode: PlanNode, @unchecked Sendable {
         while true {
             switch state {
             case .start:
-                if let pushdown = filter?.pushdown {
-                    state = .addresses(try await snapshot.matchingAddresses(pushdown), next: 0)
+                if let filter, filter.pushdown != nil || filter.anyOf != nil {
+                    state = .addresses(try await filter.matchingAddresses(snapshot), next: 0)
                 } else {
                     state = .scanning(try snapshot.scanner(columns: readColumns, batchRows: Self.batchRows, withAddresses: true))
                 }

@@ -82,7 +82,7 @@ package final class TextSearchNode: PlanNode, @unchecked Sendable {
     /// The table filters pushed-down comparisons itself; a residual needs the keys.
     private func filterFirst() async throws(StrataError) -> (scores: [Double], keys: [UInt64]) {
         guard let filter else { return try await search(k: k, allowed: nil, predicate: nil) }
-        if filter.residual == nil { return try await search(k: k, allowed: nil, predicate: filter.pushdown) }
+        if filter.isPredicateOnly { return try await search(k: k, allowed: nil, predicate: filter.pushdown) }
         return try await search(k: k, allowed: Set(try await filter.matchingKeys(snapshot)), predicate: nil)
     }
 

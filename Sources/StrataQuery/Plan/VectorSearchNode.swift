@@ -78,7 +78,7 @@ package final class VectorSearchNode: PlanNode, @unchecked Sendable {
         switch strategy {
         case .exact: found = try await exact()
         case .index: found = try await indexed(k: k, allowed: nil)
-        case .indexFilterFirst: found = try await indexed(k: k, allowed: Set(try await filter!.matchingKeys(snapshot)))
+        case .indexFilterFirst: found = try await filterFirst(k: k)
         case let .indexSearchFirst(initial): found = try await searchFirst(initial)
         }
         let rows = try await snapshot.rows(keys: found.map(\.key), columns: columns)
@@ -110,9 +110,18 @@ package final class VectorSearchNode: PlanNode, @unchecked Sendable {
         return best.sortedBestFirst().map { ($0.distance, $0.id) }
     }
 
-    /// The table's search (its index where one covers the column), restricted to `allowed`.
-    private func indexed(k: Int, allowed: Set<UInt64>?) async throws(StrataError) -> [(distance: Float, key: UInt64)] {
-        var request = VectorSearchRequest(column: column, vector: query, k: k, parameters: parameters, metric: metric, columns: [column])
+    /// Filter first: comparisons alone are the table's own filter, applied inside its
+    /// search; anything else is evaluated first and the search restricted to the keys.
+    private func filterFirst(k: Int) async throws(StrataError) -> [(distance: Float, key: UInt64)] {
+        guard let filter else { return try await indexed(k: k, allowed: nil) }
+        if filter.isPredicateOnly { return try await indexed(k: k, allowed: nil, predicate: filter.pushdown) }
+        return try await indexed(k: k, allowed: Set(try await filter.matchingKeys(snapshot)))
+    }
+
+    /// The table's search (its index where one covers the column), restricted to `allowed`
+    /// and to the rows `predicate` matches.
+    private func indexed(k: Int, allowed: Set<UInt64>?, predicate: Predicate? = nil) async throws(StrataError) -> [(distance: Float, key: UInt64)] {
+        var request = VectorSearchRequest(column: column, vector: query, k: k, filter: predicate, parameters: parameters, metric: metric, columns: [column])
         request.allowedKeys = allowed
         let result = try await snapshot.search(request)
         return zip(result.distances, result.keys).map { ($0, $1) }
@@ -134,7 +143,7 @@ package final class VectorSearchNode: PlanNode, @unchecked Sendable {
             asked *= 4
             if asked > max(4 * k, snapshot.rowCount / 4) {
                 note("switched to filter first")
-                return try await indexed(k: k, allowed: Set(try await filter.matchingKeys(snapshot)))
+                return try await filterFirst(k: k)
             }
         }
     }

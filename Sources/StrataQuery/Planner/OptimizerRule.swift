@@ -25,16 +25,11 @@ public struct QueryOptions: Sendable {
     public var vectorParameters: VectorSearchParameters
     /// The statement's time (`now()`); nil: the clock's, read once when planning.
     public var now: Int64?
-    /// The most rows a filtered vector search scores exactly rather than through the index
-    /// (nil: 4,000,000 / dimension, about the cost of one index search).
-    public var exactSearchRows: Int?
 
     /// Options; see each property.
-    public init(disabledRules: Set<OptimizerRule> = [], vectorParameters: VectorSearchParameters = .init(), now: Int64? = nil,
-                exactSearchRows: Int? = nil) {
+    public init(disabledRules: Set<OptimizerRule> = [], vectorParameters: VectorSearchParameters = .init(), now: Int64? = nil) {
         self.disabledRules = disabledRules
         self.vectorParameters = vectorParameters
         self.now = now
-        self.exactSearchRows = exactSearchRows
     }
 }

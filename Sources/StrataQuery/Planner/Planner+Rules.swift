@@ -16,10 +16,13 @@ extension Planner {
     func apply(_ rule: OptimizerRule, to root: PlanNode, _ context: RuleContext) async throws(StrataError) {
         switch rule {
         case .pushdownFilter:
+            func split(_ f: FilterPlan) -> FilterPlan {
+                FilterPlan(f.condition, schema: context.schema, pushdown: true, indexed: { snapshot.hasScalarIndex(on: $0) })
+            }
             for node in Self.nodes(root) {
-                if let scan = node as? ScanNode, let f = scan.filter { scan.filter = FilterPlan(f.condition, schema: context.schema, pushdown: true) }
-                if let search = node as? VectorSearchNode, let f = search.filter { search.filter = FilterPlan(f.condition, schema: context.schema, pushdown: true) }
-                if let search = node as? TextSearchNode, let f = search.filter { search.filter = FilterPlan(f.condition, schema: context.schema, pushdown: true) }
+                if let scan = node as? ScanNode, let f = scan.filter { scan.filter = split(f) }
+                if let search = node as? VectorSearchNode, let f = search.filter { search.filter = split(f) }
+                if let search = node as? TextSearchNode, let f = search.filter { search.filter = split(f) }
             }
         case .pruneColumns:
             for node in Self.nodes(root) {
@@ -40,28 +43,19 @@ extension Planner {
         }
     }
 
-    /// Rows whose vectors an exact search may read instead of using the index: the cost
-    /// of computing distances to them is about that of one index search
-    /// (spec/sql.md, "Planning").
-    static func exactBudget(dimension: Int) -> Int { max(1_024, 4_000_000 / max(1, dimension)) }
-
     /// Search-first pays when the filter keeps at least this fraction of the rows.
     static let searchFirstSelectivity = 0.2
 
-    /// Chooses between exact, filter-first and search-first for a filtered vector search.
+    /// Chooses between filter-first and search-first for a filtered search through a vector
+    /// index. (Filter-first hands the matching rows to the index, which itself scores them
+    /// exactly from its in-memory vectors when there are few, and walks its graph when not.)
+    /// Without a usable index the search is exact over the filter's rows already.
     private func chooseStrategy(_ search: VectorSearchNode) async throws(StrataError) {
         guard let filter = search.filter, search.strategy != .exact else { return }
         let (fraction, method) = try await filter.estimateSelectivity(snapshot)
         let rows = snapshot.rowCount
-        let expected = Int((fraction * Double(rows)).rounded(.up))
-        let dimension = snapshot.schema.fields.first { $0.name == search.column }.flatMap { field -> Int? in
-            if case let .vector(_, d) = field.type { return d }
-            return nil
-        } ?? 1
         search.estimate = "estimated \(Self.percent(fraction)) of \(rows) rows match (\(method))"
-        if expected <= options.exactSearchRows ?? Self.exactBudget(dimension: dimension) {
-            search.strategy = .exact
-        } else if fraction >= Self.searchFirstSelectivity {
+        if fraction >= Self.searchFirstSelectivity && Self.widened(search.k, fraction) < rows / 4 {
             search.strategy = .indexSearchFirst(k: Self.widened(search.k, fraction))
         } else {
             search.strategy = .indexFilterFirst
@@ -105,8 +99,7 @@ enum PlanChecker {
         func fail(_ why: String) -> StrataError { .invalidQuery(message: "internal planner error in \(node.title): \(why)", offset: nil) }
         func checkFilter(_ filter: FilterPlan?) throws(StrataError) {
             guard let filter else { return }
-            let parts = (filter.pushdown?.comparisons.count ?? 0) + (filter.residual.map { FilterPlan.conjuncts($0).count } ?? 0)
-            guard parts == FilterPlan.conjuncts(filter.condition).count else { throw fail("filter parts do not add up to its condition") }
+            guard filter.partCount == FilterPlan.conjuncts(filter.condition).count else { throw fail("filter parts do not add up to its condition") }
         }
         func covers(_ k: Int) throws(StrataError) {
             if let need, k < need { throw fail("k=\(k) is below the \(need) rows asked for") }

@@ -2,6 +2,9 @@ import StrataCore
 
 /// Splits SQL text into tokens. Comments (`-- …` to the end of the line, `/* … */`) and
 /// white space separate tokens and are dropped.
+///
+/// The text is read as Unicode scalars, not characters: a combining mark after a quote or
+/// an operator must not merge with it into one character and hide it. Offsets count scalars.
 package enum Lexer {
     /// Operators and punctuation, longest first so that `<->` wins over `<`.
     static let symbols: [String] = [
@@ -13,12 +16,12 @@ package enum Lexer {
     /// - Throws: `.invalidQuery` at an unterminated string, quoted name or comment, a bad
     ///   parameter, or a character that starts no token.
     package static func tokens(_ text: String) throws(StrataError) -> [Token] {
-        let chars = Array(text)
+        let chars = Array(text.unicodeScalars)
         var tokens: [Token] = []
         var i = 0
         while i < chars.count {
             let c = chars[i]
-            if c.isWhitespace { i += 1; continue }
+            if c.properties.isWhitespace { i += 1; continue }
             if c == "-", i + 1 < chars.count, chars[i + 1] == "-" {
                 while i < chars.count, chars[i] != "\n" { i += 1 }
                 continue
@@ -33,7 +36,7 @@ package enum Lexer {
             }
             let start = i
             if c == "'" || c == "\"" {
-                var value = ""
+                var value = String.UnicodeScalarView()
                 i += 1
                 while true {
                     guard i < chars.count else {
@@ -47,17 +50,17 @@ package enum Lexer {
                     value.append(chars[i])
                     i += 1
                 }
-                tokens.append(Token(kind: c == "'" ? .string(value) : .quotedName(value), offset: start))
-            } else if c.isNumber && c.isASCII || (c == "." && i + 1 < chars.count && chars[i + 1].isASCII && chars[i + 1].isNumber) {
+                tokens.append(Token(kind: c == "'" ? .string(String(value)) : .quotedName(String(value)), offset: start))
+            } else if isDigit(c) || (c == "." && i + 1 < chars.count && isDigit(chars[i + 1])) {
                 i = number(chars, from: i)
-                tokens.append(Token(kind: .number(String(chars[start..<i])), offset: start))
-            } else if c.isLetter || c == "_" {
-                while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" { i += 1 }
-                tokens.append(Token(kind: .word(String(chars[start..<i])), offset: start))
+                tokens.append(Token(kind: .number(string(chars[start..<i])), offset: start))
+            } else if c.properties.isAlphabetic || c == "_" {
+                while i < chars.count, chars[i].properties.isAlphabetic || chars[i].properties.numericType != nil || chars[i] == "_" { i += 1 }
+                tokens.append(Token(kind: .word(string(chars[start..<i])), offset: start))
             } else if c == "$" {
                 i += 1
-                while i < chars.count, chars[i].isASCII, chars[i].isNumber { i += 1 }
-                guard let n = Int(String(chars[(start + 1)..<i])), n >= 1 else {
+                while i < chars.count, isDigit(chars[i]) { i += 1 }
+                guard let n = Int(string(chars[(start + 1)..<i])), n >= 1 else {
                     throw .invalidQuery(message: "a parameter is $ followed by a number from 1, as in $1", offset: start)
                 }
                 tokens.append(Token(kind: .parameter(n), offset: start))
@@ -73,22 +76,30 @@ package enum Lexer {
     }
 
     /// The end of the number starting at `i`: digits, an optional fraction, an optional exponent.
-    private static func number(_ chars: [Character], from start: Int) -> Int {
+    private static func number(_ chars: [Unicode.Scalar], from start: Int) -> Int {
         var i = start
-        func digits() { while i < chars.count, chars[i].isASCII, chars[i].isNumber { i += 1 } }
+        func digits() { while i < chars.count, isDigit(chars[i]) { i += 1 } }
         digits()
         if i < chars.count, chars[i] == "." { i += 1; digits() }
         if i < chars.count, chars[i] == "e" || chars[i] == "E" {
             var j = i + 1
             if j < chars.count, chars[j] == "+" || chars[j] == "-" { j += 1 }
-            if j < chars.count, chars[j].isASCII, chars[j].isNumber { i = j; digits() }
+            if j < chars.count, isDigit(chars[j]) { i = j; digits() }
         }
         return i
     }
 
-    private static func matches(_ symbol: String, _ chars: [Character], at i: Int) -> Bool {
+    private static func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
+
+    private static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars)
+        return String(view)
+    }
+
+    private static func matches(_ symbol: String, _ chars: [Unicode.Scalar], at i: Int) -> Bool {
         var j = i
-        for s in symbol {
+        for s in symbol.unicodeScalars {
             guard j < chars.count, chars[j] == s else { return false }
             j += 1
         }
