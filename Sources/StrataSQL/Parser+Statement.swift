@@ -345,9 +345,16 @@ extension Parser {
                 query.orderBy.append(SelectQuery.Order(e, descending: descending))
             } while acceptSymbol(",")
         }
-        if accept("LIMIT") { query.limit = Int(try unsigned("a row count")) }
-        if accept("OFFSET") { query.offset = Int(try unsigned("a row count")) }
+        if accept("LIMIT") { query.limit = try rowCount() }
+        if accept("OFFSET") { query.offset = try rowCount() ?? 0 }
         return SelectStatement(source: source, query: query)
+    }
+
+    /// A LIMIT or OFFSET count: a whole number below 2⁶³.
+    private mutating func rowCount() throws(StrataError) -> Int? {
+        let offset = current.offset
+        guard let count = Int(exactly: try unsigned("a row count")) else { throw Self.error("a row count is below 2^63", at: offset) }
+        return count
     }
 
     private static func word(_ token: Token) -> String {

@@ -139,7 +139,8 @@ num_queries queries of every arm in `blocks` interleaved blocks (arm order rotat
 and prints JSON lines on stdout (others ignored; log to stderr, kept in
 <scratch>/strata.stderr.log):
 
-    {"event": "build", "seconds": s, "bytes": b}        # load + index build; bytes on disk
+    {"event": "build", "seconds": s, "bytes": b}        # index build s (after the load); bytes on disk
+                                                        # optional: "ingest_s" (the load), "vector_index"
     {"arm": "vector sel~1%", "latencies_ns": [num_queries ints], "ids": [[row, ...] x num_queries]}
 
 ids[i] best first, at most k. Extra fields (e.g. "note", "ingest_s", "index_s") are kept.
@@ -241,6 +242,11 @@ def arm_sql(kind, flt, k=K):
     pred = flt["sql"] if flt else None
     return SQL_TEMPLATES[kind].format(where=f" WHERE {pred}" if pred else "",
                                       and_filter=f" AND {pred}" if pred else "", k=k)
+
+
+def slug(arm):
+    """An arm name as a file-name part: 'vector sel~1%' -> 'vector_sel1pct'."""
+    return arm.replace(" ", "_").replace("~", "").replace("%", "pct")
 
 
 def text_query(question):
@@ -795,7 +801,7 @@ def cmd_run(args):
     ids_dir.mkdir(exist_ok=True)
 
     def save_ids(label, arm, ids):
-        (ids_dir / f"{label}.{arm.replace(' ', '_').replace('~', '').replace('%', 'pct')}.json").write_text(
+        (ids_dir / f"{label}.{slug(arm)}.json").write_text(
             json.dumps([[int(x) for x in (r if r is not None else [])] for r in ids]))
 
     engines, builds, fns, meta = {}, {}, {}, {}
@@ -815,7 +821,7 @@ def cmd_run(args):
         for arm, (kind, fname) in arm_defs.items():
             if kind == "hybrid" or (kind == "text" and not eng.hybrid):
                 continue
-            (plan_dir / f"{name}.{arm.replace(' ', '_').replace('%', 'pct')}.txt").write_text(
+            (plan_dir / f"{name}.{slug(arm)}.txt").write_text(
                 eng.plan(kind, d.filters.get(fname), d))
         for (label, arm), (fn, api, search) in eng.arms(d, arm_defs).items():
             fns[f"{label}|{arm}"] = fn
@@ -928,8 +934,9 @@ def cmd_report(args):
         seen.add(sysname)
         b = r.get("build") or {}
         if sysname == "strata":
-            extra = ", ".join(f"{k} {v}" for k, v in b.items() if k not in ("build_s", "disk_bytes"))
-            print(f"| Strata | | {fmt(b.get('build_s'), 1)} | {extra} | {fmt(b.get('disk_bytes') and b['disk_bytes'] / 1e6, 1)} | | |")
+            extra = ", ".join(f"{k} {v}" for k, v in b.items() if k not in ("build_s", "disk_bytes", "ingest_s", "vector_index"))
+            print(f"| Strata | {fmt(b.get('ingest_s'), 1)} | {fmt(b.get('build_s'), 1)} | {extra} | "
+                  f"{fmt(b.get('disk_bytes') and b['disk_bytes'] / 1e6, 1)} | | {b.get('vector_index') or ''} |")
             continue
         c = r.get("config") or {}
         print(f"| {LANCE_LABELS.get(sysname, sysname)} | {fmt(b.get('ingest_s'), 1)} | {fmt(b.get('build_s'), 1)} | "
