@@ -34,32 +34,11 @@ struct QueryWorkload {
         let count = min(numQueries, queryTexts.count, queryVectors.count / dimension)
         log("\(rows.count) rows × \(dimension), \(count) queries, \(arms.count) arms")
 
-        // Load, then index.
-        let t0 = now()
+        // Load, then index (`reuse_db`: keep a database an earlier run built, for profiling).
+        let reuse = task["reuse_db"] as? Bool ?? false && FileManager.default.fileExists(atPath: scratch + "/db/main/docs")
+        if !reuse { try? FileManager.default.removeItem(atPath: scratch + "/db") }
         let db = try await Database.open(directory: scratch + "/db")
-        try await db.execute("CREATE TABLE docs (id BIGINT NOT NULL, text TEXT, tenant TEXT, created_at TIMESTAMP, embedding VECTOR(\(dimension)))")
-        let table = try await db.table(named: "docs")
-        let schema = try await table.latestManifest().schema
-        for start in stride(from: 0, to: rows.count, by: 20_000) {
-            let part = start..<min(rows.count, start + 20_000)
-            var builders = schema.fields.map { ColumnBuilder(type: $0.type, capacity: part.count) }
-            for i in part {
-                let row = rows[i]
-                try builders[0].append(.int(Int64(row["id"] as? Int ?? i)))
-                try builders[1].append((row["text"] as? String).map(Value.string) ?? .null)
-                try builders[2].append((row["tenant"] as? String).map(Value.string) ?? .null)
-                try builders[3].append((row["created_at"] as? String).map { .timestamp(try Timestamp.parse($0)) } ?? .null)
-                try builders[4].append(.vector(Array(base[(i * dimension)..<((i + 1) * dimension)])))
-            }
-            try await table.append(try RecordBatch(schema: schema, columns: builders.map { $0.finish() }))
-        }
-        let ingest = Double(now() - t0) / 1e9
-        let t1 = now()
-        try await db.execute("CREATE INDEX ON docs (embedding) USING \(vectorIndex)")
-        try await db.execute("CREATE INDEX ON docs (text) USING FTS")
-        try await db.execute("CREATE INDEX ON docs (tenant) USING BITMAP")
-        try await db.execute("CREATE INDEX ON docs (created_at) USING BTREE")
-        let build = Double(now() - t1) / 1e9
+        let (ingest, build) = reuse ? (0, 0) : try await load(db, rows: rows, base: base, dimension: dimension, vectorIndex: vectorIndex)
         emit(["event": "build", "ingest_s": ingest, "seconds": build, "bytes": TextWorkload.bytes(under: scratch + "/db"), "vector_index": vectorIndex])
         log("ingest \(ingest) s, indexes \(build) s")
 
@@ -100,6 +79,34 @@ struct QueryWorkload {
         }
         let plans = try await db.execute("EXPLAIN ANALYZE " + (sqls.first ?? ""), parameters: parameters(0))
         log(plans.typedRows.compactMap { $0.string("plan") }.joined(separator: "\n"))
+    }
+
+    /// Creates the table, appends the rows, builds the indexes; returns the seconds of each.
+    func load(_ db: Database, rows: [[String: Any]], base: [Float], dimension: Int, vectorIndex: String) async throws -> (Double, Double) {
+        let t0 = now()
+        try await db.execute("CREATE TABLE docs (id BIGINT NOT NULL, text TEXT, tenant TEXT, created_at TIMESTAMP, embedding VECTOR(\(dimension)))")
+        let table = try await db.table(named: "docs")
+        let schema = try await table.latestManifest().schema
+        for start in stride(from: 0, to: rows.count, by: 20_000) {
+            let part = start..<min(rows.count, start + 20_000)
+            var builders = schema.fields.map { ColumnBuilder(type: $0.type, capacity: part.count) }
+            for i in part {
+                let row = rows[i]
+                try builders[0].append(.int(Int64(row["id"] as? Int ?? i)))
+                try builders[1].append((row["text"] as? String).map(Value.string) ?? .null)
+                try builders[2].append((row["tenant"] as? String).map(Value.string) ?? .null)
+                try builders[3].append((row["created_at"] as? String).map { .timestamp(try Timestamp.parse($0)) } ?? .null)
+                try builders[4].append(.vector(Array(base[(i * dimension)..<((i + 1) * dimension)])))
+            }
+            try await table.append(try RecordBatch(schema: schema, columns: builders.map { $0.finish() }))
+        }
+        let ingest = Double(now() - t0) / 1e9
+        let t1 = now()
+        try await db.execute("CREATE INDEX ON docs (embedding) USING \(vectorIndex)")
+        try await db.execute("CREATE INDEX ON docs (text) USING FTS")
+        try await db.execute("CREATE INDEX ON docs (tenant) USING BITMAP")
+        try await db.execute("CREATE INDEX ON docs (created_at) USING BTREE")
+        return (ingest, Double(now() - t1) / 1e9)
     }
 
     /// A raw little-endian float32 file.

@@ -12,6 +12,21 @@ float strata_l2sq_f32_baseline(const float *a, const float *b, size_t n) {
     return (s0 + s2) + (s1 + s3);
 }
 
+float strata_l2sq_f32_i8_baseline(const float *a, const int8_t *b, size_t n) {
+    float sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        float d = a[i] - (float)b[i];
+        sum += d * d;
+    }
+    return sum;
+}
+
+float strata_dot_f32_i8_baseline(const float *a, const int8_t *b, size_t n) {
+    float sum = 0;
+    for (size_t i = 0; i < n; i++) sum += a[i] * (float)b[i];
+    return sum;
+}
+
 float strata_dot_f32_baseline(const float *a, const float *b, size_t n) {
     float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     size_t i = 0;
@@ -99,6 +114,67 @@ static float dot_avx512(const float *a, const float *b, size_t n) {
     return _mm512_reduce_add_ps(acc);
 }
 
+// float × int8: each 16 codes widened to 32-bit integers, then to floats, in registers.
+__attribute__((target("avx2,fma")))
+static float l2sq_i8_avx2(const float *a, const int8_t *b, size_t n) {
+    __m256 acc = _mm256_setzero_ps();
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 v = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(b + i))));
+        __m256 d = _mm256_sub_ps(_mm256_loadu_ps(a + i), v);
+        acc = _mm256_fmadd_ps(d, d, acc);
+    }
+    float sum = hsum256(acc);
+    for (; i < n; i++) {
+        float d = a[i] - (float)b[i];
+        sum += d * d;
+    }
+    return sum;
+}
+
+__attribute__((target("avx2,fma")))
+static float dot_i8_avx2(const float *a, const int8_t *b, size_t n) {
+    __m256 acc = _mm256_setzero_ps();
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 v = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(b + i))));
+        acc = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), v, acc);
+    }
+    float sum = hsum256(acc);
+    for (; i < n; i++) sum += a[i] * (float)b[i];
+    return sum;
+}
+
+__attribute__((target("avx512f")))
+static float l2sq_i8_avx512(const float *a, const int8_t *b, size_t n) {
+    __m512 acc = _mm512_setzero_ps();
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m512 v = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(b + i))));
+        __m512 d = _mm512_sub_ps(_mm512_loadu_ps(a + i), v);
+        acc = _mm512_fmadd_ps(d, d, acc);
+    }
+    float sum = _mm512_reduce_add_ps(acc);
+    for (; i < n; i++) {
+        float d = a[i] - (float)b[i];
+        sum += d * d;
+    }
+    return sum;
+}
+
+__attribute__((target("avx512f")))
+static float dot_i8_avx512(const float *a, const int8_t *b, size_t n) {
+    __m512 acc = _mm512_setzero_ps();
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m512 v = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(b + i))));
+        acc = _mm512_fmadd_ps(_mm512_loadu_ps(a + i), v, acc);
+    }
+    float sum = _mm512_reduce_add_ps(acc);
+    for (; i < n; i++) sum += a[i] * (float)b[i];
+    return sum;
+}
+
 static int detect_level(void) {
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f")) return 3;
@@ -141,4 +217,26 @@ float strata_dot_f32(const float *a, const float *b, size_t n) {
     }
 #endif
     return strata_dot_f32_baseline(a, b, n);
+}
+
+float strata_l2sq_f32_i8(const float *a, const int8_t *b, size_t n) {
+#if defined(__x86_64__) || defined(__i386__)
+    switch (strata_simd_level()) {
+    case 3: return l2sq_i8_avx512(a, b, n);
+    case 2: return l2sq_i8_avx2(a, b, n);
+    default: break;
+    }
+#endif
+    return strata_l2sq_f32_i8_baseline(a, b, n);
+}
+
+float strata_dot_f32_i8(const float *a, const int8_t *b, size_t n) {
+#if defined(__x86_64__) || defined(__i386__)
+    switch (strata_simd_level()) {
+    case 3: return dot_i8_avx512(a, b, n);
+    case 2: return dot_i8_avx2(a, b, n);
+    default: break;
+    }
+#endif
+    return strata_dot_f32_i8_baseline(a, b, n);
 }

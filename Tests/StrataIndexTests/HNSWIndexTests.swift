@@ -100,3 +100,31 @@ import TestSupport
         #expect(try index.search([1, 2, 3, 4], k: 5).count == 1)
     }
 }
+
+/// A filter that lets many rows through is answered by a scan of the int8 copy, re-ranked
+/// exactly: the results are those of the exact filtered search.
+@Suite struct HNSWQuantizedScanTests {
+    @Test(arguments: VectorMetric.allCases)
+    func manyAllowedRowsGiveTheExactFilteredTopK(metric: VectorMetric) throws {
+        let data = ClusteredVectors(count: 12_000, queries: 40, dimension: 32)
+        var index = try HNSWIndex(dimension: data.dimension, metric: metric, parameters: HNSWParameters(m: 8, efConstruction: 40))
+        try index.add(data.base)
+        var flat = FlatIndex(dimension: data.dimension, metric: metric)
+        try flat.add(data.base)
+        // Every other row: 6,000 allowed, enough for the scan; with a wide ef the graph walk
+        // would cost more than scanning them.
+        var allowed = IDBitset(capacity: data.count)
+        for id in stride(from: 0, to: UInt32(data.count), by: 2) { allowed.insert(id) }
+        #expect(allowed.count >= HNSWIndex.quantizedScanMinimum && index.exactIsCheaper(allowedCount: allowed.count, ef: 400))
+        var hits = 0, total = 0
+        for q in 0..<data.queryCount {
+            let exact = try flat.search(data.query(q), k: 10, allowed: allowed)
+            let found = try index.search(data.query(q), k: 10, parameters: .init(ef: 400), allowed: allowed)
+            #expect(found.count == 10)
+            #expect(found.allSatisfy { allowed.contains($0.id) })
+            hits += Set(found.map(\.id)).intersection(exact.map(\.id)).count
+            total += exact.count
+        }
+        #expect(Double(hits) / Double(total) >= 0.99, "recall \(Double(hits) / Double(total)) with \(metric)")
+    }
+}

@@ -64,6 +64,21 @@ import TestSupport
         #expect([0, 2, 3].contains(strata_simd_level()))
     }
 
+    /// The float × int8 C kernels, dispatched and at baseline, at every tail length.
+    @Test func int8KernelsMatchReferenceAtEveryInstructionSet() {
+        var rng = SeededRandom(seed: 22)
+        for dimension in 1...80 {
+            let a = (0..<dimension).map { _ in Float.random(in: -100...100, using: &rng) }
+            let codes = (0..<dimension).map { _ in Int8.random(in: -127...127, using: &rng) }
+            let b = codes.map(Float.init)
+            let l2 = VectorDistanceReference.distance(.l2, a, b), dot = -VectorDistanceReference.distance(.dot, a, b)
+            for (got, expected) in [(strata_l2sq_f32_i8(a, codes, dimension), l2), (strata_l2sq_f32_i8_baseline(a, codes, dimension), l2),
+                                    (strata_dot_f32_i8(a, codes, dimension), dot), (strata_dot_f32_i8_baseline(a, codes, dimension), dot)] {
+                #expect(abs(Double(got) - expected) <= 1e-4 * max(1, abs(expected)), "dimension \(dimension), level \(strata_simd_level())")
+            }
+        }
+    }
+
     @Test func cosineOfZeroVectorIsOne() throws {
         let query: [Float] = [1, 2, 3]
         let (bytes, _) = try stored([0, 0, 0], .float32)

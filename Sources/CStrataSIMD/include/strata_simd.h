@@ -7,6 +7,7 @@
 #define STRATA_SIMD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -17,6 +18,12 @@ float strata_l2sq_f32(const float *a, const float *b, size_t n);
 
 /// Σ a[i]·b[i] over n floats, with the widest instructions the CPU has.
 float strata_dot_f32(const float *a, const float *b, size_t n);
+
+/// Σ (a[i] − b[i])² and Σ a[i]·b[i] for float a and int8 b (each code its integer value).
+float strata_l2sq_f32_i8(const float *a, const int8_t *b, size_t n);
+float strata_dot_f32_i8(const float *a, const int8_t *b, size_t n);
+float strata_l2sq_f32_i8_baseline(const float *a, const int8_t *b, size_t n);
+float strata_dot_f32_i8_baseline(const float *a, const int8_t *b, size_t n);
 
 /// The same sums with the baseline instructions only (for tests of the dispatch).
 float strata_l2sq_f32_baseline(const float *a, const float *b, size_t n);

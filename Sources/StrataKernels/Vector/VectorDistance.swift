@@ -18,6 +18,9 @@ public enum VectorDistance {
         if E.self == Float32Element.self {  // resolved when specialized
             return strata_l2sq_f32(query, stored.assumingMemoryBound(to: Float.self), dimension)
         }
+        if E.self == Int8Element.self {
+            return strata_l2sq_f32_i8(query, stored.assumingMemoryBound(to: Int8.self), dimension)
+        }
         let q = UnsafeRawPointer(query)
         var acc = SIMD16<Float>()
         var i = 0
@@ -52,6 +55,9 @@ public enum VectorDistance {
     ) -> Float {
         if E.self == Float32Element.self {  // resolved when specialized
             return strata_dot_f32(query, stored.assumingMemoryBound(to: Float.self), dimension)
+        }
+        if E.self == Int8Element.self {
+            return strata_dot_f32_i8(query, stored.assumingMemoryBound(to: Int8.self), dimension)
         }
         let q = UnsafeRawPointer(query)
         var acc = SIMD16<Float>()

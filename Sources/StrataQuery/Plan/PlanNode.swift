@@ -52,6 +52,16 @@ package class PlanNode: @unchecked Sendable {
     /// Records a fact learnt while executing, for EXPLAIN ANALYZE.
     package func note(_ text: String) { counters.withLock { $0.notes.append(text) } }
 
+    /// Runs one stage of the node's work and notes its time under `label`.
+    package func stage<T>(_ label: String, _ body: () async throws(StrataError) -> T) async throws(StrataError) -> T {
+        let start = ContinuousClock.now
+        let result = try await body()
+        let elapsed = ContinuousClock.now - start
+        let nanos = UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000)
+        note("\(label): \(Self.milliseconds(nanos)) ms")
+        return result
+    }
+
     /// Every batch, concatenated (schema of the first; an empty batch of `schema` when none).
     package func collect() async throws(StrataError) -> [KeyedBatch] {
         var batches: [KeyedBatch] = []

@@ -67,12 +67,14 @@ package final class TextSearchNode: PlanNode, @unchecked Sendable {
         case .filterFirst: found = try await filterFirst()
         case let .searchFirst(initial): found = try await searchFirst(initial)
         }
-        let rows = try await snapshot.rows(keys: found.keys, columns: columns)
+        let rows = try await stage("read \(found.keys.count) result rows") { () throws(StrataError) in
+            try await snapshot.rows(keys: found.keys, columns: columns)
+        }
         return KeyedBatch(batch: try appending(rows, name: Self.scoreColumn, column: try ColumnBuilder.column(.float64, found.scores.map(Value.float64))),
                           keys: found.keys)
     }
 
-    private func search(k: Int, allowed: Set<UInt64>?, predicate: Predicate?) async throws(StrataError) -> (scores: [Double], keys: [UInt64]) {
+    private func search(k: Int, allowed: RowKeySet?, predicate: Predicate?) async throws(StrataError) -> (scores: [Double], keys: [UInt64]) {
         var request = TextSearchRequest(column: column, query: query, k: k, filter: predicate, columns: [column])
         request.allowedKeys = allowed
         let result = try await snapshot.search(request)
@@ -83,7 +85,7 @@ package final class TextSearchNode: PlanNode, @unchecked Sendable {
     private func filterFirst() async throws(StrataError) -> (scores: [Double], keys: [UInt64]) {
         guard let filter else { return try await search(k: k, allowed: nil, predicate: nil) }
         if filter.isPredicateOnly { return try await search(k: k, allowed: nil, predicate: filter.pushdown) }
-        return try await search(k: k, allowed: Set(try await filter.matchingKeys(snapshot)), predicate: nil)
+        return try await search(k: k, allowed: RowKeySet(try await filter.matchingKeys(snapshot)), predicate: nil)
     }
 
     private func searchFirst(_ initial: Int) async throws(StrataError) -> (scores: [Double], keys: [UInt64]) {

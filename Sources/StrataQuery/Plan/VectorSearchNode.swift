@@ -81,7 +81,9 @@ package final class VectorSearchNode: PlanNode, @unchecked Sendable {
         case .indexFilterFirst: found = try await filterFirst(k: k)
         case let .indexSearchFirst(initial): found = try await searchFirst(initial)
         }
-        let rows = try await snapshot.rows(keys: found.map(\.key), columns: columns)
+        let rows = try await stage("read \(found.count) result rows") { () throws(StrataError) in
+            try await snapshot.rows(keys: found.map(\.key), columns: columns)
+        }
         var builder = ColumnBuilder(type: .float32, capacity: found.count)
         for hit in found { try builder.append(.float32(metric == .l2 ? hit.distance.squareRoot() : hit.distance)) }
         return KeyedBatch(batch: try appending(rows, name: Self.distanceColumn, column: builder.finish()), keys: found.map(\.key))
@@ -114,13 +116,15 @@ package final class VectorSearchNode: PlanNode, @unchecked Sendable {
     /// search; anything else is evaluated first and the search restricted to the keys.
     private func filterFirst(k: Int) async throws(StrataError) -> [(distance: Float, key: UInt64)] {
         guard let filter else { return try await indexed(k: k, allowed: nil) }
-        if filter.isPredicateOnly { return try await indexed(k: k, allowed: nil, predicate: filter.pushdown) }
-        return try await indexed(k: k, allowed: Set(try await filter.matchingKeys(snapshot)))
+        if filter.isPredicateOnly { return try await stage("filtered index search") { () throws(StrataError) in try await indexed(k: k, allowed: nil, predicate: filter.pushdown) } }
+        let allowed = try await stage("filter") { () throws(StrataError) in RowKeySet(try await filter.matchingKeys(snapshot)) }
+        note("\(allowed.count) rows pass the filter")
+        return try await stage("index search") { () throws(StrataError) in try await indexed(k: k, allowed: allowed) }
     }
 
     /// The table's search (its index where one covers the column), restricted to `allowed`
     /// and to the rows `predicate` matches.
-    private func indexed(k: Int, allowed: Set<UInt64>?, predicate: Predicate? = nil) async throws(StrataError) -> [(distance: Float, key: UInt64)] {
+    private func indexed(k: Int, allowed: RowKeySet?, predicate: Predicate? = nil) async throws(StrataError) -> [(distance: Float, key: UInt64)] {
         var request = VectorSearchRequest(column: column, vector: query, k: k, filter: predicate, parameters: parameters, metric: metric, columns: [column])
         request.allowedKeys = allowed
         let result = try await snapshot.search(request)

@@ -2,10 +2,13 @@ import StrataCore
 import StrataIndex
 import Synchronization
 
-/// The indexes a table's snapshots have loaded or built, shared by the table and its
-/// snapshots. Index objects are immutable, so a path always means the same index; the text
-/// indexes of unindexed fragments are keyed by what they were built from.
+/// The indexes a table's snapshots have loaded or built, and the fragment readers they
+/// opened, shared by the table and its snapshots. Index objects and data files are
+/// immutable, so a path always means the same index or file; the text indexes of unindexed
+/// fragments and the fragment readers are keyed by everything they were built from.
 package final class IndexCache: Sendable {
+    /// Guards the open fragment readers, by fragment, files, deletion file and schema.
+    private let readers = Mutex<[String: FragmentReader]>([:])
     /// Guards the loaded vector indexes (by their files); held only to look up or insert.
     private let vectors = Mutex<[String: LoadedVectorIndex]>([:])
     /// Guards the loaded segments of full-text and scalar indexes and the text indexes of
@@ -15,6 +18,20 @@ package final class IndexCache: Sendable {
     private let textSettings = Mutex<[String: (analyzer: TextAnalyzer, bm25: BM25Parameters)]>([:])
 
     package init() {}
+
+    /// The reader of `fragment` under `schema`, opened once across snapshots (so a query
+    /// does not decode every data file's metadata again).
+    package func reader(_ fragment: Fragment, schema: Schema, open: () async throws(StrataError) -> FragmentReader) async throws(StrataError) -> FragmentReader {
+        var key = "\(fragment.id)|\(fragment.deletion?.path ?? "-")|" + fragment.files.map(\.path).joined(separator: ",")
+        for field in schema.fields { key += "|\(field.id):\(field.type)" }
+        if let hit = readers.withLock({ $0[key] }) { return hit }
+        let reader = try await open()
+        readers.withLock { cache in
+            if cache.count >= 4_096 { cache.removeAll() }
+            cache[key] = reader
+        }
+        return reader
+    }
 
     package func index(_ entry: TableIndex, location: TableLocation) async throws(StrataError) -> LoadedVectorIndex {
         if let hit = vectors.withLock({ $0[Self.key(entry)] }) { return hit }

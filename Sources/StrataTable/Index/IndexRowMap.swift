@@ -69,10 +69,21 @@ package final class IndexRowMap: Sendable {
         return result
     }
 
-    /// The ids of the rows at `addresses` that the index holds.
-    package func ids(of addresses: some Sequence<RowAddress>) -> IDBitset {
+    /// The ids of the rows at `addresses` (raw values, ascending) that the index holds: a
+    /// merge with the index's sorted addresses, or a binary search per address when they
+    /// are few.
+    package func ids(ofSorted addresses: some Collection<UInt64>) -> IDBitset {
         var found = IDBitset(capacity: self.addresses.count)
-        for address in addresses { if let id = id(of: address) { found.insert(id) } }
+        if addresses.count * 16 < sortedAddresses.count {
+            for address in addresses { if let id = id(of: RowAddress(rawValue: address)) { found.insert(id) } }
+            return found
+        }
+        var position = 0
+        for address in addresses {
+            while position < sortedAddresses.count && sortedAddresses[position] < address { position += 1 }
+            if position == sortedAddresses.count { break }
+            if sortedAddresses[position] == address { found.insert(idsByAddress[position]) }
+        }
         return found
     }
 }

@@ -12,7 +12,7 @@ public struct TextSearchRequest: Sendable {
     /// Only rows matching it are returned; it does not change the scores.
     public var filter: Predicate?
     /// Only rows with these keys (`TableSnapshot.rowKey`) are returned; nil: no restriction.
-    public var allowedKeys: Set<UInt64>?
+    public var allowedKeys: RowKeySet?
     /// Columns of the returned rows (nil: all).
     public var columns: [String]?
 
@@ -91,14 +91,11 @@ extension TableSnapshot {
         // One part holding every live row scores with its own statistics: the same numbers,
         // without collecting them.
         let statistics = parts.count == 1 && parts[0].live == nil ? nil : try TextStatistics.collect(query, over: parts.map { ($0.text.index, $0.live) })
-        var matching: Set<RowAddress>?
-        if let filter = request.filter { matching = try await matchingCommitted(filter, fragments: present) }
+        let matching = try await matchingCommitted(request.filter, request.allowedKeys, fragments: present)
         if let keys = request.allowedKeys {
-            let committed = keys.lazy.filter { $0 >> 63 == 0 }.map { RowAddress(rawValue: $0) }
-            matching = matching.map { $0.intersection(committed) } ?? Set(committed)
             if !pendingRows.isEmpty {
                 var mask = IDBitset(capacity: pending.count)
-                for key in keys where key >> 63 == 1 {
+                for key in keys.keys where key >> 63 == 1 {
                     let ordinal = key & ~(1 << 63)
                     if ordinal < pending.count, pendingAllowed?.contains(UInt32(ordinal)) ?? true { mask.insert(UInt32(ordinal)) }
                 }
@@ -111,7 +108,7 @@ extension TableSnapshot {
             if i >= committedParts {
                 allowed = pendingAllowed
             } else if let matching {
-                var filtered = part.text.rows.ids(of: matching)
+                var filtered = part.text.rows.ids(ofSorted: matching.keys)
                 if let live = allowed { filtered.formIntersection(live) }
                 allowed = filtered
             }

@@ -13,7 +13,7 @@ public struct VectorSearchRequest: Sendable {
     /// Only rows matching it are returned.
     public var filter: Predicate?
     /// Only rows with these keys (`TableSnapshot.rowKey`) are returned; nil: no restriction.
-    public var allowedKeys: Set<UInt64>?
+    public var allowedKeys: RowKeySet?
     /// ef, nprobes, refine; nil fields take the index's defaults.
     public var parameters: VectorSearchParameters
     /// The metric; nil takes the index's (or L2 without one). A metric other than the
@@ -74,12 +74,7 @@ extension TableSnapshot {
 
         // Keys order candidates: committed rows by address, in-memory rows after them.
         var best = DistanceHeap<UInt64>(capacity: request.k + 1)
-        var matching: Set<RowAddress>?
-        if let filter = request.filter { matching = try await matchingCommitted(filter, fragments: covered) }
-        if let keys = request.allowedKeys {
-            let committed = keys.lazy.filter { $0 >> 63 == 0 }.map { RowAddress(rawValue: $0) }
-            matching = matching.map { $0.intersection(committed) } ?? Set(committed)
-        }
+        let matching = try await matchingCommitted(request.filter, request.allowedKeys, fragments: covered)
         if useIndex, let entry {
             let loaded = try await loadedIndexes.index(entry, location: location)
             guard loaded.index.dimension == dimension else {
@@ -88,7 +83,7 @@ extension TableSnapshot {
             }
             var allowed = try await loaded.rows.liveIDs(in: self, covered: covered)
             if let matching {
-                var filtered = loaded.rows.ids(of: matching)
+                var filtered = loaded.rows.ids(ofSorted: matching.keys)
                 if let live = allowed { filtered.formIntersection(live) }
                 allowed = filtered
             }
@@ -109,9 +104,16 @@ extension TableSnapshot {
                                   keys: found.map(\.id))
     }
 
-    /// Addresses of committed rows in `fragments` that match `filter`.
-    func matchingCommitted(_ filter: Predicate, fragments: Set<UInt32>) async throws(StrataError) -> Set<RowAddress> {
-        Set(try await matchingAddresses(filter, in: fragments))
+    /// The committed rows of `fragments` that match `filter` and are among `allowed` (nil:
+    /// no restriction; nil when neither restricts).
+    func matchingCommitted(_ filter: Predicate?, _ allowed: RowKeySet?, fragments: Set<UInt32>) async throws(StrataError) -> RowKeySet? {
+        var matching: RowKeySet?
+        if let filter { matching = RowKeySet(uncheckedSorted: try await matchingAddresses(filter, in: fragments).map(\.rawValue)) }
+        if let allowed {
+            let committed = RowKeySet(uncheckedSorted: Array(allowed.committed))
+            matching = matching.map { $0.intersection(committed) } ?? committed
+        }
+        return matching
     }
 
     /// Scores every row outside `skipping` exactly (matching the filter, not deleted, vector

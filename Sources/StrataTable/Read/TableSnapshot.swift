@@ -38,7 +38,9 @@ public final class TableSnapshot: Sendable {
     /// The reader of fragment `fragment`, opened once per snapshot.
     package func reader(for fragment: Fragment) async throws(StrataError) -> FragmentReader {
         if let open = readers.withLock({ $0[fragment.id] }) { return open }
-        let opened = try await FragmentReader.open(fragment, schema: manifest.schema, location: location, cache: cache)
+        let opened = try await loadedIndexes.reader(fragment, schema: manifest.schema) { () throws(StrataError) in
+            try await FragmentReader.open(fragment, schema: manifest.schema, location: location, cache: cache)
+        }
         readers.withLock { $0[fragment.id] = opened }
         return opened
     }

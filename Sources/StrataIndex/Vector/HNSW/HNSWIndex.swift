@@ -34,6 +34,8 @@ public struct HNSWIndex: VectorIndex {
     var inDegree: [UInt32] = []
     var levelGenerator: SeededGenerator
     let scratchPool = HNSWScratchPool()
+    /// An int8 copy of the vectors for scanning many allowed rows (built on first use).
+    let quantized = QuantizedShadowCache()
 
     /// An empty graph.
     /// - Throws: `StrataError.invalidInput` for parameters out of range.
@@ -85,7 +87,15 @@ public struct HNSWIndex: VectorIndex {
         let prepared = try store.prepareQuery(metric == .dot ? query + [0] : query)
         guard wanted > 0 else { return [] }
         if let allowed, let allowedCount, exactIsCheaper(allowedCount: allowedCount, ef: ef) {
-            return reported(FlatIndex.exactSearch(prepared, in: store, limit: wanted, ids: allowed), query: query)
+            guard allowedCount >= Self.quantizedScanMinimum else {
+                return reported(FlatIndex.exactSearch(prepared, in: store, limit: wanted, ids: allowed), query: query)
+            }
+            // Many rows: choose candidates from the int8 copy, then rank them exactly.
+            let candidates = quantized.of(store).candidates(prepared, metric: metric, ids: allowed.members,
+                                                            keep: max(wanted * Self.quantizedRerankFactor, Self.quantizedRerankMinimum))
+            var kept = IDBitset(capacity: store.count)
+            for id in candidates { kept.insert(id) }
+            return reported(FlatIndex.exactSearch(prepared, in: store, limit: wanted, ids: kept), query: query)
         }
         let found = scratchPool.withScratch { scratch in
             withView { view in searchGraph(view, query: prepared, ef: ef, allowed: allowed, scratch: scratch) }
@@ -128,10 +138,16 @@ public struct HNSWIndex: VectorIndex {
         return out
     }
 
+    /// From this many allowed rows, a scan picks candidates from the int8 copy first.
+    package static let quantizedScanMinimum = 4_096
+    /// Candidates re-ranked exactly per result wanted (at least `quantizedRerankMinimum`).
+    static let quantizedRerankFactor = 10
+    static let quantizedRerankMinimum = 100
+
     /// Whether scanning the allowed vectors costs less than walking the graph to them. The
     /// walk expands about ef / selectivity nodes of 2M neighbours each; the scan computes
     /// one distance per allowed vector.
-    func exactIsCheaper(allowedCount: Int, ef: Int) -> Bool {
+    package func exactIsCheaper(allowedCount: Int, ef: Int) -> Bool {
         let total = Double(max(count, 1)), allowed = Double(max(allowedCount, 1))
         let walk = Double(ef) * Double(graph.m0) * total / allowed
         return allowed <= walk
