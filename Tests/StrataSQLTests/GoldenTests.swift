@@ -8,7 +8,7 @@ import Testing
 /// `-- disable: rule, …` line switches optimizer rules off for its case.
 ///
 /// - rows: a header `a | b`, then one line per row (NULL for null, vectors in JSON);
-/// - a plan (EXPLAIN): its lines, with `time=…` masked under EXPLAIN ANALYZE;
+/// - a plan (EXPLAIN): its lines, with times masked under EXPLAIN ANALYZE;
 /// - any other statement: `ok: STATUS`;
 /// - an error: `error: MESSAGE` (its position included).
 ///
@@ -60,6 +60,7 @@ import Testing
                 return (0..<rows.rowCount).map { row in
                     guard case let .string(line) = rows.columns[0].value(at: row) else { return "" }
                     return line.replacingOccurrences(of: #"time=[0-9.]+ ms"#, with: "time=…", options: .regularExpression)
+                        .replacingOccurrences(of: #": [0-9.]+ ms$"#, with: ": … ms", options: .regularExpression)
                 }
             }
             let masked: Set<String> = ["committed_at", "created_at"]
