@@ -62,14 +62,14 @@ extension Planner {
         }
     }
 
-    /// Chooses between filter-first and search-first for a filtered text search.
+    /// Chooses between filter-first and search-first for a filtered text search: search
+    /// first when the filter keeps most rows (finding every matching row would cost more
+    /// than asking the index for a few more results).
     private func chooseStrategy(_ search: TextSearchNode) async throws(StrataError) {
         guard let filter = search.filter else { return }
-        // Comparisons alone are filtered inside the table's search at little cost.
-        guard filter.residual != nil else { return }
         let (fraction, method) = try await filter.estimateSelectivity(snapshot)
         search.estimate = "estimated \(Self.percent(fraction)) of \(snapshot.rowCount) rows match (\(method))"
-        if fraction >= Self.searchFirstSelectivity && search.k < snapshot.rowCount / 4 {
+        if fraction >= Self.searchFirstSelectivity && Self.widened(search.k, fraction) < snapshot.rowCount / 4 {
             search.strategy = .searchFirst(k: Self.widened(search.k, fraction))
         }
     }
