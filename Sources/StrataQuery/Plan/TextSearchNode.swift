@@ -88,23 +88,13 @@ package final class TextSearchNode: PlanNode, @unchecked Sendable {
         return try await search(k: k, allowed: RowKeySet(try await filter.matchingKeys(snapshot)), predicate: nil)
     }
 
+    /// Search, filter, widen; filter-first once widening cannot pay.
     private func searchFirst(_ initial: Int) async throws(StrataError) -> (scores: [Double], keys: [UInt64]) {
         guard let filter else { return try await search(k: k, allowed: nil, predicate: nil) }
-        var asked = max(initial, k)
-        while true {
-            let candidates = try await search(k: asked, allowed: nil, predicate: nil)
-            let rows = try await snapshot.rows(keys: candidates.keys, columns: filter.columns)
-            let passed = try Evaluator(rows).matchingRows(filter.condition).prefix(k)
-            if passed.count >= k || candidates.keys.count < asked {
-                note("search first: asked \(asked), \(passed.count) passed the filter")
-                return (passed.map { candidates.scores[$0] }, passed.map { candidates.keys[$0] })
-            }
-            note("search first: asked \(asked), only \(passed.count) passed the filter")
-            asked *= 4
-            if asked > max(4 * k, snapshot.rowCount / 4) {
-                note("switched to filter first")
-                return try await filterFirst()
-            }
-        }
+        func pairs(_ found: (scores: [Double], keys: [UInt64])) -> [(hit: Double, key: UInt64)] { Array(zip(found.scores, found.keys)) }
+        let found = try await searchFirst(k: k, initial: initial, filter: filter, snapshot: snapshot,
+                                          search: { (asked) throws(StrataError) in pairs(try await search(k: asked, allowed: nil, predicate: nil)) },
+                                          filterFirst: { () throws(StrataError) in pairs(try await filterFirst()) })
+        return (found.map(\.hit), found.map(\.key))
     }
 }

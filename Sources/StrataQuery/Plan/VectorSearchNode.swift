@@ -134,21 +134,9 @@ package final class VectorSearchNode: PlanNode, @unchecked Sendable {
     /// Search, filter, widen; filter-first once widening cannot pay.
     private func searchFirst(_ initial: Int) async throws(StrataError) -> [(distance: Float, key: UInt64)] {
         guard let filter else { return try await indexed(k: k, allowed: nil) }
-        var asked = max(initial, k)
-        while true {
-            let candidates = try await indexed(k: asked, allowed: nil)
-            let rows = try await snapshot.rows(keys: candidates.map(\.key), columns: filter.columns)
-            let passed = try Evaluator(rows).matchingRows(filter.condition).map { candidates[$0] }
-            if passed.count >= k || candidates.count < asked {
-                note("search first: asked \(asked), \(passed.count) passed the filter")
-                return Array(passed.prefix(k))
-            }
-            note("search first: asked \(asked), only \(passed.count) passed the filter")
-            asked *= 4
-            if asked > max(4 * k, snapshot.rowCount / 4) {
-                note("switched to filter first")
-                return try await filterFirst(k: k)
-            }
-        }
+        let found = try await searchFirst(k: k, initial: initial, filter: filter, snapshot: snapshot,
+                                          search: { (asked) throws(StrataError) in try await indexed(k: asked, allowed: nil).map { ($0.distance, $0.key) } },
+                                          filterFirst: { () throws(StrataError) in try await filterFirst(k: k).map { ($0.distance, $0.key) } })
+        return found.map { ($0.hit, $0.key) }
     }
 }

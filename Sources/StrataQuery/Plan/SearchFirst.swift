@@ -1,0 +1,29 @@
+import StrataCore
+import StrataTable
+
+extension PlanNode {
+    /// Search first (spec/sql.md §7.2): asks `search` for `initial` ranked hits (at least
+    /// k), keeps those whose rows pass `filter`, and asks for four times as many while fewer
+    /// than k pass and the search returned all it was asked; past a quarter of the table it
+    /// gives up and returns `filterFirst()`. Never returns fewer than k hits while more pass.
+    func searchFirst<Hit>(k: Int, initial: Int, filter: FilterPlan, snapshot: TableSnapshot,
+                          search: (Int) async throws(StrataError) -> [(hit: Hit, key: UInt64)],
+                          filterFirst: () async throws(StrataError) -> [(hit: Hit, key: UInt64)]) async throws(StrataError) -> [(hit: Hit, key: UInt64)] {
+        var asked = max(initial, k)
+        while true {
+            let candidates = try await search(asked)
+            let rows = try await snapshot.rows(keys: candidates.map(\.key), columns: filter.columns)
+            let passed = try Evaluator(rows).matchingRows(filter.condition).map { candidates[$0] }
+            if passed.count >= k || candidates.count < asked {
+                note("search first: asked \(asked), \(passed.count) passed the filter")
+                return Array(passed.prefix(k))
+            }
+            note("search first: asked \(asked), only \(passed.count) passed the filter")
+            asked *= 4
+            if asked > max(4 * k, snapshot.rowCount / 4) {
+                note("switched to filter first")
+                return try await filterFirst()
+            }
+        }
+    }
+}
