@@ -43,12 +43,13 @@ struct SQLCommand: AsyncParsableCommand {
         } catch {
             throw Self.failure(error, text: text)
         }
-        for (statement, statementText) in statements {
+        for (statement, _) in statements {
             let result: StatementResult
             do {
                 result = try await db.execute(statement, parameters: parameters)
             } catch {
-                throw Self.failure(error, text: statementText)
+                // Positions count from the start of the whole text the statements came in.
+                throw Self.failure(error, text: text)
             }
             try print(result, format)
         }

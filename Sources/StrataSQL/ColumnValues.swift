@@ -29,9 +29,13 @@ enum ColumnValues {
         case let (.float64, .int(v)): return .float64(Double(v))
         case let (.float32, .float64(v)): return .float32(Float(v))
         case (.float64, .float64): return value
-        case (.timestamp, .timestamp): return value
+        case let (.timestamp, .timestamp(v)):
+            guard Arithmetic.timestampRange.contains(v) else { throw fail(" (years 1…9999)") }
+            return value
         case let (.timestamp, .string(text)):
-            guard let micros = try? Timestamp.parse(text) else { throw fail(": write 'YYYY-MM-DD[ HH:MM[:SS[.ffffff]]][Z|±HH:MM]'") }
+            guard let micros = try? Timestamp.parse(text), Arithmetic.timestampRange.contains(micros) else {
+                throw fail(": write 'YYYY-MM-DD[ HH:MM[:SS[.ffffff]]][Z|±HH:MM]'")
+            }
             return .timestamp(micros)
         case (.string, .string): return value
         case let (.binary, .string(text)): return .binary(Array(text.utf8))
@@ -41,15 +45,24 @@ enum ColumnValues {
             guard (try? JSONParser.parse(text)) != nil else { throw fail(": not valid JSON") }
             return .json(text)
         case (.json, _): return .json(JSONRows.text(value))
-        case let (.vector(_, dimension), .vector(v)):
+        case let (.vector(element, dimension), .vector(v)):
             guard v.count == dimension else { throw fail(" (\(v.count) elements, the column has \(dimension))") }
-            return value
-        case let (.vector(_, dimension), .string(text)):
+            return try rounded(v, element, fail)
+        case let (.vector(element, dimension), .string(text)):
             guard let v = try? Binder.vector(from: .string(text)), v.count == dimension else { throw fail(": expected [\(dimension) numbers]") }
-            return .vector(v)
+            return try rounded(v, element, fail)
         default:
             throw fail()
         }
+    }
+
+    /// A vector for an `element` column: int8 elements rounded to the nearest integer
+    /// (half away from zero) and checked against −128…127; float16 rounds when stored.
+    private static func rounded(_ v: [Float], _ element: VectorElement, _ fail: (String) -> StrataError) throws(StrataError) -> Value {
+        guard element == .int8 else { return .vector(v) }
+        let codes = v.map { $0.rounded(.toNearestOrAwayFromZero) }
+        guard codes.allSatisfy({ (-128...127).contains($0) }) else { throw fail(" (an int8 element must be in −128…127)") }
+        return .vector(codes)
     }
 
     private static func fits(_ v: Int64, _ type: DataType) -> Bool {

@@ -20,7 +20,7 @@ extension Database {
         }
         var seen = Set<String>()
         for column in columns {
-            try Self.validName(column.name, what: "column name", at: column.offset)
+            try Self.validColumnName(column.name, at: column.offset)
             guard seen.insert(column.name.lowercased()).inserted else {
                 throw .invalidQuery(message: "column '\(column.name)' appears twice", offset: column.offset)
             }

@@ -32,19 +32,36 @@ extension Database {
         case let .createTable(name, columns, ifNotExists): return try await createTable(name, columns, ifNotExists: ifNotExists)
         case let .dropTable(name, ifExists): return try await dropTable(name, ifExists: ifExists)
         case let .addColumn(name, column): return try await alter(name, "ALTER TABLE") { (table) throws(StrataError) in
-            try Self.validName(column.name, what: "column name", at: column.offset)
+            try Self.validColumnName(column.name, at: column.offset)
             if (try? Self.columnName(column.name, in: try await table.latestManifest().schema, at: 0)) != nil {
                 throw .invalidQuery(message: "column '\(column.name)' already exists", offset: column.offset)
             }
-            let defaultJSON = column.defaultValue.map { JSONRows.text($0) }
-            _ = try await table.addColumn(name: column.name, type: column.type, nullable: column.nullable || column.defaultValue != nil, defaultJSON: defaultJSON)
+            let field = Field(id: 0, name: column.name, type: column.type, nullable: column.nullable)
+            var defaultJSON: String?
+            if let value = column.defaultValue {
+                do throws(StrataError) {
+                    defaultJSON = JSONRows.text(try ColumnValues.coerce(value, to: field), type: column.type)
+                } catch let .invalidQuery(message, _) {
+                    throw .invalidQuery(message: "DEFAULT: \(message)", offset: column.offset)
+                }
+            }
+            do throws(StrataError) {
+                _ = try await table.addColumn(name: column.name, type: column.type, nullable: column.nullable, defaultJSON: defaultJSON)
+            } catch let .invalidInput(what, why) {
+                throw .invalidQuery(message: "\(what): \(why)", offset: column.offset)
+            }
         }
         case let .dropColumn(name, column, offset): return try await alter(name, "ALTER TABLE") { (table) throws(StrataError) in
             _ = try await table.dropColumn(try Self.columnName(column, in: try await table.latestManifest().schema, at: offset))
         }
         case let .renameColumn(name, from, to, offset): return try await alter(name, "ALTER TABLE") { (table) throws(StrataError) in
-            try Self.validName(to, what: "column name", at: offset)
-            _ = try await table.renameColumn(try Self.columnName(from, in: try await table.latestManifest().schema, at: offset), to: to)
+            try Self.validColumnName(to, at: offset)
+            let schema = try await table.latestManifest().schema
+            let current = try Self.columnName(from, in: schema, at: offset)
+            if schema.fields.contains(where: { $0.name != current && $0.name.lowercased() == to.lowercased() }) {
+                throw .invalidQuery(message: "column '\(to)' already exists", offset: offset)
+            }
+            _ = try await table.renameColumn(current, to: to)
         }
         case let .insert(name, columns, source): return try await insert(name, columns: columns, source, key: nil, parameters: parameters, options: options)
         case let .upsert(name, columns, source, key): return try await insert(name, columns: columns, source, key: key, parameters: parameters, options: options)
@@ -61,7 +78,7 @@ extension Database {
                 throw .invalidQuery(message: "table '\(name)' has no index '\(index)'\(Suggestions.hint(for: index, among: names))", offset: name.offset)
             }
             return StatementResult(status: "DROP INDEX")
-        case let .showTables(namespace): return try await showTables(namespace)
+        case let .showTables(namespace, offset): return try await showTables(namespace, at: offset)
         case let .showIndexes(name): return try await showIndexes(name)
         case let .showVersions(name): return try await showVersions(name)
         case let .describe(name): return try await describe(name)
@@ -74,7 +91,14 @@ extension Database {
             }
             return StatementResult(status: "RESTORE version \(version) as version \(manifest.version)")
         case let .createTag(name, tag, version):
-            let made = try await table(name).createTag(tag, version: version)
+            let made: Tag
+            do {
+                made = try await table(name).createTag(tag, version: version)
+            } catch .alreadyExists {
+                throw .invalidQuery(message: "table '\(name)' already has a tag '\(tag)'", offset: name.offset)
+            } catch .notFound {
+                throw .invalidQuery(message: "table '\(name)' has no version \(version.map(String.init) ?? "")", offset: name.offset)
+            }
             return StatementResult(status: "CREATE TAG '\(tag)' on version \(made.version)")
         case let .compact(name):
             let result = try await writableTable(name).compact()

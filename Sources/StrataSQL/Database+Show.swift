@@ -9,8 +9,8 @@ extension Database {
         return try batch(schema, rows)
     }
 
-    func showTables(_ namespace: String?) async throws(StrataError) -> StatementResult {
-        let chosen = try namespace.map { (n) throws(StrataError) in [try resolveNamespace(n, at: 0)] } ?? namespaces()
+    func showTables(_ namespace: String?, at offset: Int) async throws(StrataError) -> StatementResult {
+        let chosen = try namespace.map { (n) throws(StrataError) in [try resolveNamespace(n, at: offset)] } ?? namespaces()
         var rows: [[Value]] = []
         for ns in chosen {
             for name in tables(in: ns) {

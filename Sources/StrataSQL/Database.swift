@@ -151,7 +151,16 @@ public final class Database: Sendable {
         _ = open.withLock { $0.removeValue(forKey: path(namespace, table)) }
     }
 
-    /// Names are letters, digits and underscores, not starting with a digit, 1–128 long.
+    /// A column name is 1–128 characters without control characters (quote it when it is
+    /// not a plain word).
+    static func validColumnName(_ name: String, at offset: Int) throws(StrataError) {
+        guard (1...128).contains(name.count), !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw .invalidQuery(message: "column name '\(name)' must be 1–128 characters without control characters", offset: offset)
+        }
+    }
+
+    /// Table, namespace and index names (they name directories and files) are ASCII
+    /// letters, digits and underscores, not starting with a digit, 1–128 long.
     static func validName(_ name: String, what: String, at offset: Int) throws(StrataError) {
         let ok = (1...128).contains(name.count) && name.first.map { $0.isLetter || $0 == "_" } == true
             && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } && name.allSatisfy(\.isASCII)

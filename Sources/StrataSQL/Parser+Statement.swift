@@ -88,7 +88,9 @@ extension Parser {
         }
         if accept("SHOW") {
             if accept("TABLES") {
-                return .showTables(namespace: accept("IN") || accept("FROM") ? try name("a namespace name").name : nil)
+                guard accept("IN") || accept("FROM") else { return .showTables(namespace: nil, offset: current.offset) }
+                let namespace = try name("a namespace name")
+                return .showTables(namespace: namespace.name, offset: namespace.offset)
             }
             if accept("VERSIONS") {
                 _ = accept("OF") || accept("FROM")

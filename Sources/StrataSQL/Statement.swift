@@ -72,7 +72,7 @@ public indirect enum Statement: Sendable {
     case delete(TableName, filter: SQLExpression?)
     case createIndex(name: String?, table: TableName, column: String, columnOffset: Int, kind: String, options: [(String, Value)])
     case dropIndex(name: String, table: TableName)
-    case showTables(namespace: String?)
+    case showTables(namespace: String?, offset: Int)
     case showIndexes(TableName)
     case showVersions(TableName)
     case describe(TableName)

@@ -15,9 +15,11 @@ enum TableFunctions {
         guard arguments.count == 1, case let .constant(.string(path), _) = try binder.bind(arguments[0]) else {
             throw .invalidQuery(message: "\(name) takes one argument, the file's path in quotes", offset: offset)
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard var data = FileManager.default.contents(atPath: path) else {
             throw .invalidQuery(message: "cannot read '\(path)'", offset: arguments[0].offset)
         }
+        // A UTF-8 byte-order mark is not part of the first column's name.
+        if data.starts(with: [0xEF, 0xBB, 0xBF]) { data = data.dropFirst(3) }
         return name == "read_jsonl" ? try jsonl(Array(data), path: path) : try csv(Array(data), path: path)
     }
 

@@ -22,6 +22,10 @@ import TestSupport
         #expect(table.contains("│  2 │ NULL"))
         #expect(table.hasSuffix("(3 rows)\n"))
 
+        // JSON lines stay one line per row when a json value was stored with line breaks.
+        try TableCLITests.ok(["sql", db, "-c", "CREATE TABLE docs (j JSON); INSERT INTO docs VALUES ('{\n  \"a\": [1,\n 2]\n}')"])
+        #expect(try TableCLITests.ok(["sql", db, "--format", "json", "-c", "SELECT j FROM docs"]) == #"{"j":{   "a": [1,  2] }}"# + "\n")
+
         let json = try TableCLITests.ok(["sql", db, "--format", "json", "-c", "SELECT id, body, emb FROM notes WHERE id < 3 ORDER BY id"])
         #expect(json == #"{"id":1,"body":"alpha, \"quoted\"","emb":[1.0,0.0]}"# + "\n" + #"{"id":2,"body":null,"emb":[0.0,1.0]}"# + "\n")
 
@@ -44,6 +48,11 @@ import TestSupport
         #expect(failed.stderr.hasSuffix("         ^\n"))
         let ids = try TableCLITests.ok(["sql", db, "--format", "csv", "-c", "SELECT id FROM notes ORDER BY id"])
         #expect(ids == "id\n1\n2\n3\n4\n")
+
+        // A later statement's error is marked in its own line of the script.
+        let second = try CLI.run(["sql", db, "-c", "SELECT 1;\nSELECT nope FROM notes"])
+        #expect(second.status == 1)
+        #expect(second.stderr.hasSuffix("(line 2)\n  SELECT nope FROM notes\n         ^\n"), "\(second.stderr)")
 
         let parse = try CLI.run(["sql", db, "-c", "SELECT id FROM notes WHERE (id = 1"])
         #expect(parse.status == 1 && parse.stderr.contains("expected ')', found end of input"))

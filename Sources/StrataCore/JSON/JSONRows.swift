@@ -118,7 +118,9 @@ public enum JSONRows {
         case let .timestamp(v): return Timestamp.format(v).map(JSONText.quoted) ?? String(v)
         case let .string(v): return JSONText.quoted(v)
         case let .binary(v): return JSONText.quoted(Base64.encode(v))
-        case let .json(v): return v
+        // Line breaks in stored JSON are white space between tokens (JSON strings cannot
+        // hold raw ones): spaces keep the value one line, as JSON Lines needs.
+        case let .json(v): return v.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) ? String(v.map { $0 == "\n" || $0 == "\r" || $0 == "\r\n" ? " " : $0 }) : v
         case let .vector(v): return "[" + v.map(JSONText.number).joined(separator: ",") + "]"
         }
     }

@@ -2,7 +2,7 @@ import StrataCore
 
 /// Arithmetic kernels. Integer overflow and division by zero are errors, as in PostgreSQL:
 /// a wrong number is worse than a failed statement.
-enum Arithmetic {
+package enum Arithmetic {
     static func apply(_ op: BinaryOperator, _ a: EvalVector, _ b: EvalVector, type: SQLType, text: String) throws(StrataError) -> EvalVector {
         let n = max(a.count, b.count)
         if type == .float {
@@ -52,11 +52,16 @@ enum Arithmetic {
         var out = [Int64](repeating: 0, count: a.count), valid = [Bool](repeating: true, count: a.count)
         for row in 0..<a.count {
             guard let p = element(x, row) else { valid[row] = false; continue }
-            guard let moved = interval.added(to: p) else { throw .invalidQuery(message: "timestamp out of range in \(text)", offset: nil) }
+            guard let moved = interval.added(to: p), Self.timestampRange.contains(moved) else {
+                throw .invalidQuery(message: "timestamp out of range (years 1…9999) in \(text)", offset: nil)
+            }
             out[row] = moved
         }
         return .ints(out, valid: valid.allSatisfy { $0 } ? nil : valid)
     }
+
+    /// The timestamps ISO-8601 text can carry: 0001-01-01 to 9999-12-31T23:59:59.999999.
+    package static let timestampRange: ClosedRange<Int64> = -62_135_596_800_000_000 ... 253_402_300_799_999_999
 
     /// Row `row` of an operand, nil when null.
     @inline(__always)

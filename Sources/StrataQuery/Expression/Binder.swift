@@ -323,23 +323,30 @@ public struct Binder: Sendable {
     }
 
     private func inList(_ operand: SQLExpression, _ items: [SQLExpression], negated: Bool, at offset: Int) throws(StrataError) -> BoundExpression {
-        let value = try bind(operand)
-        var constants: [Value] = [], others: [BoundExpression] = []
+        var value = try bind(operand)
+        var bound: [BoundExpression] = []
         for item in items {
-            let (_, bound) = try unify(value, try bind(item), operand, item, at: item.offset)
-            if case let .constant(v, _) = try fold(bound, at: item.offset) { constants.append(v) } else { others.append(bound) }
+            let (_, converted) = try unify(value, try bind(item), operand, item, at: item.offset)
+            bound.append(try fold(converted, at: item.offset))
         }
-        guard others.isEmpty else {
+        guard bound.allSatisfy({ if case .constant = $0 { true } else { false } }) else {
             // Items that are not constants: an OR of equalities.
             var equalities: [BoundExpression] = []
             for item in items { equalities.append(try comparison(.equal, operand, item, at: offset)) }
             return negated ? .not(.or(equalities)) : .or(equalities)
         }
+        // One type for the operand and every item: a float item makes an int operand float,
+        // a JSON operand takes the items' type.
         var type = value.type
-        if type == .json, let first = constants.first(where: { !$0.isNull }) { type = (try? literal(first, at: offset))?.type ?? type }
-        let operandBound = type == value.type ? value : BoundExpression.cast(value, type)
-        if type == .float { constants = constants.map { v in Self.double(v).map(Value.float64) ?? v } }
-        return .inList(operandBound, constants, negated: negated)
+        if type == .int, bound.contains(where: { $0.type == .float }) { type = .float }
+        if type == .json, let first = bound.first(where: { $0.type != .null && $0.type != .json }) { type = first.type }
+        if type != value.type { value = convert(value, to: type) }
+        var constants: [Value] = []
+        for item in bound {
+            guard case let .constant(v, t) = item else { continue }
+            constants.append(t == type || v.isNull ? v : (try? Casts.convert(v, from: t, to: type)) ?? v)
+        }
+        return .inList(value, constants, negated: negated)
     }
 
     private func call(_ name: String, _ arguments: [SQLExpression], _ named: [SQLExpression.NamedArgument], at offset: Int) throws(StrataError) -> BoundExpression {
@@ -380,7 +387,6 @@ public struct Binder: Sendable {
             try need(\.isNumeric, "a number")
             if bound.count == 2 { try need({ $0 == .int }, "an integer number of digits", 1) }
             if types[0] == .int && bound.count == 1 { return bound[0] }
-            bound[0] = convert(bound[0], to: .float)
         case .coalesce:
             try arity(1...64)
             var type = SQLType.null

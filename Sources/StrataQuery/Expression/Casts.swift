@@ -35,6 +35,7 @@ enum Casts {
     /// One value of type `from` as a value of type `to` (`.null` stays null).
     static func convert(_ value: Value, from: SQLType, to: SQLType) throws(StrataError) -> Value {
         if value.isNull { return .null }
+        if from == to { return value }
         func fail() -> StrataError {
             .invalidQuery(message: "cannot convert \(ExpressionPrinter.literal(value)) to \(to)", offset: nil)
         }

@@ -23,7 +23,14 @@ enum Comparisons {
                 guard p != EvalVector.unknownCode, q != EvalVector.unknownCode else { return EvalVector.unknownCode }
                 return holds(op, p, q) ? EvalVector.trueCode : EvalVector.falseCode
             })
-        case .string, .binary, .json, .vector:
+        case .vector:
+            // By value, element by element (-0.0 equals 0.0), not by stored bits.
+            return .bools((0..<n).map { row in
+                guard case let .vector(x) = a.value(row, type: type), case let .vector(y) = b.value(row, type: type) else { return EvalVector.unknownCode }
+                let same = x.count == y.count && zip(x, y).allSatisfy { $0 == $1 }
+                return (op == .equal) == same ? EvalVector.trueCode : EvalVector.falseCode
+            })
+        case .string, .binary, .json:
             if case let .buffer(column) = a, column.type.isVariableWidth, case let .constant(value, _) = b, let y = constantBytes(value) {
                 return .bools(againstConstant(column, y) { holds(op, $0, 0) })
             }

@@ -78,6 +78,7 @@ package enum EvalVector: Sendable {
             if case .null = value { builder.appendNull(); continue }
             switch (type, value) {
             case let (.interval, .int(micros)): try? builder.append(.string(Interval(micros: micros).description))
+            case let (.interval, .string(text)): try? builder.append(.string(text))
             case let (.int, .timestamp(v)): try? builder.append(.int(v))
             default: try? builder.append(value)
             }

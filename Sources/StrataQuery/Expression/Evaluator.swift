@@ -42,7 +42,10 @@ package struct Evaluator {
         let n = count
         switch expression {
         case let .constant(value, _): return .constant(value, count: n)
-        case let .interval(interval): return .constant(.int(interval.micros), count: n)
+        case let .interval(interval):
+            // Intervals reach evaluation only to be shown (comparisons and arithmetic take
+            // them as microseconds at bind time): their text keeps the months.
+            return .constant(.string(interval.description), count: n)
         case let .column(name, _):
             guard let column = batch.column(named: name) else {
                 throw .invalidQuery(message: "column '\(name)' is missing from the input rows", offset: nil)
@@ -75,6 +78,8 @@ package struct Evaluator {
             return try Comparisons.inList(try evaluate(operand), list, type: operand.type, negated: negated)
         case let .like(operand, pattern, negated):
             return Comparisons.like(try evaluate(operand), pattern, negated: negated)
+        case let .function(.coalesce, arguments):
+            return try coalesce(arguments, type: expression.type)
         case let .function(function, arguments):
             var values: [EvalVector] = []
             for argument in arguments { values.append(try evaluate(argument)) }
@@ -106,21 +111,68 @@ package struct Evaluator {
         return .bools(codes)
     }
 
-    /// Each row takes the result of the first clause whose condition is true.
+    /// Each row takes the result of the first clause whose condition is true. Each result
+    /// is evaluated only on the rows that take it, so a branch never taken cannot fail.
     private func caseWhen(_ clauses: [BoundWhen], _ otherwise: BoundExpression, _ type: SQLType) throws(StrataError) -> EvalVector {
-        let n = count
-        var chosen = [Int](repeating: clauses.count, count: n)
-        for (i, clause) in clauses.enumerated() {
-            let codes = try evaluate(clause.condition).codes
-            for row in 0..<n where chosen[row] == clauses.count && codes[row] == EvalVector.trueCode { chosen[row] = i }
+        var chosen = [Int](repeating: clauses.count, count: count)
+        var open = Array(0..<count)  // rows no condition has taken yet
+        for (i, clause) in clauses.enumerated() where !open.isEmpty {
+            let codes = try restricted(to: open).evaluate(clause.condition).codes
+            var still: [Int] = []
+            for (j, row) in open.enumerated() {
+                if codes[j] == EvalVector.trueCode { chosen[row] = i } else { still.append(row) }
+            }
+            open = still
         }
-        var results: [EvalVector] = []
-        for clause in clauses { results.append(try evaluate(clause.result)) }
-        results.append(try evaluate(otherwise))
-        var builder = ColumnBuilder(type: type.dataType, capacity: n)
-        for row in 0..<n {
-            let value = results[chosen[row]].value(row, type: type)
-            if value.isNull { builder.appendNull() } else { try? builder.append(value) }
+        return try assemble(type: type, parts: (clauses.map(\.result) + [otherwise]).indices.map { i in
+            (i < clauses.count ? clauses[i].result : otherwise, (0..<count).filter { chosen[$0] == i })
+        })
+    }
+
+    /// The first non-null argument per row, each argument evaluated only on the rows still
+    /// null after the ones before it.
+    private func coalesce(_ arguments: [BoundExpression], type: SQLType) throws(StrataError) -> EvalVector {
+        var values = [Value](repeating: .null, count: count)
+        var open = Array(0..<count)
+        for argument in arguments where !open.isEmpty {
+            let part = try restricted(to: open).evaluate(argument)
+            var still: [Int] = []
+            for (j, row) in open.enumerated() {
+                let value = part.value(j, type: argument.type)
+                if value.isNull { still.append(row) } else { values[row] = try Casts.convert(value, from: argument.type, to: type) }
+            }
+            open = still
+        }
+        return try Self.vector(values, type: type)
+    }
+
+    /// Rows of each part's expression, evaluated on those rows only, placed back in order.
+    private func assemble(type: SQLType, parts: [(BoundExpression, [Int])]) throws(StrataError) -> EvalVector {
+        var values = [Value](repeating: .null, count: count)
+        for (expression, rows) in parts where !rows.isEmpty {
+            let part = try restricted(to: rows).evaluate(expression)
+            for (j, row) in rows.enumerated() { values[row] = part.value(j, type: type) }
+        }
+        return try Self.vector(values, type: type)
+    }
+
+    /// An evaluator over `rows` of this one's batch.
+    private func restricted(to rows: [Int]) -> Evaluator {
+        if rows.count == count { return self }
+        if batch.schema.fields.isEmpty { return Evaluator(rowsWithoutColumns: rows.count) }
+        return Evaluator(RecordBatch(checked: batch.schema, columns: batch.columns.map { $0.gather(rows) }))
+    }
+
+    /// Values of `type` as an evaluation vector.
+    static func vector(_ values: [Value], type: SQLType) throws(StrataError) -> EvalVector {
+        var builder = ColumnBuilder(type: type.dataType, capacity: values.count)
+        for value in values {
+            switch (type, value) {
+            case (_, .null): builder.appendNull()
+            case let (.int, .timestamp(v)): try builder.append(.int(v))
+            case let (.interval, .int(micros)): try builder.append(.string(Interval(micros: micros).description))
+            default: try builder.append(value)
+            }
         }
         return try .of(builder.finish())
     }

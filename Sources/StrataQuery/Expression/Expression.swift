@@ -157,11 +157,22 @@ enum ExpressionPrinter {
         case let .float32(v): return "\(v)"
         case let .float64(v): return "\(v)"
         case let .timestamp(v): return "TIMESTAMP '\(Timestamp.format(v) ?? String(v))'"
-        case let .string(s): return "'" + s.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+        case let .string(s): return "'" + doubling("'", in: s) + "'"
         case let .binary(b): return "X'" + b.map { String($0, radix: 16).leftPadded(2) }.joined() + "'"
-        case let .json(j): return "JSON '" + j.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+        case let .json(j): return "JSON '" + doubling("'", in: j) + "'"
         case let .vector(v): return "[" + v.map { "\($0)" }.joined(separator: ", ") + "]"
         }
+    }
+
+    /// `text` with every `quote` doubled, scalar by scalar: a quote followed by a combining
+    /// mark is one character but still a quote to the lexer.
+    static func doubling(_ quote: Unicode.Scalar, in text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            out.append(scalar)
+            if scalar == quote { out.append(quote) }
+        }
+        return String(out)
     }
 
     /// A name, double-quoted unless it is a plain lower-case word that lexes back as itself.
@@ -170,7 +181,7 @@ enum ExpressionPrinter {
         let word = scalars.first.map { $0.properties.isAlphabetic || $0 == "_" } == true
             && scalars.allSatisfy { $0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "_" }
         let plain = word && name == name.lowercased() && !Keywords.reserved.contains(name.uppercased())
-        return plain ? name : "\"" + name.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+        return plain ? name : "\"" + doubling("\"", in: name) + "\""
     }
 }
 

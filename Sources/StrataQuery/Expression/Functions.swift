@@ -17,6 +17,7 @@ enum Functions {
             return .ints(out, valid: valid.allSatisfy { $0 } ? nil : valid)
         case .abs, .round, .floor, .ceil:
             if types[0] == .int {
+                if function == .round, args.count > 1 { return try roundInteger(args[0], digits: args[1], count: n) }
                 guard function == .abs else { return args[0] }
                 return try Arithmetic.apply(.multiply, args[0], .ints((0..<n).map { row in
                     if case let .scalar(v) = Comparisons.ints(args[0]) { return v < 0 ? -1 : 1 }
@@ -40,13 +41,7 @@ enum Functions {
             }
             return .floats(out, valid: valid.allSatisfy { $0 } ? nil : valid)
         case .coalesce:
-            let type = function.resultType(types)
-            var builder = ColumnBuilder(type: type.dataType, capacity: n)
-            for row in 0..<n {
-                let value = args.indices.lazy.map { args[$0].value(row, type: types[$0]) }.first { !$0.isNull } ?? .null
-                if value.isNull { builder.appendNull() } else { try builder.append(value) }
-            }
-            return try .of(builder.finish())
+            preconditionFailure("coalesce is evaluated lazily by the evaluator, an argument only where the ones before it are null")
         case .toTimestamp:
             let x = Comparisons.floats(args[0])
             var out = [Int64](repeating: 0, count: n), valid = [Bool](repeating: true, count: n)
@@ -66,6 +61,27 @@ enum Functions {
             }
             return .floats(values.map { Double($0) / 1e6 }, valid: valid)
         }
+    }
+
+    /// An integer rounded to `digits` decimal places: unchanged for digits ≥ 0, to tens,
+    /// hundreds, … (half away from zero) for negative digits; stays an integer.
+    private static func roundInteger(_ values: EvalVector, digits: EvalVector, count n: Int) throws(StrataError) -> EvalVector {
+        let x = Comparisons.ints(values), d = Comparisons.ints(digits)
+        var out = [Int64](repeating: 0, count: n), valid = [Bool](repeating: true, count: n)
+        for row in 0..<n {
+            guard let v = Arithmetic.element(x, row), let places = Arithmetic.element(d, row) else { valid[row] = false; continue }
+            guard places < 0 else { out[row] = v; continue }
+            guard places > -19 else { out[row] = 0; continue }
+            var scale: Int64 = 1
+            for _ in 0..<(-places) { scale *= 10 }
+            let (quotient, remainder) = v.quotientAndRemainder(dividingBy: scale)
+            var rounded = quotient
+            if remainder.magnitude * 2 >= UInt64(scale) { rounded += v < 0 ? -1 : 1 }
+            let (result, overflow) = rounded.multipliedReportingOverflow(by: scale)
+            guard !overflow else { throw .invalidQuery(message: "round(\(v), \(places)) is out of the int range", offset: nil) }
+            out[row] = result
+        }
+        return .ints(out, valid: valid.allSatisfy { $0 } ? nil : valid)
     }
 
     private static func pow10(_ digits: Int64) -> Double {

@@ -55,18 +55,21 @@ public struct Interval: Sendable, Hashable, CustomStringConvertible {
         self.init(months: months, micros: micros)
     }
 
-    /// Text that `init(parsing:)` reads back: `'1 months 3600000000 microseconds'` style
-    /// reduced to the largest whole units.
+    /// Text that `init(parsing:)` reads back: years, months, then the exact part in days,
+    /// hours, minutes, seconds and microseconds, each named once and zeros left out
+    /// (`1 year 2 months 3 days 4 hours`; `0 days` for nothing).
     public var description: String {
-        var parts: [String] = []
         func unit(_ n: Int64, _ name: String) -> String { "\(n) \(name)\(abs(n) == 1 ? "" : "s")" }
-        if months != 0 { parts.append(months % 12 == 0 ? unit(months / 12, "year") : unit(months, "month")) }
-        if micros != 0 || parts.isEmpty {
-            let exact: [(Int64, String)] = [(86_400_000_000, "day"), (3_600_000_000, "hour"), (60_000_000, "minute"), (1_000_000, "second"), (1, "microsecond")]
-            let (size, name) = exact.first { micros % $0.0 == 0 }!
-            parts.append(unit(micros / size, name))
+        var parts: [String] = []
+        if months / 12 != 0 { parts.append(unit(months / 12, "year")) }
+        if months % 12 != 0 { parts.append(unit(months % 12, "month")) }
+        var rest = micros
+        for (size, name) in [(Int64(86_400_000_000), "day"), (3_600_000_000, "hour"), (60_000_000, "minute"), (1_000_000, "second"), (1, "microsecond")] {
+            let count = rest / size
+            if count != 0 { parts.append(unit(count, name)) }
+            rest -= count * size
         }
-        return parts.joined(separator: " ")
+        return parts.isEmpty ? "0 days" : parts.joined(separator: " ")
     }
 
     /// The interval with both parts negated.

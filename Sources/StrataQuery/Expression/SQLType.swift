@@ -70,7 +70,8 @@ public enum SQLType: Sendable, Hashable, CustomStringConvertible {
         case "text", "string", "varchar", "char": self = .string
         case "binary", "bytea", "blob": self = .binary
         case "json", "jsonb": self = .json
-        case "interval": self = .interval
+        case "interval":
+            throw .invalidQuery(message: "an interval is written INTERVAL '3 days', not cast", offset: offset)
         default:
             guard let type = try? DataType(parsing: ColumnTypeNames.normalized(plain)) else {
                 throw .invalidQuery(message: "unknown type '\(name)'", offset: offset)

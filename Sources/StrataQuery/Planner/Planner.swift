@@ -77,13 +77,16 @@ package struct Planner {
         // An ORDER BY key naming a SELECT alias stands for the aliased expression, so
         // `SELECT emb <-> $1 AS d … ORDER BY d` is a vector search too.
         var orderBy = query.orderBy.map { order in
-            guard case let .column(nil, name) = order.expression.node, snapshot.schema[name] == nil else { return order }
+            guard case let .column(nil, name) = order.expression.node else { return order }
             for case let .expression(e, alias) in query.items where alias == name {
                 return SelectQuery.Order(e, descending: order.descending)
             }
             return order
         }
-        let need = query.limit.map { $0 + query.offset }
+        // No query returns more rows than the snapshot holds: LIMIT and OFFSET beyond that
+        // change nothing, and capped they cannot overflow the sums below.
+        let limit = query.limit.map { min($0, snapshot.rowCount) }, offset = min(query.offset, snapshot.rowCount)
+        let need = limit.map { $0 + offset }
         let search = try searchSpec(&orderBy, match: matches.first?.input, need: need)
         let pseudo: [(String, DataType)]
         switch search {
@@ -129,7 +132,7 @@ package struct Planner {
             root = ScanNode(snapshot: snapshot, table: table, columns: all, filter: filter)
         }
         if !sortKeys.isEmpty { root = SortNode(input: root, keys: sortKeys, limit: nil) }
-        if query.limit != nil || query.offset > 0 { root = LimitNode(input: root, limit: query.limit, offset: query.offset) }
+        if limit != nil || offset > 0 { root = LimitNode(input: root, limit: limit, offset: offset) }
         root = ProjectNode(input: root, items: items)
 
         let needed = Set(items.flatMap(\.expression.columns) + sortKeys.flatMap(\.expression.columns)).subtracting(pseudo.map(\.0))
@@ -143,7 +146,7 @@ package struct Planner {
     }
 
     private func vectorNode(_ input: VectorInput, k: Int, filter: FilterPlan?, columns: [String]) -> VectorSearchNode {
-        let indexed = snapshot.vectorIndexMetric(on: input.column) == Self.metric(input.op)
+        let indexed = snapshot.hasVectorIndex(on: input.column, metric: Self.metric(input.op))
         let strategy: VectorStrategy = !indexed ? .exact : filter == nil ? .index : .indexFilterFirst
         return VectorSearchNode(snapshot: snapshot, column: input.column, query: input.query, op: input.op, k: k, columns: columns,
                                 filter: filter, strategy: strategy, parameters: options.vectorParameters)
@@ -293,8 +296,8 @@ package struct Planner {
             }
             return items[Int(position) - 1].expression
         }
-        if case let .column(nil, name) = e.node, snapshot.schema.fields.first(where: { $0.name == name }) == nil,
-           let item = items.first(where: { $0.name == name }) {
+        // A SELECT-list name wins over a table column of that name, as in PostgreSQL.
+        if case let .column(nil, name) = e.node, let item = items.first(where: { $0.name == name }) {
             return item.expression
         }
         return try binder.bind(e)

@@ -16,20 +16,28 @@ extension Parser {
         guard depth < Self.maxDepth else { throw Self.error("expression nested too deeply", at: current.offset) }
     }
 
+    // A chain `a OP b OP c …` nests to the left: each link counts as a level, so that no
+    // later recursion over the tree (binding, printing, evaluating) goes deeper than
+    // `maxDepth`.
+
     private mutating func disjunction(depth: Int) throws(StrataError) -> SQLExpression {
-        var left = try conjunction(depth: depth)
+        var left = try conjunction(depth: depth), chain = depth
         while peek("OR") {
+            chain += 1
+            try guardDepth(chain)
             let offset = advance().offset
-            left = SQLExpression(.binary(.or, left, try conjunction(depth: depth)), at: offset)
+            left = SQLExpression(.binary(.or, left, try conjunction(depth: chain)), at: offset)
         }
         return left
     }
 
     private mutating func conjunction(depth: Int) throws(StrataError) -> SQLExpression {
-        var left = try negation(depth: depth)
+        var left = try negation(depth: depth), chain = depth
         while peek("AND") {
+            chain += 1
+            try guardDepth(chain)
             let offset = advance().offset
-            left = SQLExpression(.binary(.and, left, try negation(depth: depth)), at: offset)
+            left = SQLExpression(.binary(.and, left, try negation(depth: chain)), at: offset)
         }
         return left
     }
@@ -84,28 +92,34 @@ extension Parser {
     }
 
     private mutating func otherOperators(depth: Int) throws(StrataError) -> SQLExpression {
-        var left = try additive(depth: depth)
+        var left = try additive(depth: depth), chain = depth
         while let op = [BinaryOperator.concat, .l2Distance, .cosineDistance, .negativeInnerProduct].first(where: { peekSymbol($0.rawValue) }) {
+            chain += 1
+            try guardDepth(chain)
             let offset = advance().offset
-            left = SQLExpression(.binary(op, left, try additive(depth: depth)), at: offset)
+            left = SQLExpression(.binary(op, left, try additive(depth: chain)), at: offset)
         }
         return left
     }
 
     private mutating func additive(depth: Int) throws(StrataError) -> SQLExpression {
-        var left = try multiplicative(depth: depth)
+        var left = try multiplicative(depth: depth), chain = depth
         while let op = [BinaryOperator.add, .subtract].first(where: { peekSymbol($0.rawValue) }) {
+            chain += 1
+            try guardDepth(chain)
             let offset = advance().offset
-            left = SQLExpression(.binary(op, left, try multiplicative(depth: depth)), at: offset)
+            left = SQLExpression(.binary(op, left, try multiplicative(depth: chain)), at: offset)
         }
         return left
     }
 
     private mutating func multiplicative(depth: Int) throws(StrataError) -> SQLExpression {
-        var left = try unary(depth: depth)
+        var left = try unary(depth: depth), chain = depth
         while let op = [BinaryOperator.multiply, .divide, .remainder].first(where: { peekSymbol($0.rawValue) }) {
+            chain += 1
+            try guardDepth(chain)
             let offset = advance().offset
-            left = SQLExpression(.binary(op, left, try unary(depth: depth)), at: offset)
+            left = SQLExpression(.binary(op, left, try unary(depth: chain)), at: offset)
         }
         return left
     }
@@ -137,14 +151,18 @@ extension Parser {
     }
 
     private mutating func postfix(depth: Int) throws(StrataError) -> SQLExpression {
-        var operand = try primary(depth: depth)
+        var operand = try primary(depth: depth), chain = depth
         while true {
             let offset = current.offset
+            if peekSymbol("::") || peekSymbol("->") || peekSymbol("->>") {
+                chain += 1
+                try guardDepth(chain)
+            }
             if acceptSymbol("::") {
                 operand = SQLExpression(.cast(operand, typeName: try typeName()), at: offset)
             } else if peekSymbol("->") || peekSymbol("->>") {
                 let asText = advance().kind == .symbol("->>")
-                operand = SQLExpression(.jsonField(operand, key: try jsonKey(depth: depth + 1), asText: asText), at: offset)
+                operand = SQLExpression(.jsonField(operand, key: try jsonKey(depth: chain), asText: asText), at: offset)
             } else {
                 return operand
             }

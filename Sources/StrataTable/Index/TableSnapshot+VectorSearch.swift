@@ -64,8 +64,9 @@ extension TableSnapshot {
         guard request.k >= 1 else { throw .invalidInput(what: "k", why: "must be at least 1, got \(request.k)") }
         let projection = try fields(request.columns).map(\.name)
 
-        // With several indexes on the column, the most recently created one answers.
-        let entry = newestIndex(on: field) { VectorIndexKind(rawValue: $0) != nil }
+        // With several indexes on the column, the most recently created one with the
+        // request's metric answers (without a metric asked, the most recent one).
+        let entry = vectorIndex(on: field, metric: request.metric)
         let indexMetric = entry.flatMap { VectorMetric(rawValue: $0.metric) }
         let metric = request.metric ?? indexMetric ?? .l2
         let useIndex = entry != nil && indexMetric == metric
@@ -102,6 +103,17 @@ extension TableSnapshot {
                                   distances: found.map(\.distance),
                                   addresses: found.map { $0.id >> 63 == 0 ? RowAddress(rawValue: $0.id) : nil },
                                   keys: found.map(\.id))
+    }
+
+    /// The newest vector index on `field` with `metric` (any metric when nil), else the
+    /// newest vector index on it.
+    package func vectorIndex(on field: Field, metric: VectorMetric?) -> TableIndex? {
+        let isVector: (String) -> Bool = { VectorIndexKind(rawValue: $0) != nil }
+        if let metric, let matching = manifest.indexes.filter({ $0.fieldIds == [field.id] && isVector($0.kind) && $0.metric == metric.rawValue })
+            .max(by: { ($0.createdVersion, $0.name) < ($1.createdVersion, $1.name) }) {
+            return matching
+        }
+        return newestIndex(on: field, kind: isVector)
     }
 
     /// The committed rows of `fragments` that match `filter` and are among `allowed` (nil:

@@ -30,7 +30,13 @@ package final class FragmentReader: Sendable {
         let types = Dictionary(schema.fields.map { ($0.id, $0.type) }, uniquingKeysWith: { a, _ in a })
         for (index, file) in fragment.files.enumerated() {
             let path = location.object(file.path)
-            let reader = try await FileReader.open(store: location.store, path: path, cache: cache)
+            let reader: FileReader
+            do {
+                reader = try await FileReader.open(store: location.store, path: path, cache: cache)
+            } catch .notFound {
+                // The manifest names it: a missing data file is damage, not a bad request.
+                throw .corruption(path: path, offset: 0, kind: .truncated, detail: "the data file fragment \(fragment.id) needs is missing")
+            }
             guard reader.fileSize == file.sizeBytes else {
                 throw .corruption(path: path, offset: reader.fileSize, kind: .truncated,
                                   detail: "\(reader.fileSize) bytes, the manifest says \(file.sizeBytes)")

@@ -31,11 +31,11 @@ extension TableSnapshot {
         return newestIndex(on: field, kind: { ScalarIndexKind(rawValue: $0) != nil }) != nil
     }
 
-    /// Whether a vector index exists on `column`, and its metric.
-    package func vectorIndexMetric(on column: String) -> VectorMetric? {
-        guard let field = schema.fields.first(where: { $0.name == column }),
-              let entry = newestIndex(on: field, kind: { VectorIndexKind(rawValue: $0) != nil }) else { return nil }
-        return VectorMetric(rawValue: entry.metric)
+    /// Whether a vector index with `metric` exists on `column` (the one a search with
+    /// that metric uses).
+    package func hasVectorIndex(on column: String, metric: VectorMetric) -> Bool {
+        guard let field = schema.fields.first(where: { $0.name == column }) else { return false }
+        return vectorIndex(on: field, metric: metric)?.metric == metric.rawValue
     }
 
     /// The addresses among `addresses` that name live (not deleted) rows of this version.
