@@ -16,30 +16,27 @@ extension Parser {
         guard depth < Self.maxDepth else { throw Self.error("expression nested too deeply", at: current.offset) }
     }
 
-    // A chain `a OP b OP c …` nests to the left: each link counts as a level, so that no
-    // later recursion over the tree (binding, printing, evaluating) goes deeper than
-    // `maxDepth`.
-
-    private mutating func disjunction(depth: Int) throws(StrataError) -> SQLExpression {
-        var left = try conjunction(depth: depth), chain = depth
-        while peek("OR") {
-            chain += 1
-            try guardDepth(chain)
+    /// A chain `operand OP operand OP …` of the operators `match` recognises, nested to the
+    /// left. Each link counts as a level, so that no later recursion over the tree (binding,
+    /// printing, evaluating) goes deeper than `maxDepth`.
+    private mutating func chain(depth: Int, _ match: (Parser) -> BinaryOperator?,
+                                _ operand: (inout Parser, Int) throws(StrataError) -> SQLExpression) throws(StrataError) -> SQLExpression {
+        var left = try operand(&self, depth), level = depth
+        while let op = match(self) {
+            level += 1
+            try guardDepth(level)
             let offset = advance().offset
-            left = SQLExpression(.binary(.or, left, try conjunction(depth: chain)), at: offset)
+            left = SQLExpression(.binary(op, left, try operand(&self, level)), at: offset)
         }
         return left
     }
 
+    private mutating func disjunction(depth: Int) throws(StrataError) -> SQLExpression {
+        try chain(depth: depth, { $0.peek("OR") ? .or : nil }) { (p, d) throws(StrataError) in try p.conjunction(depth: d) }
+    }
+
     private mutating func conjunction(depth: Int) throws(StrataError) -> SQLExpression {
-        var left = try negation(depth: depth), chain = depth
-        while peek("AND") {
-            chain += 1
-            try guardDepth(chain)
-            let offset = advance().offset
-            left = SQLExpression(.binary(.and, left, try negation(depth: chain)), at: offset)
-        }
-        return left
+        try chain(depth: depth, { $0.peek("AND") ? .and : nil }) { (p, d) throws(StrataError) in try p.negation(depth: d) }
     }
 
     private mutating func negation(depth: Int) throws(StrataError) -> SQLExpression {
@@ -92,36 +89,22 @@ extension Parser {
     }
 
     private mutating func otherOperators(depth: Int) throws(StrataError) -> SQLExpression {
-        var left = try additive(depth: depth), chain = depth
-        while let op = [BinaryOperator.concat, .l2Distance, .cosineDistance, .negativeInnerProduct].first(where: { peekSymbol($0.rawValue) }) {
-            chain += 1
-            try guardDepth(chain)
-            let offset = advance().offset
-            left = SQLExpression(.binary(op, left, try additive(depth: chain)), at: offset)
+        try chain(depth: depth, Self.operator([.concat, .l2Distance, .cosineDistance, .negativeInnerProduct])) { (p, d) throws(StrataError) in
+            try p.additive(depth: d)
         }
-        return left
     }
 
     private mutating func additive(depth: Int) throws(StrataError) -> SQLExpression {
-        var left = try multiplicative(depth: depth), chain = depth
-        while let op = [BinaryOperator.add, .subtract].first(where: { peekSymbol($0.rawValue) }) {
-            chain += 1
-            try guardDepth(chain)
-            let offset = advance().offset
-            left = SQLExpression(.binary(op, left, try multiplicative(depth: chain)), at: offset)
-        }
-        return left
+        try chain(depth: depth, Self.operator([.add, .subtract])) { (p, d) throws(StrataError) in try p.multiplicative(depth: d) }
     }
 
     private mutating func multiplicative(depth: Int) throws(StrataError) -> SQLExpression {
-        var left = try unary(depth: depth), chain = depth
-        while let op = [BinaryOperator.multiply, .divide, .remainder].first(where: { peekSymbol($0.rawValue) }) {
-            chain += 1
-            try guardDepth(chain)
-            let offset = advance().offset
-            left = SQLExpression(.binary(op, left, try unary(depth: chain)), at: offset)
-        }
-        return left
+        try chain(depth: depth, Self.operator([.multiply, .divide, .remainder])) { (p, d) throws(StrataError) in try p.unary(depth: d) }
+    }
+
+    /// The first of `operators` whose symbol is the current token.
+    private static func `operator`(_ operators: [BinaryOperator]) -> (Parser) -> BinaryOperator? {
+        { parser in operators.first { parser.peekSymbol($0.rawValue) } }
     }
 
     private mutating func unary(depth: Int) throws(StrataError) -> SQLExpression {

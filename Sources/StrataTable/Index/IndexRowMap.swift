@@ -34,14 +34,7 @@ package final class IndexRowMap: Sendable {
     }
 
     /// The first position in `sortedAddresses` holding `value` or more.
-    private func firstPosition(atOrAfter value: UInt64) -> Int {
-        var low = 0, high = sortedAddresses.count
-        while low < high {
-            let middle = (low + high) / 2
-            if sortedAddresses[middle] < value { low = middle + 1 } else { high = middle }
-        }
-        return low
-    }
+    private func firstPosition(atOrAfter value: UInt64) -> Int { sortedAddresses.lowerBound(of: value) }
 
     /// The ids a search of `snapshot` may return: rows of covered fragments still in the
     /// snapshot and not deleted there. Nil when that is every id (the unfiltered fast path).

@@ -28,12 +28,12 @@ public struct RowKeySet: Sendable, Hashable {
     /// Whether `key` is in the set.
     /// - Complexity: O(log n).
     public func contains(_ key: UInt64) -> Bool {
-        let i = lowerBound(key)
+        let i = keys.lowerBound(of: key)
         return i < keys.count && keys[i] == key
     }
 
     /// The keys of committed rows (those below 2⁶³), ascending.
-    public var committed: ArraySlice<UInt64> { keys[..<lowerBound(1 << 63)] }
+    public var committed: ArraySlice<UInt64> { keys[..<keys.lowerBound(of: 1 << 63)] }
 
     /// The keys in both sets.
     public func intersection(_ other: RowKeySet) -> RowKeySet {
@@ -45,14 +45,4 @@ public struct RowKeySet: Sendable, Hashable {
     }
 
     init(uncheckedSorted keys: [UInt64]) { self.keys = keys }
-
-    /// The first position holding `key` or more.
-    private func lowerBound(_ key: UInt64) -> Int {
-        var low = 0, high = keys.count
-        while low < high {
-            let middle = (low + high) / 2
-            if keys[middle] < key { low = middle + 1 } else { high = middle }
-        }
-        return low
-    }
 }
