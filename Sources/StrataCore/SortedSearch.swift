@@ -2,6 +2,7 @@ extension RandomAccessCollection where Element: Comparable {
     /// The first position whose element is `value` or more, in a collection sorted
     /// ascending (`endIndex` when every element is less).
     /// - Complexity: O(log n).
+    @inlinable
     public func lowerBound(of value: Element) -> Index {
         var low = startIndex, count = self.count
         while count > 0 {
