@@ -106,9 +106,11 @@ public final class Database: Sendable {
     /// - Throws: `.invalidQuery` at the name for an unknown table, with a suggestion.
     func resolve(_ name: TableName) throws(StrataError) -> (namespace: String, table: String) {
         let namespace = try resolveNamespace(name.namespace, at: name.offset)
-        if !name.name.hasPrefix("."), !name.name.contains("/"), open.withLock({ $0[path(namespace, name.name)] }) != nil || Self.isTable(path(namespace, name.name)) {
+        // An exact name costs one lookup; a table another process dropped is gone here too.
+        if !name.name.hasPrefix("."), !name.name.contains("/"), FileManager.default.fileExists(atPath: path(namespace, name.name) + "/_versions") {
             return (namespace, name.name)
         }
+        close(namespace, name.name)
         let all = tables(in: namespace)
         if all.contains(name.name) { return (namespace, name.name) }
         let folded = all.filter { $0.lowercased() == name.name.lowercased() }
