@@ -56,7 +56,8 @@ let package = Package(
         ),
         .target(name: "StrataQuery", dependencies: ["StrataCore", "StrataKernels", "StrataIndex", "StrataTable"]),
         .target(name: "StrataSQL", dependencies: ["StrataCore", "StrataKernels", "StrataStorage", "StrataIndex", "StrataTable", "StrataQuery"]),
-        .target(name: "Strata", dependencies: ["StrataCore", "StrataKernels", "StrataStorage", "StrataFormat", "StrataIndex", "StrataTable", "StrataQuery", "StrataSQL"]),
+        .target(name: "StrataContext", dependencies: ["StrataCore", "StrataTable", "StrataSQL"]),
+        .target(name: "Strata", dependencies: ["StrataCore", "StrataKernels", "StrataStorage", "StrataFormat", "StrataIndex", "StrataTable", "StrataQuery", "StrataSQL", "StrataContext"]),
         .executableTarget(
             name: "StrataCLI",
             dependencies: ["Strata", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -93,6 +94,7 @@ let package = Package(
         .testTarget(name: "StrataTableTests", dependencies: ["Strata", "StrataTable", "TestSupport"]),
         .testTarget(name: "StrataQueryTests", dependencies: ["Strata", "StrataQuery", "TestSupport"]),
         .testTarget(name: "StrataSQLTests", dependencies: ["Strata", "StrataFuzzKit", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "StrataContextTests", dependencies: ["Strata", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Strata", "TestSupport"]),
         .testTarget(name: "StrataCLITests", dependencies: ["TestSupport"]),
     ]

@@ -7,3 +7,4 @@
 @_exported import StrataKernels
 @_exported import StrataQuery
 @_exported import StrataSQL
+@_exported import StrataContext
