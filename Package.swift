@@ -56,7 +56,7 @@ let package = Package(
         ),
         .target(name: "StrataQuery", dependencies: ["StrataCore", "StrataKernels", "StrataIndex", "StrataTable"]),
         .target(name: "StrataSQL", dependencies: ["StrataCore", "StrataKernels", "StrataStorage", "StrataIndex", "StrataTable", "StrataQuery"]),
-        .target(name: "StrataContext", dependencies: ["StrataCore", "StrataTable", "StrataSQL"]),
+        .target(name: "StrataContext", dependencies: ["StrataCore", "StrataIndex", "StrataTable", "StrataSQL"]),
         .target(name: "Strata", dependencies: ["StrataCore", "StrataKernels", "StrataStorage", "StrataFormat", "StrataIndex", "StrataTable", "StrataQuery", "StrataSQL", "StrataContext"]),
         .executableTarget(
             name: "StrataCLI",
