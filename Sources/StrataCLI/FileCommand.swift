@@ -48,11 +48,5 @@ extension StrataError {
 
 /// Parses a comma-separated list option.
 func commaList(_ text: String?) -> [String]? {
-    text.map { $0.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces } }
-}
-
-extension String {
-    var trimmingSpaces: String {
-        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
-    }
+    text.map { $0.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimming { $0 == " " } } }
 }

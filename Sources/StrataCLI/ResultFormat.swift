@@ -31,13 +31,7 @@ enum ResultFormat: String, CaseIterable {
 
     static func csvField(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        // Scalar by scalar: a quote followed by a combining mark is one character.
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            out.append(scalar)
-            if scalar == "\"" { out.append(scalar) }
-        }
-        return "\"" + String(out) + "\""
+        return "\"" + text.doublingQuotes("\"") + "\""
     }
 
     /// A value as people read it: text unquoted, timestamps in ISO-8601, vectors and long

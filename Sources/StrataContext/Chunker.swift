@@ -1,3 +1,5 @@
+import StrataCore
+
 /// How text is cut into L1 chunks (spec/context.md §3).
 public struct ChunkingOptions: Sendable, Hashable {
     /// The most characters a chunk holds (a single word longer than that is cut).
@@ -7,10 +9,22 @@ public struct ChunkingOptions: Sendable, Hashable {
     public var overlapCharacters: Int
 
     /// Options; `maxCharacters` ≥ 1, `overlapCharacters` ≥ 0 and below `maxCharacters`.
-    public init(maxCharacters: Int = 1_000, overlapCharacters: Int = 150) {
-        precondition(maxCharacters >= 1 && overlapCharacters >= 0 && overlapCharacters < maxCharacters, "bad chunking options")
+    /// - Throws: `.invalidInput` naming the setting out of range.
+    public init(maxCharacters: Int, overlapCharacters: Int) throws(StrataError) {
+        guard maxCharacters >= 1 else { throw .invalidInput(what: "maxCharacters \(maxCharacters)", why: "must be at least 1") }
+        guard overlapCharacters >= 0, overlapCharacters < maxCharacters else {
+            throw .invalidInput(what: "overlapCharacters \(overlapCharacters)", why: "must be 0 or more and below maxCharacters (\(maxCharacters))")
+        }
         self.maxCharacters = maxCharacters
         self.overlapCharacters = overlapCharacters
+    }
+
+    /// The defaults: chunks of up to 1,000 characters overlapping by up to 150.
+    public static let standard = ChunkingOptions(checkedMax: 1_000, overlap: 150)
+
+    private init(checkedMax: Int, overlap: Int) {
+        maxCharacters = checkedMax
+        overlapCharacters = overlap
     }
 }
 
@@ -26,7 +40,7 @@ public struct Chunk: Sendable, Hashable {
 /// sentences of the one before that fit in `overlapCharacters`. A sentence longer than a
 /// chunk is cut at white space (or, for one very long word, at the limit).
 public enum Chunker {
-    public static func chunks(_ text: String, options: ChunkingOptions = .init()) -> [Chunk] {
+    public static func chunks(_ text: String, options: ChunkingOptions = .standard) -> [Chunk] {
         let characters = Array(text)
         let pieces = sentences(characters).flatMap { split($0, characters, max: options.maxCharacters) }
         var chunks: [Chunk] = []
@@ -85,11 +99,5 @@ public enum Chunker {
         }
         pieces.append(start..<range.upperBound)
         return pieces
-    }
-}
-
-extension String {
-    func trimmingWhitespace() -> String {
-        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
     }
 }

@@ -36,27 +36,32 @@ extension Database {
         try await reconcileInformationSchema()
     }
 
-    /// Rewrites the information schema when its rows differ from the catalog.
+    /// Rewrites the information schema when its rows differ from the catalog. Only the
+    /// names and columns are compared; the creation times (one listing of a table's
+    /// versions each) are read only when the rows are rewritten.
     func reconcileInformationSchema() async throws(StrataError) {
-        var tableRows: [[Value]] = [], columnRows: [[Value]] = []
+        var present: [(namespace: String, name: String, table: Table, schema: Schema)] = []
         for namespace in namespaces() {
             for name in tables(in: namespace) {
                 let table = try await self.table(namespace, name)
-                let manifest = try await table.latestManifest()
-                let created = try await table.versions().first?.timestampMicros ?? manifest.timestampMicros
-                tableRows.append(Self.tableRow(namespace, name, manifest.schema, created: created))
-                columnRows += Self.columnRows(namespace, name, manifest.schema)
+                present.append((namespace, name, table, try await table.latestManifest().schema))
             }
         }
         let metaTables = try await table(Self.metaNamespace, Self.metaTables)
         let metaColumns = try await table(Self.metaNamespace, Self.metaColumns)
-        // created_at is not compared: only the names and columns decide.
         let currentTables = try await metaTables.snapshot().readAll(columns: ["namespace", "table_name", "column_count"])
         let currentColumns = try await metaColumns.snapshot().readAll()
         func sorted(_ rows: [[Value]]) -> [String] { rows.map { $0.map { JSONRows.text($0) }.joined(separator: "\u{1}") }.sorted() }
-        if sorted((0..<currentTables.rowCount).map(currentTables.row)) != sorted(tableRows.map { Array($0.prefix(3)) }) {
-            try await replaceRows(metaTables, Self.metaTablesSchema, tableRows)
+        let expectedTables = present.map { Array(Self.tableRow($0.namespace, $0.name, $0.schema, created: 0).prefix(3)) }
+        if sorted((0..<currentTables.rowCount).map(currentTables.row)) != sorted(expectedTables) {
+            var rows: [[Value]] = []
+            for entry in present {
+                let created = try await entry.table.versions().first?.timestampMicros ?? 0
+                rows.append(Self.tableRow(entry.namespace, entry.name, entry.schema, created: created))
+            }
+            try await replaceRows(metaTables, Self.metaTablesSchema, rows)
         }
+        let columnRows = present.flatMap { Self.columnRows($0.namespace, $0.name, $0.schema) }
         if sorted((0..<currentColumns.rowCount).map(currentColumns.row)) != sorted(columnRows) {
             try await replaceRows(metaColumns, Self.metaColumnsSchema, columnRows)
         }
@@ -68,8 +73,8 @@ extension Database {
         let manifest = try await table.latestManifest()
         let created = try await table.versions().first?.timestampMicros ?? manifest.timestampMicros
         try await forgetTable(namespace, name)
-        _ = try await self.table(Self.metaNamespace, Self.metaTables).append(try Self.batch(Self.metaTablesSchema, [Self.tableRow(namespace, name, manifest.schema, created: created)]))
-        _ = try await self.table(Self.metaNamespace, Self.metaColumns).append(try Self.batch(Self.metaColumnsSchema, Self.columnRows(namespace, name, manifest.schema)))
+        _ = try await self.table(Self.metaNamespace, Self.metaTables).append(try ColumnValues.batch(Self.metaTablesSchema, [Self.tableRow(namespace, name, manifest.schema, created: created)]))
+        _ = try await self.table(Self.metaNamespace, Self.metaColumns).append(try ColumnValues.batch(Self.metaColumnsSchema, Self.columnRows(namespace, name, manifest.schema)))
     }
 
     /// Removes a table's rows from the information schema.
@@ -86,7 +91,7 @@ extension Database {
     private func replaceRows(_ table: Table, _ schema: Schema, _ rows: [[Value]]) async throws(StrataError) {
         let all = try await table.snapshot().readAll(columns: ["namespace"])
         if all.rowCount > 0 { try await table.delete(where: Predicate(comparisons: [.init(column: "namespace", op: .isNotNull, literal: .null)])) }
-        if !rows.isEmpty { _ = try await table.append(try Self.batch(schema, rows)) }
+        if !rows.isEmpty { _ = try await table.append(try ColumnValues.batch(schema, rows)) }
     }
 
     private static func tableRow(_ namespace: String, _ name: String, _ schema: Schema, created: Int64) -> [Value] {
@@ -97,11 +102,6 @@ extension Database {
         schema.fields.enumerated().map { i, field in
             [.string(namespace), .string(name), .string(field.name), .int(Int64(i + 1)), .string(field.type.description), .bool(field.nullable)]
         }
-    }
-
-    static func batch(_ schema: Schema, _ rows: [[Value]]) throws(StrataError) -> RecordBatch {
-        let columns = try schema.fields.indices.map { (c) throws(StrataError) in try ColumnBuilder.column(schema.fields[c].type, rows.map { $0[c] }) }
-        return try RecordBatch(schema: schema, columns: columns)
     }
 
     func makeDirectory(_ path: String) throws(StrataError) {

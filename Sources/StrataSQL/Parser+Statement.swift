@@ -27,14 +27,8 @@ extension Statement {
             guard parser.atEnd || parser.peekSymbol(";") else { throw parser.unexpected(expected: "';' or the end of the statement") }
             var slice = String.UnicodeScalarView()
             slice.append(contentsOf: characters[start..<end])
-            statements.append((statement, String(slice).trimmingCharacters()))
+            statements.append((statement, String(slice).trimmingWhitespace()))
         }
-    }
-}
-
-extension String {
-    func trimmingCharacters() -> String {
-        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
     }
 }
 

@@ -11,8 +11,8 @@ import TestSupport
         and a last sentence ends the text.
         """
 
-    @Test func sentencesPackIntoChunksWithOverlap() {
-        let chunks = Chunker.chunks(Self.text, options: ChunkingOptions(maxCharacters: 100, overlapCharacters: 40))
+    @Test func sentencesPackIntoChunksWithOverlap() throws {
+        let chunks = Chunker.chunks(Self.text, options: try ChunkingOptions(maxCharacters: 100, overlapCharacters: 40))
         #expect(chunks.count >= 2)
         for chunk in chunks {
             #expect(chunk.range.count <= 100, "\(chunk.text)")
@@ -26,17 +26,19 @@ import TestSupport
         #expect(zip(chunks, chunks.dropFirst()).contains { $1.range.lowerBound < $0.range.upperBound }, "some sentence is repeated")
         #expect(chunks.first?.range.lowerBound == 0 && chunks.last?.range.upperBound == Self.text.count)
         #expect(chunks.contains { $0.text.contains("Dana will send the numbers.") })
-        #expect(Chunker.chunks(Self.text, options: ChunkingOptions(maxCharacters: 100, overlapCharacters: 40)) == chunks, "deterministic")
+        #expect(Chunker.chunks(Self.text, options: try ChunkingOptions(maxCharacters: 100, overlapCharacters: 40)) == chunks, "deterministic")
     }
 
-    @Test func noOverlapMeansDisjointChunksAndLongWordsAreCut() {
-        let chunks = Chunker.chunks(Self.text, options: ChunkingOptions(maxCharacters: 60, overlapCharacters: 0))
+    @Test func noOverlapMeansDisjointChunksAndLongWordsAreCut() throws {
+        let chunks = Chunker.chunks(Self.text, options: try ChunkingOptions(maxCharacters: 60, overlapCharacters: 0))
         for (a, b) in zip(chunks, chunks.dropFirst()) { #expect(b.range.lowerBound >= a.range.upperBound) }
         let word = String(repeating: "x", count: 250)
-        let cut = Chunker.chunks("Short. \(word) end.", options: ChunkingOptions(maxCharacters: 100, overlapCharacters: 10))
+        let cut = Chunker.chunks("Short. \(word) end.", options: try ChunkingOptions(maxCharacters: 100, overlapCharacters: 10))
         #expect(cut.allSatisfy { $0.range.count <= 100 })
         #expect(cut.map(\.text).joined().filter { $0 == "x" }.count == 250, "nothing is lost")
-        #expect(Chunker.chunks("", options: .init()).isEmpty && Chunker.chunks("   \n\n  ", options: .init()).isEmpty)
+        #expect(Chunker.chunks("").isEmpty && Chunker.chunks("   \n\n  ").isEmpty)
+        #expect(throws: StrataError.self) { _ = try ChunkingOptions(maxCharacters: 0, overlapCharacters: 0) }
+        #expect(throws: StrataError.self) { _ = try ChunkingOptions(maxCharacters: 10, overlapCharacters: 10) }
     }
 }
 

@@ -11,6 +11,9 @@ public struct BindingScope: Sendable {
     public var parameters: [Value]
     /// The statement's time: `now()` everywhere in it.
     public var now: Int64
+    /// Names that are not columns here but are known elsewhere in the statement, each with
+    /// the error to give when one is used (a search's `_distance` in its WHERE).
+    public var unavailable: [String: String] = [:]
 
     /// A scope; see each property.
     public init(columns: [(name: String, type: DataType)], qualifiers: [String] = [], parameters: [Value] = [], now: Int64) {
@@ -35,6 +38,7 @@ public struct BindingScope: Sendable {
         let folded = columns.filter { $0.name.lowercased() == name.lowercased() }
         if folded.count == 1 { return folded[0] }
         if folded.count > 1 { throw .invalidQuery(message: "column name '\(name)' is ambiguous; quote it exactly", offset: offset) }
+        if let reason = unavailable[name] { throw .invalidQuery(message: reason, offset: offset) }
         throw .invalidQuery(message: "unknown column '\(name)'\(Suggestions.hint(for: name, among: columns.map(\.name)))", offset: offset)
     }
 }

@@ -61,10 +61,10 @@ enum Casts {
         case let (.bool(b), .int): return .int(b ? 1 : 0)
         case let (.timestamp(v), .string): return .string(Timestamp.format(v) ?? String(v))
         case let (.string(s), .int):
-            guard let v = Int64(s.trimmingCharacters(in: " ")) else { throw fail() }
+            guard let v = Int64(s.trimming { $0 == " " }) else { throw fail() }
             return .int(v)
         case let (.string(s), .float):
-            guard let v = Double(s.trimmingCharacters(in: " ")) else { throw fail() }
+            guard let v = Double(s.trimming { $0 == " " }) else { throw fail() }
             return .float64(v)
         case let (.string(s), .bool):
             switch s.lowercased() {
@@ -101,12 +101,5 @@ enum Casts {
         case (_, .json): return .json(json.text)
         default: return .null
         }
-    }
-}
-
-extension String {
-    /// The string without leading and trailing `character`s.
-    func trimmingCharacters(in character: Character) -> String {
-        String(drop { $0 == character }.reversed().drop { $0 == character }.reversed())
     }
 }

@@ -70,17 +70,21 @@ package enum EvalVector: Sendable {
     }
 
     /// The values as a column of type `type.dataType`, for results.
-    package func column(type: SQLType) -> ColumnBuffer {
+    package func column(type: SQLType) throws(StrataError) -> ColumnBuffer {
         if case let .buffer(column) = self, column.type == type.dataType { return column }
-        var builder = ColumnBuilder(type: type.dataType, capacity: count)
-        for row in 0..<count {
-            let value = value(row, type: type)
-            if case .null = value { builder.appendNull(); continue }
+        return try Self.column((0..<count).map { value($0, type: type) }, type: type)
+    }
+
+    /// Values of expression type `type` as a column of `type.dataType`: intervals as their
+    /// text, timestamps computed as ints as ints.
+    package static func column(_ values: [Value], type: SQLType) throws(StrataError) -> ColumnBuffer {
+        var builder = ColumnBuilder(type: type.dataType, capacity: values.count)
+        for value in values {
             switch (type, value) {
-            case let (.interval, .int(micros)): try? builder.append(.string(Interval(micros: micros).description))
-            case let (.interval, .string(text)): try? builder.append(.string(text))
-            case let (.int, .timestamp(v)): try? builder.append(.int(v))
-            default: try? builder.append(value)
+            case (_, .null): builder.appendNull()
+            case let (.interval, .int(micros)): try builder.append(.string(Interval(micros: micros).description))
+            case let (.int, .timestamp(v)): try builder.append(.int(v))
+            default: try builder.append(value)
             }
         }
         return builder.finish()

@@ -143,7 +143,7 @@ package struct Evaluator {
             }
             open = still
         }
-        return try Self.vector(values, type: type)
+        return try .of(EvalVector.column(values, type: type))
     }
 
     /// Rows of each part's expression, evaluated on those rows only, placed back in order.
@@ -153,7 +153,7 @@ package struct Evaluator {
             let part = try restricted(to: rows).evaluate(expression)
             for (j, row) in rows.enumerated() { values[row] = part.value(j, type: type) }
         }
-        return try Self.vector(values, type: type)
+        return try .of(EvalVector.column(values, type: type))
     }
 
     /// An evaluator over `rows` of this one's batch.
@@ -161,19 +161,5 @@ package struct Evaluator {
         if rows.count == count { return self }
         if batch.schema.fields.isEmpty { return Evaluator(rowsWithoutColumns: rows.count) }
         return Evaluator(RecordBatch(checked: batch.schema, columns: batch.columns.map { $0.gather(rows) }))
-    }
-
-    /// Values of `type` as an evaluation vector.
-    static func vector(_ values: [Value], type: SQLType) throws(StrataError) -> EvalVector {
-        var builder = ColumnBuilder(type: type.dataType, capacity: values.count)
-        for value in values {
-            switch (type, value) {
-            case (_, .null): builder.appendNull()
-            case let (.int, .timestamp(v)): try builder.append(.int(v))
-            case let (.interval, .int(micros)): try builder.append(.string(Interval(micros: micros).description))
-            default: try builder.append(value)
-            }
-        }
-        return try .of(builder.finish())
     }
 }

@@ -157,22 +157,11 @@ enum ExpressionPrinter {
         case let .float32(v): return "\(v)"
         case let .float64(v): return "\(v)"
         case let .timestamp(v): return "TIMESTAMP '\(Timestamp.format(v) ?? String(v))'"
-        case let .string(s): return "'" + doubling("'", in: s) + "'"
+        case let .string(s): return "'" + s.doublingQuotes("'") + "'"
         case let .binary(b): return "X'" + b.map { String($0, radix: 16).leftPadded(2) }.joined() + "'"
-        case let .json(j): return "JSON '" + doubling("'", in: j) + "'"
+        case let .json(j): return "JSON '" + j.doublingQuotes("'") + "'"
         case let .vector(v): return "[" + v.map { "\($0)" }.joined(separator: ", ") + "]"
         }
-    }
-
-    /// `text` with every `quote` doubled, scalar by scalar: a quote followed by a combining
-    /// mark is one character but still a quote to the lexer.
-    static func doubling(_ quote: Unicode.Scalar, in text: String) -> String {
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            out.append(scalar)
-            if scalar == quote { out.append(quote) }
-        }
-        return String(out)
     }
 
     /// A name, double-quoted unless it is a plain lower-case word that lexes back as itself.
@@ -181,7 +170,7 @@ enum ExpressionPrinter {
         let word = scalars.first.map { $0.properties.isAlphabetic || $0 == "_" } == true
             && scalars.allSatisfy { $0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "_" }
         let plain = word && name == name.lowercased() && !Keywords.reserved.contains(name.uppercased())
-        return plain ? name : "\"" + doubling("\"", in: name) + "\""
+        return plain ? name : "\"" + name.doublingQuotes("\"") + "\""
     }
 }
 

@@ -37,8 +37,7 @@ package class PlanNode: @unchecked Sendable {
     package final func next() async throws(StrataError) -> KeyedBatch? {
         let start = ContinuousClock.now
         let batch = try await produce()
-        let elapsed = ContinuousClock.now - start
-        let nanos = UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000)
+        let nanos = Self.nanoseconds(since: start)
         counters.withLock {
             $0.nanos += nanos
             $0.rows += batch?.batch.rowCount ?? 0
@@ -56,10 +55,14 @@ package class PlanNode: @unchecked Sendable {
     package func stage<T>(_ label: String, _ body: () async throws(StrataError) -> T) async throws(StrataError) -> T {
         let start = ContinuousClock.now
         let result = try await body()
-        let elapsed = ContinuousClock.now - start
-        let nanos = UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000)
-        note("\(label): \(Self.milliseconds(nanos)) ms")
+        note("\(label): \(Self.milliseconds(Self.nanoseconds(since: start))) ms")
         return result
+    }
+
+    /// Nanoseconds from `start` to now.
+    static func nanoseconds(since start: ContinuousClock.Instant) -> UInt64 {
+        let elapsed = ContinuousClock.now - start
+        return UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000)
     }
 
     /// Every batch, concatenated (schema of the first; an empty batch of `schema` when none).

@@ -26,4 +26,14 @@ extension PlanNode {
             }
         }
     }
+
+    /// Filter first (spec/sql.md §7.2): what a search is restricted to — the table's own
+    /// predicate when the filter is comparisons alone (applied inside the search), else the
+    /// keys of the rows the filter evaluates to (timed and counted for EXPLAIN ANALYZE).
+    func filterFirstRestriction(_ filter: FilterPlan, snapshot: TableSnapshot) async throws(StrataError) -> (predicate: Predicate?, allowed: RowKeySet?) {
+        if filter.isPredicateOnly { return (filter.pushdown, nil) }
+        let allowed = try await stage("filter") { () throws(StrataError) in RowKeySet(try await filter.matchingKeys(snapshot)) }
+        note("\(allowed.count) rows pass the filter")
+        return (nil, allowed)
+    }
 }

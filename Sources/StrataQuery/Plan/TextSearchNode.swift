@@ -84,8 +84,8 @@ package final class TextSearchNode: PlanNode, @unchecked Sendable {
     /// The table filters pushed-down comparisons itself; a residual needs the keys.
     private func filterFirst() async throws(StrataError) -> (scores: [Double], keys: [UInt64]) {
         guard let filter else { return try await search(k: k, allowed: nil, predicate: nil) }
-        if filter.isPredicateOnly { return try await search(k: k, allowed: nil, predicate: filter.pushdown) }
-        return try await search(k: k, allowed: RowKeySet(try await filter.matchingKeys(snapshot)), predicate: nil)
+        let (predicate, allowed) = try await filterFirstRestriction(filter, snapshot: snapshot)
+        return try await search(k: k, allowed: allowed, predicate: predicate)
     }
 
     /// Search, filter, widen; filter-first once widening cannot pay.

@@ -116,10 +116,10 @@ package final class VectorSearchNode: PlanNode, @unchecked Sendable {
     /// search; anything else is evaluated first and the search restricted to the keys.
     private func filterFirst(k: Int) async throws(StrataError) -> [(distance: Float, key: UInt64)] {
         guard let filter else { return try await indexed(k: k, allowed: nil) }
-        if filter.isPredicateOnly { return try await stage("filtered index search") { () throws(StrataError) in try await indexed(k: k, allowed: nil, predicate: filter.pushdown) } }
-        let allowed = try await stage("filter") { () throws(StrataError) in RowKeySet(try await filter.matchingKeys(snapshot)) }
-        note("\(allowed.count) rows pass the filter")
-        return try await stage("index search") { () throws(StrataError) in try await indexed(k: k, allowed: allowed) }
+        let (predicate, allowed) = try await filterFirstRestriction(filter, snapshot: snapshot)
+        return try await stage(predicate == nil ? "index search" : "filtered index search") { () throws(StrataError) in
+            try await indexed(k: k, allowed: allowed, predicate: predicate)
+        }
     }
 
     /// The table's search (its index where one covers the column), restricted to `allowed`

@@ -96,14 +96,12 @@ package struct Planner {
         }
         let binder = binder(pseudo: pseudo)
         // The WHERE runs before (or inside) the search, so it cannot read the search's scores.
-        let condition = try Self.conjunction(conditions).map { (e) throws(StrataError) -> BoundExpression in
-            do throws(StrataError) {
-                return try self.binder().condition(e)
-            } catch let .invalidQuery(message, offset) where pseudo.contains(where: { message.contains("'\($0.0)'") }) {
-                throw .invalidQuery(message: "WHERE filters the rows a search ranks, so it cannot read \(pseudo[0].0) (a distance can be compared as an expression: embedding <-> $1 < 0.5)",
-                                    offset: offset)
-            }
+        var whereScope = self.binder().scope
+        for (name, _) in pseudo {
+            whereScope.unavailable[name] = "WHERE filters the rows a search ranks, so it cannot read \(name) (a distance can be compared as an expression: embedding <-> $1 < 0.5)"
         }
+        let whereBinder = Binder(whereScope)
+        let condition = try Self.conjunction(conditions).map { (e) throws(StrataError) in try whereBinder.condition(e) }
         let filter = condition.map { FilterPlan($0, schema: snapshot.schema, pushdown: false) }
         let items = try projection(query.items, binder: binder, pseudo: pseudo)
         let sortKeys = try orderBy.map { (order) throws(StrataError) in
