@@ -88,13 +88,4 @@ enum ColumnValues {
         default: return JSONRows.text(value)
         }
     }
-
-    /// A batch of `schema` from rows of values already coerced.
-    static func batch(_ schema: Schema, _ rows: [[Value]]) throws(StrataError) -> RecordBatch {
-        var builders = schema.fields.map { ColumnBuilder(type: $0.type, capacity: rows.count) }
-        for row in rows {
-            for c in builders.indices { try builders[c].append(row[c]) }
-        }
-        return try RecordBatch(schema: schema, columns: builders.map { $0.finish() })
-    }
 }

@@ -16,7 +16,7 @@ extension Database {
         var rows: [[Value]] = []
         switch source {
         case let .values(valueRows):
-            let binder = Binder(BindingScope(columns: [], parameters: parameters, now: options.now ?? Self.nowMicros()))
+            let binder = Binder(BindingScope(columns: [], parameters: parameters, now: options.now ?? Timestamp.now()))
             for (r, row) in valueRows.enumerated() {
                 guard row.count == targets.count else {
                     throw .invalidQuery(message: "row \(r + 1) has \(row.count) values for \(targets.count) columns", offset: row.first?.offset)
@@ -53,7 +53,7 @@ extension Database {
             }
             full.append(values)
         }
-        let batch = try ColumnValues.batch(schema, full)
+        let batch = try RecordBatch(schema: schema, rows: full)
         if let key {
             let keyColumn = try Self.columnName(key, in: schema, at: name.offset)
             do {
@@ -71,7 +71,7 @@ extension Database {
     func update(_ name: TableName, _ assignments: [(column: String, value: SQLExpression)], _ filter: SQLExpression?, parameters: [Value],
                 options: QueryOptions) async throws(StrataError) -> StatementResult {
         let table = try await writableTable(name)
-        let now = options.now ?? Self.nowMicros()
+        let now = options.now ?? Timestamp.now()
         let result = try await table.rewrite { (snapshot) throws(StrataError) -> (delete: [RowAddress], add: RecordBatch?) in
             let schema = snapshot.schema
             let binder = Binder(BindingScope(schema: schema, qualifiers: [name.name], parameters: parameters, now: now))
@@ -112,7 +112,7 @@ extension Database {
     /// DELETE: the matching rows, in one commit.
     func delete(_ name: TableName, _ filter: SQLExpression?, parameters: [Value], options: QueryOptions) async throws(StrataError) -> StatementResult {
         let table = try await writableTable(name)
-        let now = options.now ?? Self.nowMicros()
+        let now = options.now ?? Timestamp.now()
         let result = try await table.rewrite { (snapshot) throws(StrataError) -> (delete: [RowAddress], add: RecordBatch?) in
             let binder = Binder(BindingScope(schema: snapshot.schema, qualifiers: [name.name], parameters: parameters, now: now))
             let keys = try await Self.matchingKeys(filter, binder: binder, snapshot: snapshot, disabled: options.disabledRules)
@@ -127,7 +127,4 @@ extension Database {
         let plan = FilterPlan(condition, schema: snapshot.schema, pushdown: !disabled.contains(.pushdownFilter))
         return try await plan.matchingKeys(snapshot)
     }
-
-    /// Microseconds since the Unix epoch: the statement's `now()`.
-    static func nowMicros() -> Int64 { Int64((Date().timeIntervalSince1970 * 1_000_000).rounded()) }
 }

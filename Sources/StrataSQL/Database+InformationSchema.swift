@@ -73,8 +73,8 @@ extension Database {
         let manifest = try await table.latestManifest()
         let created = try await table.versions().first?.timestampMicros ?? manifest.timestampMicros
         try await forgetTable(namespace, name)
-        _ = try await self.table(Self.metaNamespace, Self.metaTables).append(try ColumnValues.batch(Self.metaTablesSchema, [Self.tableRow(namespace, name, manifest.schema, created: created)]))
-        _ = try await self.table(Self.metaNamespace, Self.metaColumns).append(try ColumnValues.batch(Self.metaColumnsSchema, Self.columnRows(namespace, name, manifest.schema)))
+        _ = try await self.table(Self.metaNamespace, Self.metaTables).append(try RecordBatch(schema: Self.metaTablesSchema, rows: [Self.tableRow(namespace, name, manifest.schema, created: created)]))
+        _ = try await self.table(Self.metaNamespace, Self.metaColumns).append(try RecordBatch(schema: Self.metaColumnsSchema, rows: Self.columnRows(namespace, name, manifest.schema)))
     }
 
     /// Removes a table's rows from the information schema.
@@ -91,7 +91,7 @@ extension Database {
     private func replaceRows(_ table: Table, _ schema: Schema, _ rows: [[Value]]) async throws(StrataError) {
         let all = try await table.snapshot().readAll(columns: ["namespace"])
         if all.rowCount > 0 { try await table.delete(where: Predicate(comparisons: [.init(column: "namespace", op: .isNotNull, literal: .null)])) }
-        if !rows.isEmpty { _ = try await table.append(try ColumnValues.batch(schema, rows)) }
+        if !rows.isEmpty { _ = try await table.append(try RecordBatch(schema: schema, rows: rows)) }
     }
 
     private static func tableRow(_ namespace: String, _ name: String, _ schema: Schema, created: Int64) -> [Value] {

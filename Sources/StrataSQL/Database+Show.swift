@@ -6,7 +6,7 @@ extension Database {
     /// Rows of `names`/`types` from `rows` of values.
     static func resultRows(_ columns: [(String, DataType)], _ rows: [[Value]]) throws(StrataError) -> RecordBatch {
         let schema = try Schema(fields: columns.enumerated().map { i, c in Field(id: UInt32(i), name: c.0, type: c.1, nullable: true) })
-        return try ColumnValues.batch(schema, rows)
+        return try RecordBatch(schema: schema, rows: rows)
     }
 
     func showTables(_ namespace: String?, at offset: Int) async throws(StrataError) -> StatementResult {

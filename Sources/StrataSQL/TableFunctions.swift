@@ -102,7 +102,7 @@ enum TableFunctions {
         let fields = names.enumerated().map { Field(id: UInt32($0), name: $1, type: kinds[$1]!.type, nullable: true) }
         let schema = try Schema(fields: fields)
         let rows = objects.map { object in names.map { value(object[$0] ?? .null, kinds[$0]!) } }
-        return try ColumnValues.batch(schema, rows)
+        return try RecordBatch(schema: schema, rows: rows)
     }
 
     /// RFC 4180 CSV with a header line; an empty field is NULL.
@@ -164,6 +164,6 @@ enum TableFunctions {
                 }
             }
         }
-        return try ColumnValues.batch(schema, rows)
+        return try RecordBatch(schema: schema, rows: rows)
     }
 }

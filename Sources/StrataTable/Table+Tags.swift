@@ -12,7 +12,7 @@ extension Table {
         var target = version ?? 0
         if version == nil { target = try await latestManifest().version }
         guard try await locator.exists(target) else { throw .notFound(path: location.object(TablePaths.manifest(target))) }
-        let tag = Tag(name: name, version: target, createdMicros: CommitCoordinator.nowMicros())
+        let tag = Tag(name: name, version: target, createdMicros: Timestamp.now())
         try await location.store.putIfAbsent(location.object(TablePaths.tag(name)), bytes: tag.encoded())
         return tag
     }

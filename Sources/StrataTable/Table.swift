@@ -61,7 +61,7 @@ public final class Table: Sendable {
         var transaction = Transaction(readVersion: 0, operation: .create)
         transaction.detail = "create"
         let manifest = Manifest(
-            version: 1, timestampMicros: CommitCoordinator.nowMicros(), schema: schema, fragments: [],
+            version: 1, timestampMicros: Timestamp.now(), schema: schema, fragments: [],
             nextFragmentId: 0, nextFieldId: (schema.fields.map(\.id).max() ?? 0) + (schema.fields.isEmpty ? 0 : 1),
             transaction: transaction, metadata: [:], walFlushed: [:])
         try await store.putIfAbsent(location.object(TablePaths.manifest(1)), bytes: manifest.encoded())

@@ -56,6 +56,6 @@ import TestSupport
         func cosine(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
         #expect(cosine(vectors[0], vectors[1]) > cosine(vectors[0], vectors[2]) + 0.2)
         #expect(try await embedder.embed([texts[0]]) == [vectors[0]], "deterministic")
-        #expect(throws: StrataError.self) { _ = try HashingEmbedder(dimension: 4) }
+        #expect(throws: StrataError.self) { _ = try HashingEmbedder(dimension: 0) }
     }
 }

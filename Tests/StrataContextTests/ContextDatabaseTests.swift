@@ -8,9 +8,11 @@ import TestSupport
 /// left unmade).
 @Suite struct ContextDatabaseTests {
     static let expectedTables = [
-        "ctx_agent.agent_l0_summaries", "ctx_agent.agent_l1_chunks", "ctx_agent.agent_l1_embeddings", "ctx_agent.agent_l2_raw",
-        "ctx_agent.agent_relations", "ctx_agent.agent_sessions", "ctx_agent.agent_skills", "ctx_agent.agent_tool_calls",
-        "ctx_kb.kb_l1_chunks", "ctx_kb.kb_l1_embeddings", "ctx_kb.kb_l2_raw_documents",
+        "ctx_agent.agent_l0_embeddings", "ctx_agent.agent_l0_summaries", "ctx_agent.agent_l1_chunks", "ctx_agent.agent_l1_embeddings",
+        "ctx_agent.agent_l2_raw", "ctx_agent.agent_memories", "ctx_agent.agent_relations", "ctx_agent.agent_sessions", "ctx_agent.agent_skills",
+        "ctx_agent.agent_tool_calls",
+        "ctx_archive.archive_l1_chunks", "ctx_archive.archive_l1_embeddings", "ctx_archive.archive_l2_raw", "ctx_archive.archive_tool_calls",
+        "ctx_kb.kb_l0_embeddings", "ctx_kb.kb_l0_summaries", "ctx_kb.kb_l1_chunks", "ctx_kb.kb_l1_embeddings", "ctx_kb.kb_l2_raw_documents",
         "ctx_meta.meta_columns", "ctx_meta.meta_jobs", "ctx_meta.meta_mem_candidates", "ctx_meta.meta_tables",
     ]
 
@@ -34,7 +36,7 @@ import TestSupport
         #expect(vectorType.typedRows.first?.string("data_type") == "vector(float32,8)")
 
         let indexes = try await db.execute("SHOW INDEXES ctx_agent.agent_l1_chunks").typedRows.map { "\($0.string("column_name")!):\($0.string("kind")!)" }
-        #expect(Set(indexes) == ["content:fts", "agent_id:btree", "created_at:btree"])
+        #expect(Set(indexes) == ["content:fts", "chunk_id:btree", "raw_id:btree", "session_id:btree", "agent_id:btree", "created_at:btree"])
         let vectorIndex = try await db.execute("SHOW INDEXES ctx_kb.kb_l1_embeddings").typedRows.first { $0.string("column_name") == "vector" }
         #expect(vectorIndex?.string("kind") == "hnsw" && vectorIndex?.string("metric") == "cosine")
 
@@ -72,7 +74,7 @@ import TestSupport
             let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
             guard cells.count == 3 else { continue }
             let table = cells[0].trimmingCharacters(in: CharacterSet(charactersIn: "`"))
-            let namespace = table.hasPrefix("agent_") ? "ctx_agent" : table.hasPrefix("kb_") ? "ctx_kb" : "ctx_meta"
+            let namespace = table.hasPrefix("agent_") ? "ctx_agent" : table.hasPrefix("kb_") ? "ctx_kb" : table.hasPrefix("archive_") ? "ctx_archive" : "ctx_meta"
             // Columns: the first backquoted word of each comma-separated item.
             let specColumns = cells[1].components(separatedBy: ", `").map { item in
                 item.trimmingCharacters(in: CharacterSet(charactersIn: "`")).split(separator: "`").first.map(String.init) ?? ""
@@ -94,6 +96,6 @@ import TestSupport
             #expect(indexes == specIndexes, "\(table)")
             checked += 1
         }
-        #expect(checked == 13)
+        #expect(checked == 21)
     }
 }

@@ -47,7 +47,7 @@ package struct Planner {
         qualifiers = [table] + (alias.map { [$0] } ?? [])
         self.parameters = parameters
         self.options = options
-        now = options.now ?? Int64((Date().timeIntervalSince1970 * 1_000_000).rounded())
+        now = options.now ?? Timestamp.now()
     }
 
     /// The binder for the table's columns, plus `pseudo` columns.

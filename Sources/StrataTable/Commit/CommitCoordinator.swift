@@ -52,7 +52,7 @@ package struct CommitCoordinator: Sendable {
         for attempt in 0..<maxAttempts {
             var next = try change.apply(current)
             next.version = slot
-            next.timestampMicros = max(Self.nowMicros(), current.timestampMicros)
+            next.timestampMicros = max(Timestamp.now(), current.timestampMicros)
             next.transaction.readVersion = change.transaction.readVersion
             let path = location.object(TablePaths.manifest(next.version))
             // A version below the slot that is gone was removed by a cleanup, which never
@@ -143,10 +143,5 @@ package struct CommitCoordinator: Sendable {
         let capMicros = min(50_000, 200 << min(attempt, 8))
         let pause = UInt64.random(in: 0...UInt64(capMicros))
         try? await Task.sleep(nanoseconds: pause * 1_000)
-    }
-
-    /// Microseconds since the Unix epoch.
-    package static func nowMicros() -> Int64 {
-        Int64((Date().timeIntervalSince1970 * 1_000_000).rounded())
     }
 }

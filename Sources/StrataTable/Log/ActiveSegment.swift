@@ -37,7 +37,7 @@ package final class ActiveSegment: Sendable {
     package var written: UInt64 { state.withLock { $0.written } }
 
     /// Microseconds since the last completed fsync.
-    package var microsSinceSync: Int64 { CommitCoordinator.nowMicros() - state.withLock { $0.lastSyncMicros } }
+    package var microsSinceSync: Int64 { Timestamp.now() - state.withLock { $0.lastSyncMicros } }
 
     /// Returns once an fsync covering `sequence` has completed.
     /// - Throws: the fsync's error, now or from an earlier failed fsync of this segment.
@@ -71,7 +71,7 @@ package final class ActiveSegment: Sendable {
                 let waiters = state.withLock { s in
                     if let failure { s.failure = failure } else { s.synced = max(s.synced, target) }
                     s.syncing = false
-                    s.lastSyncMicros = CommitCoordinator.nowMicros()
+                    s.lastSyncMicros = Timestamp.now()
                     defer { s.waiters.removeAll() }
                     return s.waiters
                 }

@@ -78,7 +78,7 @@ package final class SmallWriteBuffer: Sendable {
             try active.segment.append(LogCoding.record(sequence: sequence, batch: batch))
             active.noteWritten(sequence)
             s.nextSequence += 1
-            if s.rows == 0 { s.oldestMicros = CommitCoordinator.nowMicros() }
+            if s.rows == 0 { s.oldestMicros = Timestamp.now() }
             s.batches.append(batch)
             s.rows += batch.rowCount
             s.bytes += size
@@ -136,7 +136,7 @@ package final class SmallWriteBuffer: Sendable {
     package var flushDue: Bool {
         state.withLock { s in
             s.rows > 0 && (s.rows >= options.flushRows || s.bytes >= options.flushBytes
-                || Double(CommitCoordinator.nowMicros() - s.oldestMicros) >= options.flushAgeSeconds * 1_000_000)
+                || Double(Timestamp.now() - s.oldestMicros) >= options.flushAgeSeconds * 1_000_000)
         }
     }
 

@@ -25,10 +25,10 @@ extension Table {
         guard seconds >= 0, seconds < 1e12 else {
             throw .invalidInput(what: "cleanup age \(seconds) s", why: "must be between 0 and 10¹² seconds")
         }
-        let cutoff = CommitCoordinator.nowMicros() - Int64(seconds * 1_000_000)
+        let cutoff = Timestamp.now() - Int64(seconds * 1_000_000)
         // A file no manifest names may belong to a commit in progress: it must be older than
         // the grace period as well, whatever `olderThan` says.
-        let orphanCutoff = min(cutoff, CommitCoordinator.nowMicros() - Int64(Self.orphanGraceSeconds * 1_000_000))
+        let orphanCutoff = min(cutoff, Timestamp.now() - Int64(Self.orphanGraceSeconds * 1_000_000))
         let latest = try await latestManifest()
         let tagged = Set(try await tags().map(\.version))
         var retained: [Manifest] = []

@@ -26,9 +26,9 @@ public struct HashingEmbedder: Embedder {
     public var modelName: String { "strata-hashing-v1-\(dimension)" }
     private let analyzer: TextAnalyzer
 
-    /// An embedder of `dimension` elements (at least 16).
+    /// An embedder of `dimension` elements (at least 1; below about 64 texts collide often).
     public init(dimension: Int = 384) throws(StrataError) {
-        guard dimension >= 16 else { throw .invalidInput(what: "dimension \(dimension)", why: "must be at least 16") }
+        guard dimension >= 1 else { throw .invalidInput(what: "dimension \(dimension)", why: "must be at least 1") }
         self.dimension = dimension
         analyzer = try TextAnalyzer()
     }

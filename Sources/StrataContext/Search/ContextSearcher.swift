@@ -1,0 +1,386 @@
+import StrataCore
+import StrataQuery
+import StrataSQL
+
+/// Runs one search over one or more corpora (spec/context.md §6): the full-text and vector
+/// arms, their fusion, and the retrieval chain. Every statement it composes ANDs the
+/// corpus's owner condition, so no arm can see another owner's rows.
+struct ContextSearcher: Sendable {
+    let context: ContextDatabase
+    let corpora: [Corpus]
+    let k: Int
+    let settings: SearchSettings
+    /// The time validity is judged at.
+    let validAt: Int64
+    /// The caller's filter, parsed and printed back; nil for none.
+    let filter: String?
+    /// The query as full-text words; nil when it has none.
+    let words: String?
+    /// The query vector and its model; nil when there is none.
+    let vector: [Float]?
+    let model: String
+
+    /// A ranked list of one arm over all corpora.
+    struct Ranked: Sendable {
+        var hits: [SearchHit] = []
+        var micros: Int64 = 0
+    }
+
+    init(context: ContextDatabase, corpora: [Corpus], request: SearchRequest) async throws(StrataError) {
+        guard request.topK >= 1, request.topK <= 10_000 else {
+            throw .invalidInput(what: "topK \(request.topK)", why: "must be 1…10000")
+        }
+        self.context = context
+        self.corpora = corpora
+        k = request.topK
+        settings = context.configuration.search
+        validAt = request.validAt ?? Timestamp.now()
+        filter = try request.filter.map { (text) throws(StrataError) in try SQLExpression(parsing: text).description }
+        let text = request.text.map(Self.words) ?? ""
+        words = text.isEmpty ? nil : text
+        if let given = request.vector {
+            try context.checkVector(given, what: "query vector")
+            vector = given
+            model = request.model ?? AgentMemory.externalModel
+        } else if let query = request.text, !query.trimmingWhitespace().isEmpty {
+            vector = try await context.embedder.embed([query]).first
+            model = context.embedder.modelName
+        } else {
+            vector = nil
+            model = request.model ?? AgentMemory.externalModel
+        }
+        guard words != nil || vector != nil else {
+            throw .invalidInput(what: "search", why: "needs a query text or a query vector")
+        }
+    }
+
+    /// The query's letters and digits as words: the full-text query syntax's marks
+    /// (quotes, +, -) in a question are punctuation, not operators.
+    static func words(_ text: String) -> String {
+        String(text.map { $0.isLetter || $0.isNumber ? $0 : " " }).split(separator: " ").joined(separator: " ")
+    }
+
+    // MARK: Modes
+
+    func run(_ mode: SearchMode) async throws(StrataError) -> SearchResult {
+        var stages: [SearchStage] = []
+        switch mode {
+        case .fullText:
+            let ranked = try await fullText(restrictions: nil, limit: k)
+            stages.append(SearchStage(name: "l1.fts", candidates: ranked.hits.count, micros: ranked.micros, detail: "BM25 over chunk text"))
+            return SearchResult(hits: Array(single(ranked, fused: corpora.count > 1).prefix(k)), stages: stages, confident: nil)
+        case .vector:
+            let ranked = try await vectorArm(restrictions: nil, limit: k)
+            stages.append(SearchStage(name: "l1.vector", candidates: ranked.hits.count, micros: ranked.micros, detail: "nearest embeddings of model \(model)"))
+            return SearchResult(hits: Array(single(ranked, fused: corpora.count > 1).prefix(k)), stages: stages, confident: nil)
+        case .hybrid:
+            let hits = try await hybrid(restrictions: nil, stage: "global", stages: &stages)
+            return SearchResult(hits: hits, stages: stages, confident: nil)
+        case .chain:
+            return try await chain()
+        }
+    }
+
+    /// A single arm's hits: their own scores, or RRF when several corpora are merged.
+    private func single(_ ranked: Ranked, fused: Bool) -> [SearchHit] {
+        fused ? fuse([ranked.hits], stage: "global") : ranked.hits
+    }
+
+    /// Full text and vector side by side, fused by RRF; `restrictions` keeps each corpus to
+    /// its L0 shortlist (a corpus without one is left out).
+    private func hybrid(restrictions: [String: String]?, stage: String, stages: inout [SearchStage]) async throws(StrataError) -> [SearchHit] {
+        let fetch = max(k, settings.fetchK)
+        let (textHits, vectorHits) = try await Self.concurrently({ () async throws(StrataError) in try await fullText(restrictions: restrictions, limit: fetch) },
+                                                                  { () async throws(StrataError) in try await vectorArm(restrictions: restrictions, limit: fetch) })
+        let clock = ContinuousClock.now
+        let fused = Array(fuse([textHits.hits, vectorHits.hits], stage: stage).prefix(k))
+        let prefix = stage == "shortlist" ? "l1.shortlist" : "l1"
+        stages.append(SearchStage(name: prefix + ".fts", candidates: textHits.hits.count, micros: textHits.micros,
+                                  detail: words == nil ? "no query words" : "BM25 over chunk text, fetch \(fetch)"))
+        stages.append(SearchStage(name: prefix + ".vector", candidates: vectorHits.hits.count, micros: vectorHits.micros,
+                                  detail: vector == nil ? "no query vector" : "nearest embeddings of model \(model), fetch \(fetch)"))
+        stages.append(SearchStage(name: prefix + ".fuse", candidates: fused.count, micros: Self.micros(since: clock), detail: "RRF k=\(Int(settings.rrfK))"))
+        return fused
+    }
+
+    // MARK: Chain
+
+    /// L0 summaries (hybrid) → shortlist → L1 hybrid inside it (topped up from the global
+    /// search when short) → L2 evidence. L0 is confident when one target ranks within the
+    /// top `agreementDepth` of both L0 arms; otherwise L1 runs globally.
+    private func chain() async throws(StrataError) -> SearchResult {
+        var stages: [SearchStage] = []
+        let limit = max(settings.shortlistSize * 4, 20)
+        let (text, nearest) = try await Self.concurrently({ () async throws(StrataError) in try await l0FullText(limit: limit) },
+                                                          { () async throws(StrataError) in try await l0Vector(limit: limit) })
+        stages.append(SearchStage(name: "l0.fts", candidates: text.targets.count, micros: text.micros,
+                                  detail: words == nil ? "no query words" : "BM25 over summaries"))
+        stages.append(SearchStage(name: "l0.vector", candidates: nearest.targets.count, micros: nearest.micros,
+                                  detail: vector == nil ? "no query vector" : "nearest summary vectors of model \(model)"))
+        let clock = ContinuousClock.now
+        let fusedTargets = fuseTargets([text.targets, nearest.targets])
+        let depth = settings.agreementDepth
+        let agreed = Set(text.targets.prefix(depth)).intersection(nearest.targets.prefix(depth))
+        let confident = !agreed.isEmpty
+        let shortlist = Array(fusedTargets.prefix(settings.shortlistSize))
+        stages.append(SearchStage(name: "l0.fuse", candidates: shortlist.count, micros: Self.micros(since: clock),
+                                  detail: confident ? "confident (\(agreed.map(\.label).sorted().joined(separator: ", ")) in the top \(depth) of both arms): shortlist "
+                                    + shortlist.map(\.label).joined(separator: ", ")
+                                    : "not confident (no target in the top \(depth) of both arms): global L1"))
+        var hits: [SearchHit]
+        if confident {
+            var restrictions: [String: String] = [:]
+            for corpus in corpora {
+                let targets = shortlist.filter { $0.source == corpus.source }
+                if !targets.isEmpty { restrictions[corpus.source] = corpus.restriction(targets) }
+            }
+            hits = try await hybrid(restrictions: restrictions, stage: "shortlist", stages: &stages)
+            for i in hits.indices {
+                hits[i].explanation.via = shortlist.filter { $0.source == hits[i].source && ($0.id == hits[i].sessionID || $0.id == hits[i].rawID) }.map(\.label)
+            }
+            if hits.count < k {
+                let start = ContinuousClock.now
+                var ignored: [SearchStage] = []
+                let global = try await hybrid(restrictions: nil, stage: "fill", stages: &ignored)
+                let have = Set(hits.map { $0.source + "\u{0}" + $0.chunkID })
+                let added = global.filter { !have.contains($0.source + "\u{0}" + $0.chunkID) }.prefix(k - hits.count)
+                hits += added
+                stages.append(SearchStage(name: "fill", candidates: added.count, micros: Self.micros(since: start),
+                                          detail: "the shortlist gave \(hits.count - added.count) of \(k): topped up from global L1 hybrid"))
+            }
+        } else {
+            hits = try await hybrid(restrictions: nil, stage: "global", stages: &stages)
+        }
+        let start = ContinuousClock.now
+        hits = try await withEvidence(hits)
+        stages.append(SearchStage(name: "l2.evidence", candidates: hits.filter { $0.evidence != nil }.count, micros: Self.micros(since: start),
+                                  detail: "L2 entries of the hits"))
+        return SearchResult(hits: hits, stages: stages, confident: confident)
+    }
+
+    struct TargetList: Sendable {
+        var targets: [L0Target] = []
+        var micros: Int64 = 0
+    }
+
+    private func l0FullText(limit: Int) async throws(StrataError) -> TargetList {
+        guard let words else { return TargetList() }
+        let clock = ContinuousClock.now
+        var list = TargetList()
+        for corpus in corpora {
+            let rows = try await context.rows("""
+                SELECT \(corpus.targetColumn) AS target, \(corpus.targetType), _score FROM \(corpus.summaries)
+                 WHERE \(corpus.scope) AND MATCH(summary, $1) LIMIT \(limit)
+                """, [.string(words)])
+            list.targets += rows.map { L0Target(source: corpus.source, id: $0.string("target") ?? "", type: $0.string("target_type") ?? "doc") }
+        }
+        if corpora.count > 1 { list.targets = fuseTargets([list.targets]) }
+        list.micros = Self.micros(since: clock)
+        return list
+    }
+
+    private func l0Vector(limit: Int) async throws(StrataError) -> TargetList {
+        guard let vector else { return TargetList() }
+        let clock = ContinuousClock.now
+        var list = TargetList()
+        for corpus in corpora {
+            let rows = try await context.rows("""
+                SELECT \(corpus.targetColumn) AS target, \(corpus.targetType) FROM \(corpus.summaryEmbeddings)
+                 WHERE \(corpus.scope) AND model_name = $2 ORDER BY vector <=> $1 LIMIT \(limit)
+                """, [.vector(vector), .string(model)])
+            list.targets += rows.map { L0Target(source: corpus.source, id: $0.string("target") ?? "", type: $0.string("target_type") ?? "doc") }
+        }
+        if corpora.count > 1 { list.targets = fuseTargets([list.targets]) }
+        list.micros = Self.micros(since: clock)
+        return list
+    }
+
+    // MARK: Arms
+
+    /// The conditions every chunk of `corpus` must meet: owner, validity, filter, restriction.
+    private func chunkCondition(_ corpus: Corpus, _ restriction: String?) -> String {
+        var parts = [corpus.scope]
+        if corpus.isMemory { parts.append(SQLText.valid(at: validAt)) }
+        if let filter { parts.append("(\(filter))") }
+        if let restriction { parts.append(restriction) }
+        return parts.joined(separator: " AND ")
+    }
+
+    /// BM25 over chunk text, each corpus, best first.
+    private func fullText(restrictions: [String: String]?, limit: Int) async throws(StrataError) -> Ranked {
+        guard let words else { return Ranked() }
+        let clock = ContinuousClock.now
+        var ranked = Ranked()
+        for corpus in corpora {
+            let restriction = restrictions.map { $0[corpus.source] }
+            if restriction == .some(nil) { continue }
+            let rows = try await context.rows("""
+                SELECT \(corpus.chunkColumns), _score FROM \(corpus.chunks)
+                 WHERE \(chunkCondition(corpus, restriction ?? nil)) AND MATCH(content, $1) LIMIT \(limit)
+                """, [.string(words)])
+            for (rank, row) in rows.enumerated() {
+                var hit = corpus.hit(row)
+                hit.score = row.double("_score") ?? 0
+                hit.explanation.fullTextRank = rank + 1
+                hit.explanation.fullTextScore = hit.score
+                ranked.hits.append(hit)
+            }
+        }
+        ranked.micros = Self.micros(since: clock)
+        return ranked
+    }
+
+    /// The nearest embeddings of the query's model, each corpus, nearest first, kept to
+    /// chunks that pass the chunk conditions: the search widens ×4 until `limit` pass or
+    /// the embeddings run out.
+    private func vectorArm(restrictions: [String: String]?, limit: Int) async throws(StrataError) -> Ranked {
+        guard let vector else { return Ranked() }
+        let clock = ContinuousClock.now
+        var ranked = Ranked()
+        for corpus in corpora {
+            let restriction = restrictions.map { $0[corpus.source] }
+            if restriction == .some(nil) { continue }
+            var embeddingCondition = "\(corpus.scope) AND model_name = $2"
+            if let restriction = restriction ?? nil { embeddingCondition += " AND " + restriction }
+            var fetch = limit
+            while true {
+                let nearest = try await context.rows("""
+                    SELECT chunk_id, _distance FROM \(corpus.embeddings) WHERE \(embeddingCondition) ORDER BY vector <=> $1 LIMIT \(fetch)
+                    """, [.vector(vector), .string(model)])
+                var order: [String] = []
+                var distance: [String: Double] = [:]
+                for row in nearest {
+                    guard let id = row.string("chunk_id"), distance[id] == nil else { continue }
+                    order.append(id)
+                    distance[id] = row.double("_distance") ?? 0
+                }
+                var found: [String: Row] = [:]
+                if !order.isEmpty {
+                    for row in try await context.rows("""
+                        SELECT \(corpus.chunkColumns) FROM \(corpus.chunks) WHERE \(chunkCondition(corpus, restriction ?? nil)) AND chunk_id IN \(SQLText.list(order))
+                        """) {
+                        if let id = row.string("chunk_id") { found[id] = row }
+                    }
+                }
+                let passing = order.filter { found[$0] != nil }
+                if passing.count >= limit || nearest.count < fetch || fetch >= 64 * limit {
+                    for (rank, id) in passing.prefix(limit).enumerated() {
+                        var hit = corpus.hit(found[id]!)
+                        hit.explanation.vectorRank = rank + 1
+                        hit.explanation.vectorDistance = distance[id]
+                        hit.score = 1 - (distance[id] ?? 1)
+                        ranked.hits.append(hit)
+                    }
+                    break
+                }
+                fetch *= 4
+            }
+        }
+        ranked.micros = Self.micros(since: clock)
+        return ranked
+    }
+
+    // MARK: Fusion
+
+    /// Reciprocal rank fusion of ranked lists of hits: Σ 1/(k + rank) over the lists that
+    /// hold a chunk (ranks within each corpus's part of a list); ties by source and chunk id.
+    private func fuse(_ lists: [[SearchHit]], stage: String) -> [SearchHit] {
+        var merged: [String: SearchHit] = [:]
+        for list in lists {
+            var rankInCorpus: [String: Int] = [:]
+            for hit in list {
+                let rank = (rankInCorpus[hit.source] ?? 0) + 1
+                rankInCorpus[hit.source] = rank
+                let key = hit.source + "\u{0}" + hit.chunkID
+                var entry = merged[key] ?? {
+                    var fresh = hit
+                    fresh.score = 0
+                    fresh.explanation = HitExplanation(stage: stage, via: [])
+                    return fresh
+                }()
+                entry.score += 1 / (settings.rrfK + Double(rank))
+                if let r = hit.explanation.fullTextRank {
+                    entry.explanation.fullTextRank = r
+                    entry.explanation.fullTextScore = hit.explanation.fullTextScore
+                }
+                if let r = hit.explanation.vectorRank {
+                    entry.explanation.vectorRank = r
+                    entry.explanation.vectorDistance = hit.explanation.vectorDistance
+                }
+                merged[key] = entry
+            }
+        }
+        return merged.values.sorted { a, b in
+            if a.score != b.score { return a.score > b.score }
+            return (a.source, a.chunkID) < (b.source, b.chunkID)
+        }
+    }
+
+    /// RRF of ranked target lists; ties by source, type and id.
+    private func fuseTargets(_ lists: [[L0Target]]) -> [L0Target] {
+        var score: [L0Target: Double] = [:]
+        for list in lists {
+            var rankInCorpus: [String: Int] = [:]
+            for target in list {
+                let rank = (rankInCorpus[target.source] ?? 0) + 1
+                rankInCorpus[target.source] = rank
+                score[target, default: 0] += 1 / (settings.rrfK + Double(rank))
+            }
+        }
+        return score.keys.sorted { a, b in
+            if score[a]! != score[b]! { return score[a]! > score[b]! }
+            return (a.source, a.type, a.id) < (b.source, b.type, b.id)
+        }
+    }
+
+    // MARK: Evidence
+
+    /// The hits with their L2 entries.
+    private func withEvidence(_ hits: [SearchHit]) async throws(StrataError) -> [SearchHit] {
+        var evidence: [String: Evidence] = [:]
+        for corpus in corpora {
+            let ids = Set(hits.filter { $0.source == corpus.source }.compactMap(\.rawID))
+            guard !ids.isEmpty else { continue }
+            let columns = corpus.isMemory ? "raw_id AS id, source_id AS source, content_type, created_at AS created, content"
+                                          : "doc_id AS id, source_uri AS source, imported_at AS created, content"
+            for row in try await context.rows("SELECT \(columns) FROM \(corpus.entries) WHERE \(corpus.scope) AND \(corpus.entryColumn) IN \(SQLText.list(ids.sorted()))") {
+                guard let id = row.string("id") else { continue }
+                let text: String?
+                if corpus.isMemory {
+                    text = ContextDatabase.text(of: row)
+                } else {
+                    text = row.string("content")
+                }
+                evidence[corpus.source + "\u{0}" + id] = Evidence(id: id, source: row.string("source"), contentType: row.string("content_type"),
+                                                                  createdAt: row.int("created"), excerpt: text.map { String($0.prefix(Evidence.excerptCharacters)) })
+            }
+        }
+        return hits.map { hit in
+            var hit = hit
+            hit.evidence = hit.rawID.flatMap { evidence[hit.source + "\u{0}" + $0] }
+            return hit
+        }
+    }
+
+    /// Runs `a` and `b` side by side.
+    static func concurrently<A: Sendable, B: Sendable>(_ a: @escaping @Sendable () async throws(StrataError) -> A,
+                                                       _ b: @escaping @Sendable () async throws(StrataError) -> B) async throws(StrataError) -> (A, B) {
+        async let first = capture(a)
+        async let second = capture(b)
+        let (x, y) = await (first, second)
+        return (try x.get(), try y.get())
+    }
+
+    private static func capture<T>(_ body: () async throws(StrataError) -> T) async -> Result<T, StrataError> {
+        do throws(StrataError) {
+            return .success(try await body())
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    static func micros(since start: ContinuousClock.Instant) -> Int64 {
+        let elapsed = ContinuousClock.now - start
+        return elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+    }
+}
