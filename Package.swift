@@ -8,6 +8,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Strata", targets: ["Strata"]),
+        // OpenAI-compatible embedders and summarisers for the context layer.
+        .library(name: "StrataModels", targets: ["StrataModels"]),
         .executable(name: "strata", targets: ["StrataCLI"]),
         .executable(name: "strata-bench", targets: ["StrataBench"]),
         .executable(name: "strata-peer-runner", targets: ["StrataPeerRunner"]),
@@ -57,10 +59,13 @@ let package = Package(
         .target(name: "StrataQuery", dependencies: ["StrataCore", "StrataKernels", "StrataIndex", "StrataTable"]),
         .target(name: "StrataSQL", dependencies: ["StrataCore", "StrataKernels", "StrataStorage", "StrataIndex", "StrataTable", "StrataQuery"]),
         .target(name: "StrataContext", dependencies: ["StrataCore", "StrataIndex", "StrataTable", "StrataSQL"]),
+        // The OpenAI-compatible HTTP adapters (embeddings, chat summaries): off the core, so
+        // an application that does not use them does not link the networking stack.
+        .target(name: "StrataModels", dependencies: ["StrataCore", "StrataContext"]),
         .target(name: "Strata", dependencies: ["StrataCore", "StrataKernels", "StrataStorage", "StrataFormat", "StrataIndex", "StrataTable", "StrataQuery", "StrataSQL", "StrataContext"]),
         .executableTarget(
             name: "StrataCLI",
-            dependencies: ["Strata", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Strata", "StrataModels", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // Tools: benchmarks and the conformance fixture generator.
@@ -94,7 +99,7 @@ let package = Package(
         .testTarget(name: "StrataTableTests", dependencies: ["Strata", "StrataTable", "TestSupport"]),
         .testTarget(name: "StrataQueryTests", dependencies: ["Strata", "StrataQuery", "TestSupport"]),
         .testTarget(name: "StrataSQLTests", dependencies: ["Strata", "StrataFuzzKit", "TestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "StrataContextTests", dependencies: ["Strata", "TestSupport"]),
+        .testTarget(name: "StrataContextTests", dependencies: ["Strata", "StrataModels", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Strata", "TestSupport"]),
         .testTarget(name: "StrataCLITests", dependencies: ["TestSupport"]),
     ]

@@ -14,7 +14,7 @@ struct StrataCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "strata",
         abstract: "Strata: an embeddable, columnar context database for AI agents.",
-        subcommands: [FileCommand.self, TableCommand.self, SQLCommand.self, DemoCommand.self]
+        subcommands: [FileCommand.self, TableCommand.self, SQLCommand.self, ContextCommand.self, DemoCommand.self]
     )
 
     static func main() async {

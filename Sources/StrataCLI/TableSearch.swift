@@ -145,16 +145,6 @@ struct TableSearch: AsyncParsableCommand {
         return parameters
     }
 
-    private func parseVector(_ json: JSONValue, what: String) throws(StrataError) -> [Float] {
-        guard case let .array(elements) = json else { throw .invalidInput(what: what, why: "the vector must be a JSON array of numbers") }
-        return try elements.map { (element) throws(StrataError) -> Float in
-            guard case let .number(text) = element, let value = Float(text), value.isFinite else {
-                throw .invalidInput(what: what, why: "vector element \(element) is not a finite number")
-            }
-            return value
-        }
-    }
-
     /// A JSON scalar as JSON text (the query id is echoed as given).
     private static func jsonText(_ value: JSONValue) -> String {
         switch value {

@@ -43,7 +43,7 @@ extension AgentMemory {
         guard (1...16).contains(maxDepth) else { throw .invalidInput(what: "depth \(maxDepth)", why: "must be 1…16") }
         var types: [String: String] = [:]
         var depthOf: [String: Int] = [entityID: 0]
-        var edges = Set<RelationGraph.Edge>()
+        var edges: [String: RelationGraph.Edge] = [:]
         var frontier = [entityID]
         var truncated = false
         for depth in 0..<maxDepth where !frontier.isEmpty {
@@ -51,7 +51,8 @@ extension AgentMemory {
             for (id, type) in found.types where types[id] == nil { types[id] = type }
             var next: [String] = []
             for link in found.links {
-                edges.insert(RelationGraph.Edge(source: link.source, target: link.target, relation: link.relation, depth: depth + 1))
+                let key = link.source + "\u{0}" + link.target + "\u{0}" + link.relation
+                if edges[key] == nil { edges[key] = RelationGraph.Edge(source: link.source, target: link.target, relation: link.relation, depth: depth + 1) }
                 for end in [link.source, link.target] where depthOf[end] == nil {
                     guard depthOf.count < maxNodes else {
                         truncated = true
@@ -64,7 +65,7 @@ extension AgentMemory {
             frontier = next.sorted()
         }
         guard edges.count > 0 || types[entityID] != nil else { throw .notFound(path: "entity \(entityID) of agent \(agentID)") }
-        let kept = edges.filter { depthOf[$0.source] != nil && depthOf[$0.target] != nil }
+        let kept = edges.values.filter { depthOf[$0.source] != nil && depthOf[$0.target] != nil }
         let nodes = depthOf.map { RelationGraph.Node(id: $0.key, type: types[$0.key] ?? "entity", depth: $0.value) }
             .sorted { ($0.depth, $0.id) < ($1.depth, $1.id) }
         var root = nodes.first { $0.id == entityID }!
@@ -116,5 +117,25 @@ extension AgentMemory {
             if let session = row.string("session_id") { types[session] = "session" }
         }
         return (links, types)
+    }
+}
+
+extension ContextDatabase {
+    /// The agents whose rows name `entityID` (as a session, L2 entry, chunk, tool call or
+    /// relation end, live or archived), sorted. For tools that take an entity without an
+    /// agent; an agent's own operations never need it.
+    public func owners(of entityID: String) async throws(StrataError) -> [String] {
+        let lookups = [
+            ("ctx_agent.agent_sessions", "session_id"), ("ctx_agent.agent_l2_raw", "raw_id"), ("ctx_agent.agent_l1_chunks", "chunk_id"),
+            ("ctx_agent.agent_tool_calls", "call_id"), ("ctx_agent.agent_relations", "source_id"), ("ctx_agent.agent_relations", "target_id"),
+            ("ctx_archive.archive_l2_raw", "raw_id"), ("ctx_archive.archive_l1_chunks", "chunk_id"), ("ctx_archive.archive_tool_calls", "call_id"),
+        ]
+        var agents = Set<String>()
+        for (table, column) in lookups {
+            for row in try await rows("SELECT agent_id FROM \(table) WHERE \(column) = $1", [.string(entityID)]) {
+                if let agent = row.string("agent_id") { agents.insert(agent) }
+            }
+        }
+        return agents.sorted()
     }
 }

@@ -1,0 +1,159 @@
+import ArgumentParser
+import Strata
+
+/// `strata ctx DB add`: adds content to an agent's memory and (unless --no-wait) runs the
+/// jobs that chunk, embed and summarise it before returning. Prints one line per entry:
+/// {"raw_id", "job_id", "agent_id", "session_id", "status"}.
+struct ContextAdd: ContextSubcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Add content to an agent's memory.",
+        discussion: """
+            --jsonl reads one entry per line: {"agent_id", "session_id", "content", "created_at", "metadata", "embedding", "model"} \
+            (only "content" is required, and "agent_id" when --agent is not given; "created_at" is ISO-8601 text or a number of \
+            seconds, milliseconds or microseconds since 1970; "model" names the model that made "embedding").
+            """
+    )
+
+    @Option(name: .long, help: "The agent (for --jsonl: the default of lines without agent_id).")
+    var agent: String?
+
+    @Option(name: .long, help: "The session the content belongs to.")
+    var session: String?
+
+    @Option(name: .long, help: "The content.")
+    var text: String?
+
+    @Option(name: .long, help: "A file whose content is added (its type from the extension).")
+    var file: String?
+
+    @Option(name: .long, help: "A JSON Lines file of entries (bulk form).")
+    var jsonl: String?
+
+    @Option(name: .long, help: "A JSON object attached to the content's chunks.")
+    var metadata: String?
+
+    @Option(name: .long, help: "A precomputed embedding of the content, as a JSON array.")
+    var embedding: String?
+
+    @Option(name: .long, help: "The model that made --embedding.")
+    var model: String?
+
+    @Option(name: .long, help: "Embedding dimension of a new database (default: the first embedding's, else 384).")
+    var dimension: Int?
+
+    @Flag(name: .long, help: "Return without running the ingest jobs.")
+    var noWait = false
+
+    mutating func run(database: String) async throws {
+        guard [text, file, jsonl].compactMap({ $0 }).count == 1 else {
+            throw StrataError.invalidInput(what: "options", why: "give exactly one of --text, --file and --jsonl")
+        }
+        var batches: [(agent: String, entries: [MemoryEntry], lines: [Int])] = []
+        if let jsonl {
+            guard session == nil, metadata == nil, embedding == nil, model == nil else {
+                throw StrataError.invalidInput(what: "options", why: "--session, --metadata, --embedding and --model come from the lines with --jsonl")
+            }
+            batches = try Self.readEntries(jsonl, defaultAgent: agent)
+        } else {
+            guard let agent else { throw StrataError.invalidInput(what: "options", why: "--agent is required") }
+            var entry: MemoryEntry
+            if let text {
+                entry = MemoryEntry(.text(text), sessionID: session, metadata: metadata)
+            } else {
+                let bytes = try readWholeFile(file!)
+                entry = MemoryEntry(.text(String(decoding: bytes, as: UTF8.self)), contentType: DocumentText.contentType(forPath: file!),
+                                    sessionID: session, metadata: metadata, sourceID: file)
+            }
+            if let embedding { entry.embedding = try parseVector(try JSONParser.parse(embedding), what: "--embedding") }
+            entry.model = model
+            batches = [(agent, [entry], [0])]
+        }
+        let firstEmbedding = batches.lazy.flatMap(\.entries).first { $0.embedding != nil }?.embedding?.count
+        let context = try await openContext(database, dimension: dimension ?? firstEmbedding, runsJobs: !noWait)
+        var receipts: [(agent: String, session: String?, receipt: AddReceipt)] = []
+        for (_, entries, lines) in batches where jsonl != nil {
+            // Checked here, before anything is written, so the error names the input line.
+            for (entry, line) in zip(entries, lines) {
+                if let vector = entry.embedding, vector.count != context.embeddingDimension {
+                    throw StrataError.invalidInput(what: "\(jsonl!) line \(line) \"embedding\"",
+                                                   why: "has \(vector.count) elements; this database's embeddings have \(context.embeddingDimension)")
+                }
+                if case let .text(text) = entry.content, text.trimmingWhitespace().isEmpty {
+                    throw StrataError.invalidInput(what: "\(jsonl!) line \(line) \"content\"", why: "is empty")
+                }
+            }
+        }
+        for (agent, entries, _) in batches {
+            let memory = try context.agent(agent)
+            for start in stride(from: 0, to: entries.count, by: 4_096) {
+                let part = Array(entries[start..<min(entries.count, start + 4_096)])
+                let added = try await memory.add(part)
+                receipts += zip(part, added).map { (agent, $0.sessionID, $1) }
+            }
+        }
+        var status: [String: JobStatus] = [:]
+        if !noWait {
+            await context.waitForJobs()
+            for job in try await context.jobs() { status[job.jobID] = job.status }
+        }
+        try await context.close()
+        for (agent, session, receipt) in receipts {
+            var line = JSONLine()
+            line.add("raw_id", receipt.rawID)
+            line.add("job_id", receipt.jobID)
+            line.add("agent_id", agent)
+            line.add("session_id", session)
+            line.add("status", (status[receipt.jobID] ?? .pending).rawValue)
+            try line.write()
+        }
+        if let failed = receipts.first(where: { status[$0.receipt.jobID] == .failed }) {
+            let job = try? await context.job(failed.receipt.jobID)
+            throw StrataError.invalidInput(what: "job \(failed.receipt.jobID)", why: "failed: \(job?.lastError ?? "unknown error")")
+        }
+    }
+
+    /// The entries of a JSON Lines file, grouped by agent in input order.
+    static func readEntries(_ path: String, defaultAgent: String?) throws -> [(agent: String, entries: [MemoryEntry], lines: [Int])] {
+        let reader = try LineReader(path: path)
+        var groups: [(agent: String, entries: [MemoryEntry], lines: [Int])] = []
+        var index: [String: Int] = [:]
+        var number = 0
+        while let bytes = try reader.next() {
+            number += 1
+            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            let what = "\(path) line \(number)"
+            let parsed: JSONValue
+            do { parsed = try JSONParser.parse(bytes) } catch { throw StrataError.invalidInput(what: what, why: error.description) }
+            guard case let .object(members) = parsed else { throw StrataError.invalidInput(what: what, why: "expected a JSON object") }
+            let fields = Dictionary(members, uniquingKeysWith: { first, _ in first })
+            func string(_ key: String) throws -> String? {
+                switch fields[key] {
+                case nil, .null?: return nil
+                case let .string(text)?: return text
+                default: throw StrataError.invalidInput(what: what, why: "\"\(key)\" must be a string")
+                }
+            }
+            guard let agent = try string("agent_id") ?? defaultAgent else {
+                throw StrataError.invalidInput(what: what, why: "needs \"agent_id\" (or --agent)")
+            }
+            guard let content = try string("content") else { throw StrataError.invalidInput(what: what, why: "needs \"content\", a string") }
+            var entry = MemoryEntry(.text(content), sessionID: try string("session_id"), model: try string("model"))
+            switch fields["metadata"] {
+            case nil, .null?: break
+            case let value? where { if case .object = value { return true } else { return false } }(): entry.metadata = value.text
+            default: throw StrataError.invalidInput(what: what, why: "\"metadata\" must be a JSON object")
+            }
+            if let value = fields["embedding"], value != .null { entry.embedding = try parseVector(value, what: what + " \"embedding\"") }
+            if let value = fields["created_at"], value != .null { entry.createdAt = try parseTime(value, what: what + " \"created_at\"") }
+            if let position = index[agent] {
+                groups[position].entries.append(entry)
+                groups[position].lines.append(number)
+            } else {
+                index[agent] = groups.count
+                groups.append((agent, [entry], [number]))
+            }
+        }
+        return groups
+    }
+}

@@ -1,0 +1,147 @@
+import ArgumentParser
+import Strata
+
+/// `strata ctx DB search`: one query (--text, --vector) or a batch (--queries). Each hit is
+/// a line: {"rank", "chunk_id", "content", "metadata", "raw_id", "session_id", "created_at",
+/// "source", "score", "explanation"} and, in the batch form, "_query".
+struct ContextSearch: ContextSubcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Search an agent's memory (and knowledge bases).",
+        discussion: """
+            --queries reads one query per line: {"id", "agent_id", "text", "vector", "model", "k", "mode"} ("vector", "model", \
+            "k" and "mode" optional; -k, --mode and --where are the defaults). A query without "vector" is embedded by the \
+            database's embedder; a vector is compared only with vectors of its model ("external" when not named). \
+            --explain first prints one line per stage: {"stage", "candidates", "ms", "detail"}.
+            """
+    )
+
+    @Option(name: .long, help: "The agent whose memory is searched.")
+    var agent: String?
+
+    @Option(name: .long, help: "The query text.")
+    var text: String?
+
+    @Option(name: .long, help: "A precomputed query vector, as a JSON array.")
+    var vector: String?
+
+    @Option(name: .long, help: "The model that made --vector.")
+    var model: String?
+
+    @Option(name: .long, help: "A JSON Lines file of queries (batch form).")
+    var queries: String?
+
+    @Option(name: .short, help: "Results per query.")
+    var k: Int = 10
+
+    @Option(name: .long, help: "chain (default), hybrid, vector or fts.")
+    var mode: String = "chain"
+
+    @Option(name: .long, help: "A SQL condition on chunk columns (created_at, session_id, metadata, …).")
+    var `where`: String?
+
+    @Option(name: .long, help: "A knowledge base searched too (repeatable).")
+    var kb: [String] = []
+
+    @Option(name: .long, help: "Return what was valid at this time (ISO-8601) instead of now.")
+    var validAt: String?
+
+    @Flag(name: .long, help: "Print the stages of each search first.")
+    var explain = false
+
+    mutating func run(database: String) async throws {
+        guard (queries == nil) != (text == nil && vector == nil) else {
+            throw StrataError.invalidInput(what: "options", why: "give --text and/or --vector, or --queries")
+        }
+        let defaultMode = try Self.mode(mode, what: "--mode")
+        let validAt = try validAt.map { (text) throws(StrataError) in try parseTime(.string(text), what: "--valid-at") }
+        let context = try await openContext(database)
+        if let queries {
+            try await runBatch(context, path: queries, defaultMode: defaultMode, validAt: validAt)
+        } else {
+            guard let agent else { throw StrataError.invalidInput(what: "options", why: "--agent is required") }
+            let request = SearchRequest(text: text, vector: try vector.map { (v) throws(StrataError) in try parseVector(try JSONParser.parse(v), what: "--vector") },
+                                        model: model, topK: k, mode: defaultMode, filter: `where`, validAt: validAt, knowledgeBases: kb)
+            try print(try await context.agent(agent).search(request), query: nil)
+        }
+    }
+
+    private func runBatch(_ context: ContextDatabase, path: String, defaultMode: SearchMode, validAt: Int64?) async throws {
+        let reader = try LineReader(path: path)
+        var number = 0
+        while let bytes = try reader.next() {
+            number += 1
+            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            let what = "\(path) line \(number)"
+            let parsed: JSONValue
+            do { parsed = try JSONParser.parse(bytes) } catch { throw StrataError.invalidInput(what: what, why: error.description) }
+            guard case let .object(members) = parsed else { throw StrataError.invalidInput(what: what, why: "expected a JSON object") }
+            let fields = Dictionary(members, uniquingKeysWith: { first, _ in first })
+            func string(_ key: String) throws -> String? {
+                switch fields[key] {
+                case nil, .null?: return nil
+                case let .string(text)?: return text
+                default: throw StrataError.invalidInput(what: what, why: "\"\(key)\" must be a string")
+                }
+            }
+            guard let id = fields["id"] else { throw StrataError.invalidInput(what: what, why: "needs \"id\"") }
+            guard let agentID = try string("agent_id") ?? agent else { throw StrataError.invalidInput(what: what, why: "needs \"agent_id\" (or --agent)") }
+            var queryK = k
+            if let value = fields["k"], value != .null {
+                guard case let .number(text) = value, let parsed = Int(text) else { throw StrataError.invalidInput(what: what, why: "\"k\" must be an integer") }
+                queryK = parsed
+            }
+            let queryMode = try string("mode").map { (text) throws(StrataError) in try Self.mode(text, what: what + " \"mode\"") } ?? defaultMode
+            var queryVector: [Float]?
+            if let value = fields["vector"], value != .null { queryVector = try parseVector(value, what: what + " \"vector\"") }
+            let request = SearchRequest(text: try string("text"), vector: queryVector, model: try string("model"), topK: queryK, mode: queryMode,
+                                        filter: `where`, validAt: validAt, knowledgeBases: kb)
+            let result: SearchResult
+            do {
+                result = try await context.agent(agentID).search(request)
+            } catch {
+                throw StrataError.invalidInput(what: what, why: error.description)
+            }
+            try print(result, query: id.text)
+        }
+    }
+
+    static func mode(_ text: String, what: String) throws(StrataError) -> SearchMode {
+        switch text.lowercased() {
+        case "chain": return .chain
+        case "hybrid": return .hybrid
+        case "vector": return .vector
+        case "fts", "fulltext", "full_text", "text": return .fullText
+        default: throw .invalidInput(what: "\(what) '\(text)'", why: "expected chain, hybrid, vector or fts")
+        }
+    }
+
+    private func print(_ result: SearchResult, query: String?) throws {
+        if explain {
+            for stage in result.stages {
+                var line = JSONLine()
+                line.add("stage", stage.name)
+                line.add("candidates", stage.candidates)
+                line.add("ms", Double(stage.micros) / 1000)
+                line.add("detail", stage.detail)
+                if let query { line.add("_query", json: query) }
+                try line.write()
+            }
+        }
+        for (rank, hit) in result.hits.enumerated() {
+            var line = JSONLine()
+            line.add("rank", rank + 1)
+            line.add("chunk_id", hit.chunkID)
+            line.add("content", hit.content)
+            line.add("metadata", json: hit.metadata)
+            line.add("raw_id", hit.rawID)
+            line.add("session_id", hit.sessionID)
+            line.add("created_at", time: hit.createdAt)
+            line.add("source", hit.source)
+            line.add("score", hit.score)
+            line.add("explanation", hit.explanation.summary)
+            if let query { line.add("_query", json: query) }
+            try line.write()
+        }
+    }
+}
