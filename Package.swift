@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "strata", targets: ["StrataCLI"]),
         .executable(name: "strata-bench", targets: ["StrataBench"]),
         .executable(name: "strata-peer-runner", targets: ["StrataPeerRunner"]),
+        .executable(name: "strata-context-eval", targets: ["StrataContextEval"]),
         .executable(name: "strata-conformance-generator", targets: ["StrataConformanceGenerator"]),
         .executable(name: "strata-crash-writer", targets: ["StrataCrashWriter"]),
         // The bodies of the fuzz targets, for the libFuzzer package in Fuzz/ and for regression tests.
@@ -72,6 +73,8 @@ let package = Package(
         .executableTarget(name: "StrataBench", dependencies: ["Strata"], path: "Benchmarks/StrataBench"),
         // The runner of the shared peer harness (protocol strata-peers/1).
         .executableTarget(name: "StrataPeerRunner", dependencies: ["Strata"], path: "Benchmarks/PeerRunner"),
+        // The context layer's retrieval-quality and latency evaluation (Benchmarks/run_context.sh).
+        .executableTarget(name: "StrataContextEval", dependencies: ["Strata"], path: "Benchmarks/ContextEval"),
         .executableTarget(
             name: "StrataConformanceGenerator",
             dependencies: ["Strata", "StrataKernels", .product(name: "SwiftProtobuf", package: "swift-protobuf")],

@@ -21,7 +21,8 @@ public struct ContextConfiguration: Sendable {
     /// Settings of the retrieval chain and of hybrid search.
     public var search: SearchSettings
     /// A table is re-indexed (`OPTIMIZE`) when the worker is idle and this many of its rows
-    /// lie outside an index; fewer are searched exactly, which costs little.
+    /// (or a tenth of them, if fewer) lie outside an index; fewer are searched exactly,
+    /// which costs little.
     public var reindexThreshold: Int
 
     /// The defaults: 384-element embeddings by the hashing embedder, the extractive
@@ -77,9 +78,12 @@ public struct SearchSettings: Sendable {
     public var shortlistSize: Int
     /// The chain trusts L0 when one target ranks within this depth in both L0 arms.
     public var agreementDepth: Int
+    /// The RRF weight of the chain's shortlist lists beside the global lists (weight 1).
+    public var shortlistWeight: Double
 
-    /// fetch 50, RRF k 60, shortlist 8, agreement within the top 3.
-    public init(fetchK: Int = 50, rrfK: Double = 60, shortlistSize: Int = 8, agreementDepth: Int = 3) {
+    /// fetch 50, RRF k 60, shortlist 8, agreement within the top 3, shortlist weight 0.25.
+    public init(fetchK: Int = 50, rrfK: Double = 60, shortlistSize: Int = 8, agreementDepth: Int = 3, shortlistWeight: Double = 0.25) {
+        self.shortlistWeight = shortlistWeight
         self.fetchK = fetchK
         self.rrfK = rrfK
         self.shortlistSize = shortlistSize

@@ -104,20 +104,34 @@ extension ContextDatabase {
         try await enqueueOnce(summaries)
     }
 
-    /// The `kb_summarize` job: a document's L0 summary and per-model mean vector.
-    func summarizeDocument(_ payload: JSONValue) async throws(StrataError) {
-        let kb = try payload.requiredString("kb_id")
-        let doc = try payload.requiredString("doc_id")
-        let scope = "kb_id = \(SQLText.literal(kb)) AND doc_id = \(SQLText.literal(doc))"
-        let chunks = try await rows("SELECT content FROM ctx_kb.kb_l1_chunks WHERE \(scope) ORDER BY chunk_id").compactMap { $0.string("content") }
-        let vectors = try await rows("SELECT model_name, vector FROM ctx_kb.kb_l1_embeddings WHERE \(scope)")
+    /// The `kb_summarize` job: documents' L0 summaries and per-model mean vectors (due
+    /// jobs of this kind run together).
+    func summarizeDocuments(_ payloads: [JSONValue]) async throws(StrataError) {
+        var documents: [String] = []
+        var summaries: [[String: Value]] = []
+        var vectors: [[String: Value]] = []
         let now = Timestamp.now()
-        try await replace("ctx_kb.kb_l0_summaries", column: "doc_id", ids: [doc], with: chunks.isEmpty ? [] : [[
-            "doc_id": .string(doc), "kb_id": .string(kb), "updated_at": .timestamp(now),
-            "summary": .string(try await configuration.summarizer.summarize(chunks, maxCharacters: Self.summaryCharacters)),
-        ]])
-        try await replace("ctx_kb.kb_l0_embeddings", column: "doc_id", ids: [doc], with: Self.centroids(vectors).map { model, vector in
-            ["doc_id": .string(doc), "kb_id": .string(kb), "model_name": .string(model), "vector": .vector(vector)]
-        })
+        for payload in payloads {
+            let kb = try payload.requiredString("kb_id")
+            let doc = try payload.requiredString("doc_id")
+            let scope = "kb_id = \(SQLText.literal(kb)) AND doc_id = \(SQLText.literal(doc))"
+            let chunks = try await rows("SELECT chunk_id, content FROM ctx_kb.kb_l1_chunks WHERE \(scope)")
+                .sorted { Self.chunkNumber($0.string("chunk_id")) < Self.chunkNumber($1.string("chunk_id")) }.compactMap { $0.string("content") }
+            documents.append(doc)
+            guard !chunks.isEmpty else { continue }
+            summaries.append(["doc_id": .string(doc), "kb_id": .string(kb), "updated_at": .timestamp(now),
+                              "summary": .string(try await configuration.summarizer.summarize(chunks, maxCharacters: Self.summaryCharacters))])
+            for (model, vector) in Self.centroids(try await rows("SELECT model_name, vector FROM ctx_kb.kb_l1_embeddings WHERE \(scope)")) {
+                vectors.append(["doc_id": .string(doc), "kb_id": .string(kb), "model_name": .string(model), "vector": .vector(vector)])
+            }
+        }
+        try await replace("ctx_kb.kb_l0_summaries", column: "doc_id", ids: documents, with: summaries)
+        try await replace("ctx_kb.kb_l0_embeddings", column: "doc_id", ids: documents, with: vectors)
+    }
+
+    /// The n of a chunk id `entry#n` (chunks of one entry in order).
+    static func chunkNumber(_ id: String?) -> Int {
+        guard let id, let hash = id.lastIndex(of: "#") else { return 0 }
+        return Int(id[id.index(after: hash)...]) ?? 0
     }
 }

@@ -79,6 +79,16 @@ public struct ColumnBuilder: Sendable {
         count += 1
     }
 
+    /// `appendBytes` for a slice of bytes: the concrete form page decoders call from other
+    /// modules, where the generic one would run unspecialised, byte by byte.
+    public mutating func appendBytes(_ bytes: ArraySlice<UInt8>) {
+        precondition(type.isVariableWidth, "appendBytes needs a variable-width column")
+        values.append(contentsOf: bytes)
+        offsets.append(values.count)
+        if validity != nil { validity!.append(true) }
+        count += 1
+    }
+
     /// Appends a fixed-width value given as its little-endian integer representation.
     /// - Precondition: the type's width equals `T`'s size.
     public mutating func appendRaw<T: FixedWidthInteger>(_ bits: T) {
@@ -100,6 +110,14 @@ public struct ColumnBuilder: Sendable {
     /// Appends one non-null fixed-width value given as its stored bytes.
     /// - Precondition: `bytes.count` is the type's width.
     package mutating func appendFixedBytes<C: Collection<UInt8>>(_ bytes: C) {
+        precondition(bytes.count == type.fixedWidth, "width mismatch")
+        values.append(contentsOf: bytes)
+        if validity != nil { validity!.append(true) }
+        count += 1
+    }
+
+    /// `appendFixedBytes` for a slice of bytes (see `appendBytes(_: ArraySlice<UInt8>)`).
+    package mutating func appendFixedBytes(_ bytes: ArraySlice<UInt8>) {
         precondition(bytes.count == type.fixedWidth, "width mismatch")
         values.append(contentsOf: bytes)
         if validity != nil { validity!.append(true) }

@@ -1,7 +1,8 @@
 extension String {
     /// The string without the leading and trailing characters for which `drop` holds.
     public func trimming(while drop: (Character) -> Bool) -> String {
-        String(self.drop(while: drop).reversed().drop(while: drop).reversed())
+        guard let start = firstIndex(where: { !drop($0) }), let end = lastIndex(where: { !drop($0) }) else { return "" }
+        return String(self[start...end])
     }
 
     /// The string without leading and trailing white space.

@@ -90,7 +90,10 @@ extension FileReader {
     /// never returns values from a page a scan would reject.
     private func wholePage(_ page: PageDescriptor) async throws(StrataError) -> PageBytes {
         let body = try await pageBody(page)
-        try PageDecoder.validate(page, body: body, path: path)
+        if !validatedPages.withLock({ $0.contains(page.offset) }) {
+            try PageDecoder.validate(page, body: body, path: path)
+            validatedPages.withLock { _ = $0.insert(page.offset) }
+        }
         return PageBytes(body: body)
     }
 

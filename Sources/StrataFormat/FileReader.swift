@@ -1,6 +1,7 @@
 import StrataCore
 import StrataKernels
 import StrataStorage
+import Synchronization
 
 /// Reads a Strata data file: its schema, pages and statistics, scans of chosen columns, and
 /// `take` of single rows by byte range.
@@ -29,6 +30,9 @@ public final class FileReader: Sendable {
 
     let handle: any ObjectReadHandle
     let cache: BlockCache?
+    /// The offsets of the pages `take` has validated whole (a page's bytes never change,
+    /// so one check serves every later take from it).
+    let validatedPages = Mutex<Set<UInt64>>([])
     let pages: [[PageDescriptor]]
 
     /// Opens and validates the file at `path`.

@@ -69,7 +69,9 @@ import TestSupport
 
         // --explain prints the chain's stages first.
         let explained = try Self.lines(try TableCLITests.ok(["ctx", db, "search", "--agent", "a1", "--text", "flight", "--explain"]))
-        #expect(explained.compactMap { $0["stage"] as? String }.starts(with: ["l0.fts", "l0.vector", "l0.fuse"]))
+        let stages = explained.compactMap { $0["stage"] as? String }
+        #expect(Set(["l0.fts", "l0.vector", "l0.fuse", "l1.fts", "l1.vector", "l1.fuse", "l2.evidence"]).isSubset(of: stages), "\(stages)")
+        #expect(stages.last == "l2.evidence" && explained.last?["rank"] != nil)
 
         // Trace and explain find the agent from the session or entity.
         let trace = try Self.lines(try TableCLITests.ok(["ctx", db, "trace", "--session", "trip"]))

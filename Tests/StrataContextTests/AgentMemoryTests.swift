@@ -43,7 +43,7 @@ import TestSupport
             #expect(result.hits.first?.rawID == receipts[2].rawID)
             #expect(!result.stages.isEmpty)
         }
-        let chained = try await agent.search("airport taxi passport", topK: 2)
+        let chained = try await agent.search(SearchRequest(text: "airport taxi passport", topK: 2, evidenceText: true))
         #expect(chained.confident == true, "\(chained.explanation)")
         #expect(chained.hits.first?.explanation.via == ["session s-travel"])
         #expect(chained.hits.first?.evidence?.excerpt?.contains("passport") == true)

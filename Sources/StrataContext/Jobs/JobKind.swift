@@ -20,7 +20,7 @@ enum JobKind: String, CaseIterable {
     case compact
 
     /// Kinds whose due jobs run together in one round.
-    static let batched: [JobKind] = [.ingest, .kbIngest]
+    static let batched: [JobKind] = [.ingest, .kbIngest, .summarize, .kbSummarize]
 }
 
 extension ContextDatabase {
@@ -32,8 +32,8 @@ extension ContextDatabase {
         switch kind {
         case .ingest: try await ingest(jobs.map(\.payload))
         case .kbIngest: try await ingestDocuments(jobs.map(\.payload))
-        case .summarize: try await summarize(jobs[0].payload)
-        case .kbSummarize: try await summarizeDocument(jobs[0].payload)
+        case .summarize: try await summarize(jobs.map(\.payload))
+        case .kbSummarize: try await summarizeDocuments(jobs.map(\.payload))
         case .prune: try await prune(jobs[0].payload)
         case .archive: try await archive(jobs[0].payload)
         case .compact: try await compactMemory(jobs[0].payload)

@@ -4,8 +4,8 @@ import StrataTable
 extension ContextDatabase {
     /// Run by the worker when no job is due: folds the logged rows of every table written
     /// since into fragments (so other processes see them) and re-indexes (`OPTIMIZE`) each
-    /// whose rows outside an index reach `reindexThreshold`. Fewer such rows are searched
-    /// exactly, which costs little.
+    /// whose rows outside an index reach `reindexThreshold` or a tenth of the table. Fewer
+    /// such rows are searched exactly, which costs little.
     func reindexWrittenTables() async throws(StrataError) {
         let written = state.withLock { state in
             defer { state.written = [] }
@@ -15,7 +15,8 @@ extension ContextDatabase {
             let table = try await database.table(named: name)
             try await table.flushSmallWrites()
             let manifest = try await table.latestManifest()
-            if Self.rowsOutsideIndexes(manifest) >= configuration.reindexThreshold {
+            let outside = Self.rowsOutsideIndexes(manifest)
+            if outside > 0 && outside >= min(configuration.reindexThreshold, max(1, manifest.rowCount / 10)) {
                 try await table.optimizeIndexes()
             }
         }

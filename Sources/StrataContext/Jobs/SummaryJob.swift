@@ -9,27 +9,34 @@ extension ContextDatabase {
 
     /// The `summarize` job: the L0 summary of an agent's session or document from its valid
     /// chunks, and per embedding model the normalised mean of the chunks' vectors as its L0
-    /// vector (spec/context.md §5). Replaces what an earlier run wrote.
-    func summarize(_ payload: JSONValue) async throws(StrataError) {
-        let agent = try payload.requiredString("agent_id")
-        let type = try payload.requiredString("target_type")
-        let target = try payload.requiredString("target_id")
-        let column = type == "session" ? "session_id" : "raw_id"
-        let scope = "agent_id = \(SQLText.literal(agent)) AND \(column) = \(SQLText.literal(target))"
-        let chunks = try await rows("""
-            SELECT content FROM \(Self.chunksTable) WHERE \(scope) AND \(SQLText.valid(at: Timestamp.now()))
-             ORDER BY created_at DESC, chunk_id DESC LIMIT \(Self.summaryChunks)
-            """).compactMap { $0.string("content") }.reversed()
-        let vectors = try await rows("SELECT model_name, vector FROM \(Self.embeddingsTable) WHERE \(scope)")
+    /// vector (spec/context.md §5). Replaces what an earlier run wrote. Due jobs of this kind
+    /// run together: one write per table for all their targets.
+    func summarize(_ payloads: [JSONValue]) async throws(StrataError) {
+        var targets: [String] = []
+        var summaries: [[String: Value]] = []
+        var vectors: [[String: Value]] = []
         let now = Timestamp.now()
-        try await replace("ctx_agent.agent_l0_summaries", column: "target_id", ids: [target], with: chunks.isEmpty ? [] : [[
-            "target_id": .string(target), "target_type": .string(type), "agent_id": .string(agent), "updated_at": .timestamp(now),
-            "summary": .string(try await configuration.summarizer.summarize(Array(chunks), maxCharacters: Self.summaryCharacters)),
-        ]])
-        try await replace("ctx_agent.agent_l0_embeddings", column: "target_id", ids: [target], with: Self.centroids(vectors).map { model, vector in
-            ["target_id": .string(target), "target_type": .string(type), "agent_id": .string(agent), "updated_at": .timestamp(now),
-             "model_name": .string(model), "vector": .vector(vector)]
-        })
+        for payload in payloads {
+            let agent = try payload.requiredString("agent_id")
+            let type = try payload.requiredString("target_type")
+            let target = try payload.requiredString("target_id")
+            let column = type == "session" ? "session_id" : "raw_id"
+            let scope = "agent_id = \(SQLText.literal(agent)) AND \(column) = \(SQLText.literal(target))"
+            let chunks = try await rows("""
+                SELECT content FROM \(Self.chunksTable) WHERE \(scope) AND \(SQLText.valid(at: now))
+                 ORDER BY created_at DESC, chunk_id DESC LIMIT \(Self.summaryChunks)
+                """).compactMap { $0.string("content") }.reversed()
+            targets.append(target)
+            guard !chunks.isEmpty else { continue }
+            summaries.append(["target_id": .string(target), "target_type": .string(type), "agent_id": .string(agent), "updated_at": .timestamp(now),
+                              "summary": .string(try await configuration.summarizer.summarize(Array(chunks), maxCharacters: Self.summaryCharacters))])
+            for (model, vector) in Self.centroids(try await rows("SELECT model_name, vector FROM \(Self.embeddingsTable) WHERE \(scope)")) {
+                vectors.append(["target_id": .string(target), "target_type": .string(type), "agent_id": .string(agent), "updated_at": .timestamp(now),
+                                "model_name": .string(model), "vector": .vector(vector)])
+            }
+        }
+        try await replace("ctx_agent.agent_l0_summaries", column: "target_id", ids: targets, with: summaries)
+        try await replace("ctx_agent.agent_l0_embeddings", column: "target_id", ids: targets, with: vectors)
     }
 
     /// Per model, the normalised mean of the rows' vectors, by model name.

@@ -16,6 +16,13 @@ struct ContextSearcher: Sendable {
     let filter: String?
     /// The query as full-text words; nil when it has none.
     let words: String?
+    /// Whether evidence carries the L2 text.
+    let evidenceText: Bool
+    /// Whether the arms apply validity (§7) in their statements. Normally validity is
+    /// checked on the results' rows only — superseded chunks are few, and the check then
+    /// costs nothing per candidate — and a search that loses results to it runs again with
+    /// this set, so it is never short.
+    private(set) var strictValidity = false
     /// The query vector and its model; nil when there is none.
     let vector: [Float]?
     let model: String
@@ -33,6 +40,7 @@ struct ContextSearcher: Sendable {
         self.context = context
         self.corpora = corpora
         k = request.topK
+        evidenceText = request.evidenceText
         settings = context.configuration.search
         validAt = request.validAt ?? Timestamp.now()
         filter = try request.filter.map { (text) throws(StrataError) in try SQLExpression(parsing: text).description }
@@ -42,7 +50,7 @@ struct ContextSearcher: Sendable {
             try context.checkVector(given, what: "query vector")
             vector = given
             model = request.model ?? AgentMemory.externalModel
-        } else if let query = request.text, !query.trimmingWhitespace().isEmpty {
+        } else if request.mode != .fullText, let query = request.text, !query.trimmingWhitespace().isEmpty {
             vector = try await context.embedder.embed([query]).first
             model = context.embedder.modelName
         } else {
@@ -63,99 +71,145 @@ struct ContextSearcher: Sendable {
     // MARK: Modes
 
     func run(_ mode: SearchMode) async throws(StrataError) -> SearchResult {
+        let result = try await runOnce(mode)
+        guard !strictValidity, result.hits.count < k, result.stages.contains(where: { $0.name == "l1.rows" && $0.detail.contains("not valid") }) else {
+            return result
+        }
+        var strict = self
+        strict.strictValidity = true
+        return try await strict.runOnce(mode)
+    }
+
+    private func runOnce(_ mode: SearchMode) async throws(StrataError) -> SearchResult {
         var stages: [SearchStage] = []
         switch mode {
         case .fullText:
             let ranked = try await fullText(restrictions: nil, limit: k)
             stages.append(SearchStage(name: "l1.fts", candidates: ranked.hits.count, micros: ranked.micros, detail: "BM25 over chunk text"))
-            return SearchResult(hits: Array(single(ranked, fused: corpora.count > 1).prefix(k)), stages: stages, confident: nil)
+            return SearchResult(hits: try await filled(single(ranked), stages: &stages), stages: stages, confident: nil)
         case .vector:
             let ranked = try await vectorArm(restrictions: nil, limit: k)
             stages.append(SearchStage(name: "l1.vector", candidates: ranked.hits.count, micros: ranked.micros, detail: "nearest embeddings of model \(model)"))
-            return SearchResult(hits: Array(single(ranked, fused: corpora.count > 1).prefix(k)), stages: stages, confident: nil)
+            return SearchResult(hits: try await filled(single(ranked), stages: &stages), stages: stages, confident: nil)
         case .hybrid:
-            let hits = try await hybrid(restrictions: nil, stage: "global", stages: &stages)
-            return SearchResult(hits: hits, stages: stages, confident: nil)
+            let (text, nearest) = try await globalArms()
+            record(text, nearest, prefix: "l1", stages: &stages)
+            let clock = ContinuousClock.now
+            let fused = fuse([text.hits, nearest.hits], stage: "global")
+            stages.append(SearchStage(name: "l1.fuse", candidates: fused.count, micros: Self.micros(since: clock), detail: "RRF k=\(Int(settings.rrfK))"))
+            return SearchResult(hits: try await filled(fused, stages: &stages), stages: stages, confident: nil)
         case .chain:
             return try await chain()
         }
     }
 
     /// A single arm's hits: their own scores, or RRF when several corpora are merged.
-    private func single(_ ranked: Ranked, fused: Bool) -> [SearchHit] {
-        fused ? fuse([ranked.hits], stage: "global") : ranked.hits
+    private func single(_ ranked: Ranked) -> [SearchHit] {
+        corpora.count > 1 ? fuse([ranked.hits], stage: "global") : ranked.hits
     }
 
-    /// Full text and vector side by side, fused by RRF; `restrictions` keeps each corpus to
-    /// its L0 shortlist (a corpus without one is left out).
-    private func hybrid(restrictions: [String: String]?, stage: String, stages: inout [SearchStage]) async throws(StrataError) -> [SearchHit] {
+    /// The full-text and vector arms over every corpus, side by side.
+    private func globalArms(restrictions: [String: String]? = nil) async throws(StrataError) -> (Ranked, Ranked) {
         let fetch = max(k, settings.fetchK)
-        let (textHits, vectorHits) = try await Self.concurrently({ () async throws(StrataError) in try await fullText(restrictions: restrictions, limit: fetch) },
-                                                                  { () async throws(StrataError) in try await vectorArm(restrictions: restrictions, limit: fetch) })
-        let clock = ContinuousClock.now
-        let fused = Array(fuse([textHits.hits, vectorHits.hits], stage: stage).prefix(k))
-        let prefix = stage == "shortlist" ? "l1.shortlist" : "l1"
-        stages.append(SearchStage(name: prefix + ".fts", candidates: textHits.hits.count, micros: textHits.micros,
+        return try await Self.concurrently({ () async throws(StrataError) in try await fullText(restrictions: restrictions, limit: fetch) },
+                                           { () async throws(StrataError) in try await vectorArm(restrictions: restrictions, limit: fetch) })
+    }
+
+    private func record(_ text: Ranked, _ nearest: Ranked, prefix: String, stages: inout [SearchStage]) {
+        let fetch = max(k, settings.fetchK)
+        stages.append(SearchStage(name: prefix + ".fts", candidates: text.hits.count, micros: text.micros,
                                   detail: words == nil ? "no query words" : "BM25 over chunk text, fetch \(fetch)"))
-        stages.append(SearchStage(name: prefix + ".vector", candidates: vectorHits.hits.count, micros: vectorHits.micros,
+        stages.append(SearchStage(name: prefix + ".vector", candidates: nearest.hits.count, micros: nearest.micros,
                                   detail: vector == nil ? "no query vector" : "nearest embeddings of model \(model), fetch \(fetch)"))
-        stages.append(SearchStage(name: prefix + ".fuse", candidates: fused.count, micros: Self.micros(since: clock), detail: "RRF k=\(Int(settings.rrfK))"))
-        return fused
     }
 
     // MARK: Chain
 
-    /// L0 summaries (hybrid) → shortlist → L1 hybrid inside it (topped up from the global
-    /// search when short) → L2 evidence. L0 is confident when one target ranks within the
-    /// top `agreementDepth` of both L0 arms; otherwise L1 runs globally.
+    /// L0 summaries (hybrid) → shortlist → L1 hybrid inside it → L2 evidence. L0 is
+    /// confident when one target ranks within the top `agreementDepth` of both L0 arms;
+    /// then the shortlist's full-text and vector lists join the global L1 lists in the
+    /// fusion (a chunk of a shortlisted session or document gains their ranks; what L0
+    /// missed keeps its global ranks, so the result is never short). Otherwise the result is
+    /// the global L1 hybrid search. The global L1 arms run beside the L0 arms.
     private func chain() async throws(StrataError) -> SearchResult {
         var stages: [SearchStage] = []
         let limit = max(settings.shortlistSize * 4, 20)
-        let (text, nearest) = try await Self.concurrently({ () async throws(StrataError) in try await l0FullText(limit: limit) },
-                                                          { () async throws(StrataError) in try await l0Vector(limit: limit) })
+        let (l0, global) = try await Self.concurrently({ () async throws(StrataError) in
+            try await Self.concurrently({ () async throws(StrataError) in try await l0FullText(limit: limit) },
+                                        { () async throws(StrataError) in try await l0Vector(limit: limit) })
+        }, { () async throws(StrataError) in try await globalArms() })
+        let (text, nearest) = l0
         stages.append(SearchStage(name: "l0.fts", candidates: text.targets.count, micros: text.micros,
                                   detail: words == nil ? "no query words" : "BM25 over summaries"))
         stages.append(SearchStage(name: "l0.vector", candidates: nearest.targets.count, micros: nearest.micros,
                                   detail: vector == nil ? "no query vector" : "nearest summary vectors of model \(model)"))
-        let clock = ContinuousClock.now
+        record(global.0, global.1, prefix: "l1", stages: &stages)
+        var clock = ContinuousClock.now
         let fusedTargets = fuseTargets([text.targets, nearest.targets])
         let depth = settings.agreementDepth
         let agreed = Set(text.targets.prefix(depth)).intersection(nearest.targets.prefix(depth))
         let confident = !agreed.isEmpty
-        let shortlist = Array(fusedTargets.prefix(settings.shortlistSize))
+        let shortlist = confident ? Array(fusedTargets.prefix(settings.shortlistSize)) : []
         stages.append(SearchStage(name: "l0.fuse", candidates: shortlist.count, micros: Self.micros(since: clock),
                                   detail: confident ? "confident (\(agreed.map(\.label).sorted().joined(separator: ", ")) in the top \(depth) of both arms): shortlist "
                                     + shortlist.map(\.label).joined(separator: ", ")
-                                    : "not confident (no target in the top \(depth) of both arms): global L1"))
-        var hits: [SearchHit]
+                                    : "not confident (no target in the top \(depth) of both arms): global L1 only"))
+        var lists = [global.0.hits, global.1.hits]
         if confident {
             var restrictions: [String: String] = [:]
             for corpus in corpora {
                 let targets = shortlist.filter { $0.source == corpus.source }
                 if !targets.isEmpty { restrictions[corpus.source] = corpus.restriction(targets) }
             }
-            hits = try await hybrid(restrictions: restrictions, stage: "shortlist", stages: &stages)
-            for i in hits.indices {
-                hits[i].explanation.via = shortlist.filter { $0.source == hits[i].source && ($0.id == hits[i].sessionID || $0.id == hits[i].rawID) }.map(\.label)
-            }
-            if hits.count < k {
-                let start = ContinuousClock.now
-                var ignored: [SearchStage] = []
-                let global = try await hybrid(restrictions: nil, stage: "fill", stages: &ignored)
-                let have = Set(hits.map { $0.source + "\u{0}" + $0.chunkID })
-                let added = global.filter { !have.contains($0.source + "\u{0}" + $0.chunkID) }.prefix(k - hits.count)
-                hits += added
-                stages.append(SearchStage(name: "fill", candidates: added.count, micros: Self.micros(since: start),
-                                          detail: "the shortlist gave \(hits.count - added.count) of \(k): topped up from global L1 hybrid"))
-            }
-        } else {
-            hits = try await hybrid(restrictions: nil, stage: "global", stages: &stages)
+            let (inText, inNearest) = try await globalArms(restrictions: restrictions)
+            record(inText, inNearest, prefix: "l1.shortlist", stages: &stages)
+            lists += [inText.hits, inNearest.hits]
         }
-        let start = ContinuousClock.now
+        clock = ContinuousClock.now
+        var hits = fuse(lists, weights: [1, 1, settings.shortlistWeight, settings.shortlistWeight], stage: confident ? "shortlist" : "global")
+        stages.append(SearchStage(name: "l1.fuse", candidates: hits.count, micros: Self.micros(since: clock),
+                                  detail: "RRF k=\(Int(settings.rrfK)) over \(lists.count) lists" + (confident ? ", shortlist lists weighted \(settings.shortlistWeight)" : "")))
+        hits = try await filled(hits, stages: &stages)
+        for i in hits.indices {
+            hits[i].explanation.via = shortlist.filter { $0.source == hits[i].source && ($0.id == hits[i].sessionID || $0.id == hits[i].rawID) }.map(\.label)
+            if confident && hits[i].explanation.via.isEmpty { hits[i].explanation.stage = "global" }
+        }
+        clock = ContinuousClock.now
         hits = try await withEvidence(hits)
-        stages.append(SearchStage(name: "l2.evidence", candidates: hits.filter { $0.evidence != nil }.count, micros: Self.micros(since: start),
+        stages.append(SearchStage(name: "l2.evidence", candidates: hits.filter { $0.evidence != nil }.count, micros: Self.micros(since: clock),
                                   detail: "L2 entries of the hits"))
         return SearchResult(hits: hits, stages: stages, confident: confident)
+    }
+
+    /// The first k of `candidates` whose chunks are valid (§7), with their chunks' columns,
+    /// read for these rows only (in rounds of 2k candidates while some turn out invalid).
+    private func filled(_ candidates: [SearchHit], stages: inout [SearchStage]) async throws(StrataError) -> [SearchHit] {
+        let clock = ContinuousClock.now
+        var filled: [SearchHit] = []
+        var start = 0, invalid = 0
+        while filled.count < k && start < candidates.count {
+            let part = candidates[start..<min(candidates.count, start + 2 * k - filled.count)]
+            start += part.count
+            var rows: [String: Row] = [:]
+            for corpus in corpora {
+                let ids = part.filter { $0.source == corpus.source }.map(\.chunkID)
+                guard !ids.isEmpty else { continue }
+                let validity = corpus.isMemory ? " AND " + SQLText.valid(at: validAt) : ""
+                for row in try await context.rows("SELECT \(corpus.chunkColumns) FROM \(corpus.chunks) WHERE chunk_id IN \(SQLText.list(ids))\(validity) AND \(corpus.scope)") {
+                    rows[corpus.source + "\u{0}" + (row.string("chunk_id") ?? "")] = row
+                }
+            }
+            for hit in part {
+                guard let row = rows[hit.source + "\u{0}" + hit.chunkID], let corpus = corpora.first(where: { $0.source == hit.source }) else {
+                    invalid += 1
+                    continue
+                }
+                if filled.count < k { filled.append(corpus.filled(hit, from: row)) }
+            }
+        }
+        stages.append(SearchStage(name: "l1.rows", candidates: filled.count, micros: Self.micros(since: clock),
+                                  detail: "chunk rows of the results" + (invalid > 0 ? "; \(invalid) candidates not valid at the time asked" : "")))
+        return filled
     }
 
     struct TargetList: Sendable {
@@ -197,13 +251,16 @@ struct ContextSearcher: Sendable {
 
     // MARK: Arms
 
-    /// The conditions every chunk of `corpus` must meet: owner, validity, filter, restriction.
-    private func chunkCondition(_ corpus: Corpus, _ restriction: String?) -> String {
-        var parts = [corpus.scope]
-        if corpus.isMemory { parts.append(SQLText.valid(at: validAt)) }
+    /// The conditions every chunk of `corpus` must meet: owner, filter, restriction (and
+    /// validity, when strict).
+    /// `owner: false` leaves out the owner condition where the ids checked came from rows
+    /// that met it (chunk ids are unique across owners).
+    private func chunkCondition(_ corpus: Corpus, _ restriction: String?, owner: Bool = true) -> String {
+        var parts = owner ? [corpus.scope] : []
+        if corpus.isMemory && strictValidity { parts.append(SQLText.valid(at: validAt)) }
         if let filter { parts.append("(\(filter))") }
         if let restriction { parts.append(restriction) }
-        return parts.joined(separator: " AND ")
+        return parts.isEmpty ? "TRUE" : parts.joined(separator: " AND ")
     }
 
     /// BM25 over chunk text, each corpus, best first.
@@ -215,11 +272,11 @@ struct ContextSearcher: Sendable {
             let restriction = restrictions.map { $0[corpus.source] }
             if restriction == .some(nil) { continue }
             let rows = try await context.rows("""
-                SELECT \(corpus.chunkColumns), _score FROM \(corpus.chunks)
+                SELECT chunk_id, _score FROM \(corpus.chunks)
                  WHERE \(chunkCondition(corpus, restriction ?? nil)) AND MATCH(content, $1) LIMIT \(limit)
                 """, [.string(words)])
             for (rank, row) in rows.enumerated() {
-                var hit = corpus.hit(row)
+                var hit = corpus.candidate(row.string("chunk_id") ?? "")
                 hit.score = row.double("_score") ?? 0
                 hit.explanation.fullTextRank = rank + 1
                 hit.explanation.fullTextScore = hit.score
@@ -254,18 +311,21 @@ struct ContextSearcher: Sendable {
                     order.append(id)
                     distance[id] = row.double("_distance") ?? 0
                 }
-                var found: [String: Row] = [:]
-                if !order.isEmpty {
+                // Chunk conditions beyond owner and restriction (which the embeddings carry)
+                // are checked on the chunks' rows; without any, every embedding passes.
+                let checked = filter != nil || (corpus.isMemory && strictValidity)
+                var found = checked ? Set<String>() : Set(order)
+                if checked && !order.isEmpty {
                     for row in try await context.rows("""
-                        SELECT \(corpus.chunkColumns) FROM \(corpus.chunks) WHERE \(chunkCondition(corpus, restriction ?? nil)) AND chunk_id IN \(SQLText.list(order))
+                        SELECT chunk_id FROM \(corpus.chunks) WHERE chunk_id IN \(SQLText.list(order)) AND \(chunkCondition(corpus, nil, owner: false))
                         """) {
-                        if let id = row.string("chunk_id") { found[id] = row }
+                        if let id = row.string("chunk_id") { found.insert(id) }
                     }
                 }
-                let passing = order.filter { found[$0] != nil }
+                let passing = order.filter(found.contains)
                 if passing.count >= limit || nearest.count < fetch || fetch >= 64 * limit {
                     for (rank, id) in passing.prefix(limit).enumerated() {
-                        var hit = corpus.hit(found[id]!)
+                        var hit = corpus.candidate(id)
                         hit.explanation.vectorRank = rank + 1
                         hit.explanation.vectorDistance = distance[id]
                         hit.score = 1 - (distance[id] ?? 1)
@@ -284,9 +344,10 @@ struct ContextSearcher: Sendable {
 
     /// Reciprocal rank fusion of ranked lists of hits: Σ 1/(k + rank) over the lists that
     /// hold a chunk (ranks within each corpus's part of a list); ties by source and chunk id.
-    private func fuse(_ lists: [[SearchHit]], stage: String) -> [SearchHit] {
+    private func fuse(_ lists: [[SearchHit]], weights: [Double] = [], stage: String) -> [SearchHit] {
         var merged: [String: SearchHit] = [:]
-        for list in lists {
+        for (number, list) in lists.enumerated() {
+            let weight = number < weights.count ? weights[number] : 1
             var rankInCorpus: [String: Int] = [:]
             for hit in list {
                 let rank = (rankInCorpus[hit.source] ?? 0) + 1
@@ -298,7 +359,7 @@ struct ContextSearcher: Sendable {
                     fresh.explanation = HitExplanation(stage: stage, via: [])
                     return fresh
                 }()
-                entry.score += 1 / (settings.rrfK + Double(rank))
+                entry.score += weight / (settings.rrfK + Double(rank))
                 if let r = hit.explanation.fullTextRank {
                     entry.explanation.fullTextRank = r
                     entry.explanation.fullTextScore = hit.explanation.fullTextScore
@@ -341,16 +402,12 @@ struct ContextSearcher: Sendable {
         for corpus in corpora {
             let ids = Set(hits.filter { $0.source == corpus.source }.compactMap(\.rawID))
             guard !ids.isEmpty else { continue }
-            let columns = corpus.isMemory ? "raw_id AS id, source_id AS source, content_type, created_at AS created, content"
-                                          : "doc_id AS id, source_uri AS source, imported_at AS created, content"
+            let text = evidenceText ? ", content" : ""
+            let columns = corpus.isMemory ? "raw_id AS id, source_id AS source, content_type, created_at AS created" + text
+                                          : "doc_id AS id, source_uri AS source, imported_at AS created, content_type" + text
             for row in try await context.rows("SELECT \(columns) FROM \(corpus.entries) WHERE \(corpus.scope) AND \(corpus.entryColumn) IN \(SQLText.list(ids.sorted()))") {
                 guard let id = row.string("id") else { continue }
-                let text: String?
-                if corpus.isMemory {
-                    text = ContextDatabase.text(of: row)
-                } else {
-                    text = row.string("content")
-                }
+                let text = !evidenceText ? nil : corpus.isMemory ? ContextDatabase.text(of: row) : row.string("content")
                 evidence[corpus.source + "\u{0}" + id] = Evidence(id: id, source: row.string("source"), contentType: row.string("content_type"),
                                                                   createdAt: row.int("created"), excerpt: text.map { String($0.prefix(Evidence.excerptCharacters)) })
             }

@@ -53,12 +53,21 @@ struct Corpus: Sendable {
         return parts.isEmpty ? "FALSE" : "(" + parts.joined(separator: " OR ") + ")"
     }
 
-    /// A hit from a row of `chunkColumns`.
-    func hit(_ row: Row) -> SearchHit {
-        SearchHit(chunkID: row.string("chunk_id") ?? "", content: row.string("content") ?? "", metadata: row.string("metadata"),
-                  rawID: row.string(entryColumn), sessionID: isMemory ? row.string("session_id") : nil,
-                  createdAt: isMemory ? row.int("created_at") : nil, source: source, score: 0,
+    /// A hit known by its id only; `filled(from:)` adds the rest once it is among the results.
+    func candidate(_ chunkID: String) -> SearchHit {
+        SearchHit(chunkID: chunkID, content: "", metadata: nil, rawID: nil, sessionID: nil, createdAt: nil, source: source, score: 0,
                   explanation: HitExplanation(stage: "global", via: []), evidence: nil)
+    }
+
+    /// `hit` with the columns of its chunk row (a row of `chunkColumns`).
+    func filled(_ hit: SearchHit, from row: Row) -> SearchHit {
+        var hit = hit
+        hit.content = row.string("content") ?? ""
+        hit.metadata = row.string("metadata")
+        hit.rawID = row.string(entryColumn)
+        hit.sessionID = isMemory ? row.string("session_id") : nil
+        hit.createdAt = isMemory ? row.int("created_at") : nil
+        return hit
     }
 }
 

@@ -36,10 +36,14 @@ public struct SearchRequest: Sendable {
     public var knowledgeBases: [String]
     /// Whether the agent's own memory is searched (false: the knowledge bases only).
     public var includeMemory: Bool
+    /// Whether chain-mode evidence carries the L2 entry's text (`Evidence.excerpt`); it
+    /// always carries the entry's id, source, type and time.
+    public var evidenceText: Bool
 
     /// A search; see each property.
     public init(text: String? = nil, vector: [Float]? = nil, model: String? = nil, topK: Int = 10, mode: SearchMode = .chain,
-                filter: String? = nil, validAt: Int64? = nil, knowledgeBases: [String] = [], includeMemory: Bool = true) {
+                filter: String? = nil, validAt: Int64? = nil, knowledgeBases: [String] = [], includeMemory: Bool = true, evidenceText: Bool = false) {
+        self.evidenceText = evidenceText
         self.text = text
         self.vector = vector
         self.model = model
@@ -117,7 +121,7 @@ public struct Evidence: Sendable, Hashable {
     public var contentType: String?
     /// When it was created or imported.
     public var createdAt: Int64?
-    /// Its text, at most `Evidence.excerptCharacters` characters.
+    /// Its text, at most `Evidence.excerptCharacters` characters (when the request asked).
     public var excerpt: String?
 
     /// The longest excerpt carried.

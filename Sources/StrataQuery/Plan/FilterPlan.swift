@@ -44,6 +44,13 @@ package struct FilterPlan: Sendable, CustomStringConvertible {
     /// Whether the table's own predicate filter answers the whole condition.
     package var isPredicateOnly: Bool { residual == nil && anyOf == nil }
 
+    /// Whether the filter is comparisons alone that scalar indexes show true for every row
+    /// of `snapshot` (one tenant in the whole table): applying it would change nothing.
+    package func filtersNothing(_ snapshot: TableSnapshot) async throws(StrataError) -> Bool {
+        guard isPredicateOnly, let pushdown else { return false }
+        return try await snapshot.holdsForEveryRow(pushdown)
+    }
+
     /// How many conjuncts the plan's parts hold (for the plan checker).
     package var partCount: Int {
         (pushdown?.comparisons.count ?? 0) + (anyOf == nil ? 0 : 1) + (residual.map { Self.conjuncts($0).count } ?? 0)

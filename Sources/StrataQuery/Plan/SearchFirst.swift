@@ -10,6 +10,10 @@ extension PlanNode {
                           search: (Int) async throws(StrataError) -> [(hit: Hit, key: UInt64)],
                           filterFirst: () async throws(StrataError) -> [(hit: Hit, key: UInt64)]) async throws(StrataError) -> [(hit: Hit, key: UInt64)] {
         var asked = max(initial, k)
+        if try await filter.filtersNothing(snapshot) {
+            note("search first: the filter holds for every row (by its indexes), so it is not applied")
+            return Array(try await search(asked).prefix(k))
+        }
         while true {
             let candidates = try await search(asked)
             let rows = try await snapshot.rows(keys: candidates.map(\.key), columns: filter.columns)
@@ -31,6 +35,10 @@ extension PlanNode {
     /// predicate when the filter is comparisons alone (applied inside the search), else the
     /// keys of the rows the filter evaluates to (timed and counted for EXPLAIN ANALYZE).
     func filterFirstRestriction(_ filter: FilterPlan, snapshot: TableSnapshot) async throws(StrataError) -> (predicate: Predicate?, allowed: RowKeySet?) {
+        if try await filter.filtersNothing(snapshot) {
+            note("the filter holds for every row (by its indexes), so it is not applied")
+            return (nil, nil)
+        }
         if filter.isPredicateOnly { return (filter.pushdown, nil) }
         let allowed = try await stage("filter") { () throws(StrataError) in RowKeySet(try await filter.matchingKeys(snapshot)) }
         note("\(allowed.count) rows pass the filter")

@@ -1,6 +1,7 @@
 import StrataCore
 import StrataIndex
 import StrataKernels
+import Synchronization
 
 /// The kinds of scalar index a table can hold (spec/indexes.md §7.5, §7.7).
 public enum ScalarIndexKind: String, Sendable, CaseIterable {
@@ -14,6 +15,11 @@ public enum ScalarIndexKind: String, Sendable, CaseIterable {
 package final class LoadedScalarSegment: LoadedSegment {
     package let index: any ScalarIndex
     package let rows: IndexRowMap
+    /// The answers to the last few distinct comparisons, newest last: a segment never
+    /// changes, and the same filter (a tenant, an agent) comes with query after query.
+    private let recent = Mutex<[(key: [Predicate.Comparison], ids: RoaringBitmap)]>([])
+    /// Answers kept.
+    private static let recentLimit = 16
 
     package init(index: any ScalarIndex, addresses: [UInt64], path: String) {
         self.index = index
@@ -39,6 +45,20 @@ package final class LoadedScalarSegment: LoadedSegment {
     /// each of an operator the index answers): their bounds combined into one range, so that
     /// `x >= a AND x < b` reads the rows between a and b, not every row above a.
     func ids(_ comparisons: [Predicate.Comparison]) -> RoaringBitmap {
+        if let known = recent.withLock({ $0.last { Self.same($0.key, comparisons) }?.ids }) { return known }
+        let ids = computeIDs(comparisons)
+        recent.withLock { recent in
+            if recent.count >= Self.recentLimit { recent.removeFirst() }
+            recent.append((comparisons, ids))
+        }
+        return ids
+    }
+
+    private static func same(_ a: [Predicate.Comparison], _ b: [Predicate.Comparison]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { $0.column == $1.column && $0.op == $1.op && $0.literal == $1.literal }
+    }
+
+    private func computeIDs(_ comparisons: [Predicate.Comparison]) -> RoaringBitmap {
         if comparisons.contains(where: { $0.op == .isNull }) {
             // Null satisfies no comparison: with another one on the column, nothing matches.
             return comparisons.count == 1 ? index.nulls : RoaringBitmap()

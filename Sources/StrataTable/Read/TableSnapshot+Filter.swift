@@ -47,9 +47,17 @@ extension TableSnapshot {
                     if address != IndexRows.removed { candidates.append(RowAddress(rawValue: address)) }
                 }
             }
-            if predicate.comparisons.count > comparisons.count && !candidates.isEmpty {
-                let rows = try await take(candidates, columns: predicate.columns)
-                candidates = predicate.matchingRows(rows).map { candidates[$0] }
+            // The other comparisons are checked on the candidates' rows, except those another
+            // index shows to hold for every row of the fragments read (a tenant or agent
+            // column with one value): reading those rows would change nothing.
+            var rest: [Predicate.Comparison] = []
+            for comparison in predicate.comparisons where !(comparison.column == comparisons[0].column && LoadedScalarSegment.answers(comparison.op)) {
+                if try await !holdsForEveryRow(comparison, in: covered) { rest.append(comparison) }
+            }
+            if !rest.isEmpty && !candidates.isEmpty {
+                let check = Predicate(comparisons: rest)
+                let rows = try await take(candidates, columns: check.columns)
+                candidates = check.matchingRows(rows).map { candidates[$0] }
             }
             found = candidates
         }
@@ -57,6 +65,32 @@ extension TableSnapshot {
             found += try await scanMatching(fragment, predicate)
         }
         return found.sorted { $0.rawValue < $1.rawValue }
+    }
+
+    /// Whether scalar indexes show every comparison of `predicate` true for every row of
+    /// the table (each index covering every fragment and matching every row it indexes):
+    /// a filter that then filters nothing, such as the one tenant of a table.
+    package func holdsForEveryRow(_ predicate: Predicate) async throws(StrataError) -> Bool {
+        let all = Set(manifest.fragments.map(\.id))
+        guard !all.isEmpty, !predicate.comparisons.isEmpty, pendingRows.allSatisfy({ $0.rowCount == 0 }) else { return false }
+        for comparison in predicate.comparisons {
+            guard try await holdsForEveryRow(comparison, in: all) else { return false }
+        }
+        return true
+    }
+
+    /// Whether a scalar index shows `comparison` true for every row of `fragments`: its
+    /// segments cover them all and match every row they index.
+    private func holdsForEveryRow(_ comparison: Predicate.Comparison, in fragments: Set<UInt32>) async throws(StrataError) -> Bool {
+        guard !fragments.isEmpty, LoadedScalarSegment.answers(comparison.op), comparison.op != .isNull,
+              let (comparisons, entry) = indexedComparisons(Predicate(comparisons: [comparison])) else { return false }
+        var covered = Set<UInt32>()
+        for segment in entry.segments where !fragments.isDisjoint(with: segment.fragmentIds) {
+            let loaded = try await loadedIndexes.segment(segment, kind: entry.kind, as: LoadedScalarSegment.self, location: location)
+            guard loaded.ids(comparisons).count == loaded.index.rowCount else { return false }
+            covered.formUnion(segment.fragmentIds)
+        }
+        return fragments.isSubset(of: covered)
     }
 
     /// The comparisons of `predicate` on the column of its first comparison that a scalar
