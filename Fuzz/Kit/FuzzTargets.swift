@@ -30,7 +30,8 @@ public enum FuzzTargets {
 
     /// The text parsers: `bytes` as a JSON document, as a JSON Lines row of a schema holding
     /// every type (and the row printed back and parsed again, which must give the same
-    /// values), as a schema, as a timestamp and as base64.
+    /// values), as a schema, as a timestamp and as base64; as HTML stripped to text and as
+    /// text cut into chunks.
     public static func text(_ bytes: [UInt8]) {
         _ = try? JSONParser.parse(bytes)
         _ = try? Schema(json: bytes)
@@ -40,6 +41,14 @@ public enum FuzzTargets {
         if let query = try? TextQuery.parse(text) {
             for hit in (try? queryIndex.search(query, k: 3)) ?? [] where Int(hit.id) >= queryIndex.documentCount || !hit.score.isFinite {
                 fatalError("a text query gave a hit outside the index or a score that is not finite: \(hit) for \(text.debugDescription)")
+            }
+        }
+        // The context layer's document text: HTML stripped, then chunked (spec/context.md §3).
+        for source in [text, DocumentText.plainText(text, contentType: "text/html")] {
+            for options in chunkings {
+                for chunk in Chunker.chunks(source, options: options) where chunk.text.isEmpty || chunk.text.count > options.maxCharacters {
+                    fatalError("a chunk is empty or longer than \(options.maxCharacters): \(chunk.text.debugDescription) of \(source.debugDescription)")
+                }
             }
         }
         for analyzer in analyzers {
@@ -64,6 +73,9 @@ public enum FuzzTargets {
             fatalError("row changed through print and parse: \(a) vs \(b) in \(line)")
         }
     }
+
+    /// Chunking as the context layer does it by default, and tight.
+    static let chunkings = [ChunkingOptions.standard, try! ChunkingOptions(maxCharacters: 40, overlapCharacters: 12)]
 
     /// The default analyzer and one with every option turned the other way.
     static let analyzers: [TextAnalyzer] = [

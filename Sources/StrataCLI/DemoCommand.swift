@@ -75,6 +75,7 @@ struct DemoCommand: AsyncParsableCommand {
         try out.line("\nVerify: \(report.pagesChecked) pages and \(report.blocksChecked) checksum blocks, \(report.problems.isEmpty ? "all sound" : "\(report.problems.count) damaged").")
         try await DemoTableTour.run(directory: directory, schema: schema, rows: rows)
         try await DemoSQLTour.run(directory: directory, schema: schema, rows: rows)
+        try await DemoContextTour.run(directory: directory)
         let strata = CommandLine.arguments[0]
         try out.line("""
 

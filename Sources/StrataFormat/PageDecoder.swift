@@ -186,8 +186,8 @@ enum PageDecoder {
 
     /// The byte range of entry `index` from a u32 offsets buffer, checked against `limit`.
     private static func offsetPair(_ bytes: PageBytes, _ buffer: Range<Int>, _ index: Int, limit: Int, _ page: PageDescriptor, _ path: String) throws(StrataError) -> Range<Int> {
-        let pair = Array(bytes.slice((buffer.lowerBound + index * 4)..<(buffer.lowerBound + index * 4 + 8)))
-        let (start, end) = pair.withUnsafeBytes {
+        // Read in place (no copy: this runs once per value a take reads).
+        let (start, end) = bytes.slice((buffer.lowerBound + index * 4)..<(buffer.lowerBound + index * 4 + 8)).withUnsafeBytes {
             (Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 0, as: UInt32.self))),
              Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 4, as: UInt32.self))))
         }
