@@ -64,3 +64,48 @@ struct JSONLine {
         try StandardOutput.shared.line(text + "}")
     }
 }
+
+/// One JSON object of a JSON Lines input, with the words that name its line in errors.
+struct JSONLineObject {
+    let fields: [String: JSONValue]
+    /// `PATH line N`.
+    let what: String
+    let line: Int
+
+    /// The string at `key`; nil when absent or null.
+    /// - Throws: `.invalidInput` when it is another kind of value.
+    func string(_ key: String) throws(StrataError) -> String? {
+        switch fields[key] {
+        case nil, .null?: return nil
+        case let .string(text)?: return text
+        default: throw .invalidInput(what: what, why: "\"\(key)\" must be a string")
+        }
+    }
+}
+
+/// The JSON objects of a JSON Lines file, one per non-blank line.
+struct JSONObjectLines {
+    private let reader: LineReader
+    private let path: String
+    private var number = 0
+
+    init(path: String) throws {
+        reader = try LineReader(path: path)
+        self.path = path
+    }
+
+    /// The next object; nil at the end.
+    /// - Throws: `.invalidInput` naming the line for text that is not a JSON object.
+    mutating func next() throws -> JSONLineObject? {
+        while let bytes = try reader.next() {
+            number += 1
+            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            let what = "\(path) line \(number)"
+            let parsed: JSONValue
+            do { parsed = try JSONParser.parse(bytes) } catch { throw StrataError.invalidInput(what: what, why: error.description) }
+            guard case let .object(members) = parsed else { throw StrataError.invalidInput(what: what, why: "expected a JSON object") }
+            return JSONLineObject(fields: Dictionary(members, uniquingKeysWith: { first, _ in first }), what: what, line: number)
+        }
+        return nil
+    }
+}

@@ -115,25 +115,12 @@ struct ContextAdd: ContextSubcommand {
 
     /// The entries of a JSON Lines file, grouped by agent in input order.
     static func readEntries(_ path: String, defaultAgent: String?) throws -> [(agent: String, entries: [MemoryEntry], lines: [Int])] {
-        let reader = try LineReader(path: path)
+        var lines = try JSONObjectLines(path: path)
         var groups: [(agent: String, entries: [MemoryEntry], lines: [Int])] = []
         var index: [String: Int] = [:]
-        var number = 0
-        while let bytes = try reader.next() {
-            number += 1
-            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            let what = "\(path) line \(number)"
-            let parsed: JSONValue
-            do { parsed = try JSONParser.parse(bytes) } catch { throw StrataError.invalidInput(what: what, why: error.description) }
-            guard case let .object(members) = parsed else { throw StrataError.invalidInput(what: what, why: "expected a JSON object") }
-            let fields = Dictionary(members, uniquingKeysWith: { first, _ in first })
-            func string(_ key: String) throws -> String? {
-                switch fields[key] {
-                case nil, .null?: return nil
-                case let .string(text)?: return text
-                default: throw StrataError.invalidInput(what: what, why: "\"\(key)\" must be a string")
-                }
-            }
+        while let object = try lines.next() {
+            let fields = object.fields, what = object.what, number = object.line
+            func string(_ key: String) throws -> String? { try object.string(key) }
             guard let agent = try string("agent_id") ?? defaultAgent else {
                 throw StrataError.invalidInput(what: what, why: "needs \"agent_id\" (or --agent)")
             }

@@ -67,23 +67,10 @@ struct ContextSearch: ContextSubcommand {
     }
 
     private func runBatch(_ context: ContextDatabase, path: String, defaultMode: SearchMode, validAt: Int64?) async throws {
-        let reader = try LineReader(path: path)
-        var number = 0
-        while let bytes = try reader.next() {
-            number += 1
-            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            let what = "\(path) line \(number)"
-            let parsed: JSONValue
-            do { parsed = try JSONParser.parse(bytes) } catch { throw StrataError.invalidInput(what: what, why: error.description) }
-            guard case let .object(members) = parsed else { throw StrataError.invalidInput(what: what, why: "expected a JSON object") }
-            let fields = Dictionary(members, uniquingKeysWith: { first, _ in first })
-            func string(_ key: String) throws -> String? {
-                switch fields[key] {
-                case nil, .null?: return nil
-                case let .string(text)?: return text
-                default: throw StrataError.invalidInput(what: what, why: "\"\(key)\" must be a string")
-                }
-            }
+        var lines = try JSONObjectLines(path: path)
+        while let object = try lines.next() {
+            let fields = object.fields, what = object.what
+            func string(_ key: String) throws -> String? { try object.string(key) }
             guard let id = fields["id"] else { throw StrataError.invalidInput(what: what, why: "needs \"id\"") }
             guard let agentID = try string("agent_id") ?? agent else { throw StrataError.invalidInput(what: what, why: "needs \"agent_id\" (or --agent)") }
             var queryK = k

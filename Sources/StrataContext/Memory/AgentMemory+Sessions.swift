@@ -101,12 +101,7 @@ extension AgentMemory {
 
     /// Chunk ids `raw#n` in entry order, then by their number.
     private static func chunkOrder(_ a: String, _ b: String) -> Bool {
-        let (ra, na) = split(a), (rb, nb) = split(b)
-        return ra != rb ? ra < rb : na < nb
-    }
-
-    private static func split(_ id: String) -> (String, Int) {
-        guard let hash = id.lastIndex(of: "#"), let n = Int(id[id.index(after: hash)...]) else { return (id, 0) }
-        return (String(id[..<hash]), n)
+        let ra = a.split(separator: "#").first ?? "", rb = b.split(separator: "#").first ?? ""
+        return ra != rb ? ra < rb : ContextDatabase.chunkNumber(a) < ContextDatabase.chunkNumber(b)
     }
 }
