@@ -54,6 +54,7 @@ struct ContextEval {
             var configuration = ContextConfiguration(embeddingDimension: 384)
             if let weight = ProcessInfo.processInfo.environment["STRATA_EVAL_SHORTLIST_WEIGHT"].flatMap(Double.init) { configuration.search.shortlistWeight = weight }
             if let size = ProcessInfo.processInfo.environment["STRATA_EVAL_SHORTLIST"].flatMap(Int.init) { configuration.search.shortlistSize = size }
+            if let fetch = ProcessInfo.processInfo.environment["STRATA_EVAL_FETCH"].flatMap(Int.init) { configuration.search.fetchK = fetch }
             context = try await ContextDatabase.open(directory: directory, configuration: configuration)
             for row in try await context.database.execute("SELECT raw_id, source_id FROM ctx_agent.agent_l2_raw").typedRows {
                 pidOf[row.string("raw_id")!] = row.string("source_id")
@@ -117,7 +118,9 @@ struct ContextEval {
         // Cold: a new handle on the files (no cache of this process holds anything), first query.
         let dropped = (try? "3\n".write(toFile: "/proc/sys/vm/drop_caches", atomically: false, encoding: .utf8)) != nil
         let openStart = DispatchTime.now().uptimeNanoseconds
-        let context = try await ContextDatabase.open(directory: directory, configuration: ContextConfiguration(embeddingDimension: 384, runsJobs: false))
+        var configuration = ContextConfiguration(embeddingDimension: 384, runsJobs: false)
+        if let fetch = ProcessInfo.processInfo.environment["STRATA_EVAL_FETCH"].flatMap(Int.init) { configuration.search.fetchK = fetch }
+        let context = try await ContextDatabase.open(directory: directory, configuration: configuration)
         let agent = try context.agent("eval")
         let opened = Double(DispatchTime.now().uptimeNanoseconds - openStart) / 1e6
         let firstStart = DispatchTime.now().uptimeNanoseconds

@@ -43,6 +43,10 @@ import TestSupport
             #expect(result.hits.first?.rawID == receipts[2].rawID)
             #expect(!result.stages.isEmpty)
         }
+        // Same data, same request: same answer, in the same order.
+        let again = try await agent.search(SearchRequest(text: "hours of proofing", topK: 5))
+        #expect(again.hits.map(\.chunkID) == (try await agent.search(SearchRequest(text: "hours of proofing", topK: 5))).hits.map(\.chunkID))
+        #expect(again.hits.map(\.score) == (try await agent.search(SearchRequest(text: "hours of proofing", topK: 5))).hits.map(\.score))
         let chained = try await agent.search(SearchRequest(text: "airport taxi passport", topK: 2, evidenceText: true))
         #expect(chained.confident == true, "\(chained.explanation)")
         #expect(chained.hits.first?.explanation.via == ["session s-travel"])

@@ -12,7 +12,7 @@ extension PlanNode {
         var asked = max(initial, k)
         if try await filter.filtersNothing(snapshot) {
             note("search first: the filter holds for every row (by its indexes), so it is not applied")
-            return Array(try await search(asked).prefix(k))
+            return Array(try await search(k).prefix(k))
         }
         while true {
             let candidates = try await search(asked)
