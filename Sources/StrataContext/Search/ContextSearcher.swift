@@ -130,55 +130,89 @@ struct ContextSearcher: Sendable {
     /// then the shortlist's full-text and vector lists join the global L1 lists in the
     /// fusion (a chunk of a shortlisted session or document gains their ranks; what L0
     /// missed keeps its global ranks, so the result is never short). Otherwise the result is
-    /// the global L1 hybrid search. The global L1 arms run beside the L0 arms.
+    /// the global L1 hybrid search. The global L1 arms run beside the L0 arms and the
+    /// shortlist's arms; the results' rows and their L2 entries are read side by side.
     private func chain() async throws(StrataError) -> SearchResult {
         var stages: [SearchStage] = []
         let limit = max(settings.shortlistSize * 4, 20)
-        let (l0, global) = try await Self.concurrently({ () async throws(StrataError) in
-            try await Self.concurrently({ () async throws(StrataError) in try await l0FullText(limit: limit) },
-                                        { () async throws(StrataError) in try await l0Vector(limit: limit) })
+        let (scoped, global) = try await Self.concurrently({ () async throws(StrataError) -> (TargetList, TargetList, L0Decision, (Ranked, Ranked)?) in
+            let (text, nearest) = try await Self.concurrently({ () async throws(StrataError) in try await l0FullText(limit: limit) },
+                                                              { () async throws(StrataError) in try await l0Vector(limit: limit) })
+            let decision = decide(text, nearest)
+            let inside = decision.confident ? try await globalArms(restrictions: decision.restrictions) : nil
+            return (text, nearest, decision, inside)
         }, { () async throws(StrataError) in try await globalArms() })
-        let (text, nearest) = l0
+        let (text, nearest, decision, inside) = scoped
         stages.append(SearchStage(name: "l0.fts", candidates: text.targets.count, micros: text.micros,
                                   detail: words == nil ? "no query words" : "BM25 over summaries"))
         stages.append(SearchStage(name: "l0.vector", candidates: nearest.targets.count, micros: nearest.micros,
                                   detail: vector == nil ? "no query vector" : "nearest summary vectors of model \(model)"))
+        stages.append(decision.stage)
         record(global.0, global.1, prefix: "l1", stages: &stages)
-        var clock = ContinuousClock.now
+        var lists = [global.0.hits, global.1.hits]
+        if let inside {
+            record(inside.0, inside.1, prefix: "l1.shortlist", stages: &stages)
+            lists += [inside.0.hits, inside.1.hits]
+        }
+        let clock = ContinuousClock.now
+        let fused = fuse(lists, weights: [1, 1, settings.shortlistWeight, settings.shortlistWeight], stage: decision.confident ? "shortlist" : "global")
+        stages.append(SearchStage(name: "l1.fuse", candidates: fused.count, micros: Self.micros(since: clock),
+                                  detail: "RRF k=\(Int(settings.rrfK)) over \(lists.count) lists" + (decision.confident ? ", shortlist lists weighted \(settings.shortlistWeight)" : "")))
+        let candidates = Array(fused.prefix(2 * k))
+        let (rowsRead, entriesRead) = try await Self.concurrently(
+            { () async throws(StrataError) -> ([SearchHit], SearchStage) in try await self.filledWithStage(fused) },
+            { () async throws(StrataError) -> (map: [String: Evidence], micros: Int64) in try await self.evidence(for: candidates) })
+        let (found, rowsStage) = rowsRead
+        let (entries, evidenceMicros) = entriesRead
+        var hits = found
+        for i in hits.indices {
+            hits[i].explanation.via = decision.shortlist.filter { $0.source == hits[i].source && ($0.id == hits[i].sessionID || $0.id == hits[i].rawID) }.map(\.label)
+            if decision.confident && hits[i].explanation.via.isEmpty { hits[i].explanation.stage = "global" }
+            hits[i].evidence = hits[i].rawID.flatMap { entries[hits[i].source + "\u{0}" + $0] }
+        }
+        // A hit beyond the first 2k candidates (some were not valid) has its entry read now.
+        if hits.contains(where: { $0.evidence == nil && $0.rawID != nil }) {
+            let more = try await self.evidence(for: hits.filter { $0.evidence == nil }).map
+            for i in hits.indices where hits[i].evidence == nil { hits[i].evidence = hits[i].rawID.flatMap { more[hits[i].source + "\u{0}" + $0] } }
+        }
+        stages.append(rowsStage)
+        stages.append(SearchStage(name: "l2.evidence", candidates: hits.filter { $0.evidence != nil }.count, micros: evidenceMicros,
+                                  detail: "L2 entries of the hits (read beside their rows)"))
+        return SearchResult(hits: hits, stages: stages, confident: decision.confident)
+    }
+
+    /// What L0 decided: confidence, the shortlist, each corpus's restriction, its stage.
+    struct L0Decision: Sendable {
+        let confident: Bool
+        let shortlist: [L0Target]
+        let restrictions: [String: String]
+        let stage: SearchStage
+    }
+
+    private func decide(_ text: TargetList, _ nearest: TargetList) -> L0Decision {
+        let clock = ContinuousClock.now
         let fusedTargets = fuseTargets([text.targets, nearest.targets])
         let depth = settings.agreementDepth
         let agreed = Set(text.targets.prefix(depth)).intersection(nearest.targets.prefix(depth))
         let confident = !agreed.isEmpty
         let shortlist = confident ? Array(fusedTargets.prefix(settings.shortlistSize)) : []
-        stages.append(SearchStage(name: "l0.fuse", candidates: shortlist.count, micros: Self.micros(since: clock),
-                                  detail: confident ? "confident (\(agreed.map(\.label).sorted().joined(separator: ", ")) in the top \(depth) of both arms): shortlist "
+        var restrictions: [String: String] = [:]
+        for corpus in corpora {
+            let targets = shortlist.filter { $0.source == corpus.source }
+            if !targets.isEmpty { restrictions[corpus.source] = corpus.restriction(targets) }
+        }
+        let stage = SearchStage(name: "l0.fuse", candidates: shortlist.count, micros: Self.micros(since: clock),
+                                detail: confident ? "confident (\(agreed.map(\.label).sorted().joined(separator: ", ")) in the top \(depth) of both arms): shortlist "
                                     + shortlist.map(\.label).joined(separator: ", ")
-                                    : "not confident (no target in the top \(depth) of both arms): global L1 only"))
-        var lists = [global.0.hits, global.1.hits]
-        if confident {
-            var restrictions: [String: String] = [:]
-            for corpus in corpora {
-                let targets = shortlist.filter { $0.source == corpus.source }
-                if !targets.isEmpty { restrictions[corpus.source] = corpus.restriction(targets) }
-            }
-            let (inText, inNearest) = try await globalArms(restrictions: restrictions)
-            record(inText, inNearest, prefix: "l1.shortlist", stages: &stages)
-            lists += [inText.hits, inNearest.hits]
-        }
-        clock = ContinuousClock.now
-        var hits = fuse(lists, weights: [1, 1, settings.shortlistWeight, settings.shortlistWeight], stage: confident ? "shortlist" : "global")
-        stages.append(SearchStage(name: "l1.fuse", candidates: hits.count, micros: Self.micros(since: clock),
-                                  detail: "RRF k=\(Int(settings.rrfK)) over \(lists.count) lists" + (confident ? ", shortlist lists weighted \(settings.shortlistWeight)" : "")))
-        hits = try await filled(hits, stages: &stages)
-        for i in hits.indices {
-            hits[i].explanation.via = shortlist.filter { $0.source == hits[i].source && ($0.id == hits[i].sessionID || $0.id == hits[i].rawID) }.map(\.label)
-            if confident && hits[i].explanation.via.isEmpty { hits[i].explanation.stage = "global" }
-        }
-        clock = ContinuousClock.now
-        hits = try await withEvidence(hits)
-        stages.append(SearchStage(name: "l2.evidence", candidates: hits.filter { $0.evidence != nil }.count, micros: Self.micros(since: clock),
-                                  detail: "L2 entries of the hits"))
-        return SearchResult(hits: hits, stages: stages, confident: confident)
+                                    : "not confident (no target in the top \(depth) of both arms): global L1 only")
+        return L0Decision(confident: confident, shortlist: shortlist, restrictions: restrictions, stage: stage)
+    }
+
+    /// `filled` with its stage returned rather than recorded.
+    private func filledWithStage(_ candidates: [SearchHit]) async throws(StrataError) -> ([SearchHit], SearchStage) {
+        var stages: [SearchStage] = []
+        let hits = try await filled(candidates, stages: &stages)
+        return (hits, stages[0])
     }
 
     /// The first k of `candidates` whose chunks are valid (§7), with their chunks' columns,
@@ -396,11 +430,13 @@ struct ContextSearcher: Sendable {
 
     // MARK: Evidence
 
-    /// The hits with their L2 entries.
-    private func withEvidence(_ hits: [SearchHit]) async throws(StrataError) -> [SearchHit] {
+    /// The L2 entries of the hits (an entry's id is its chunk id before the last `#`,
+    /// spec/context.md §3.2), by source and id, and the time the read took.
+    private func evidence(for hits: [SearchHit]) async throws(StrataError) -> (map: [String: Evidence], micros: Int64) {
+        let clock = ContinuousClock.now
         var evidence: [String: Evidence] = [:]
         for corpus in corpora {
-            let ids = Set(hits.filter { $0.source == corpus.source }.compactMap(\.rawID))
+            let ids = Set(hits.filter { $0.source == corpus.source }.map { $0.rawID ?? Self.entryID(ofChunk: $0.chunkID) })
             guard !ids.isEmpty else { continue }
             let text = evidenceText ? ", content" : ""
             let columns = corpus.isMemory ? "raw_id AS id, source_id AS source, content_type, created_at AS created" + text
@@ -412,11 +448,13 @@ struct ContextSearcher: Sendable {
                                                                   createdAt: row.int("created"), excerpt: text.map { String($0.prefix(Evidence.excerptCharacters)) })
             }
         }
-        return hits.map { hit in
-            var hit = hit
-            hit.evidence = hit.rawID.flatMap { evidence[hit.source + "\u{0}" + $0] }
-            return hit
-        }
+        return (evidence, Self.micros(since: clock))
+    }
+
+    /// The entry of chunk `entry#n`.
+    static func entryID(ofChunk id: String) -> String {
+        guard let hash = id.lastIndex(of: "#") else { return id }
+        return String(id[..<hash])
     }
 
     /// Runs `a` and `b` side by side.
