@@ -29,7 +29,7 @@ import TestSupport
 
             {"agent_id": "a1", "content": "Prefers window seats.", "created_at": 1735689600}
             """.write(toFile: bulk, atomically: true, encoding: .utf8)
-        let rejected = try CLI.run(["ctx", directory.path + "/other", "add", "--jsonl", bulk, "--dimension", "8", "--agent", "x", "--session", "s"])
+        let rejected = try CLI.run(["ctx", directory.path + "/other", "add", "--jsonl", bulk, "--dimension", "8", "--embedding", "[1]"])
         #expect(rejected.status == 1)
         let bulkAdded = try Self.lines(try TableCLITests.ok(["ctx", db, "add", "--jsonl", bulk]))
         #expect(bulkAdded.map { $0["agent_id"] as? String } == ["a1", "a1", "a2"] || bulkAdded.map { $0["agent_id"] as? String } == ["a1", "a2", "a1"])
@@ -49,6 +49,9 @@ import TestSupport
         let toy = try Self.lines(try TableCLITests.ok(["ctx", db, "search", "--agent", "a1", "--vector", "[1, 0, 0, 0, 0, 0, 0, 0]", "--model", "toy",
                                                        "--mode", "vector", "-k", "5"]))
         #expect(toy.map { $0["content"] as? String } == ["Pack the passport and the charger."])
+        // Without --model, a query vector meets the one model whose vectors were given precomputed.
+        let unnamed = try Self.lines(try TableCLITests.ok(["ctx", db, "search", "--agent", "a1", "--vector", "[1, 0, 0, 0, 0, 0, 0, 0]", "--mode", "vector", "-k", "1"]))
+        #expect(unnamed.map { $0["content"] as? String } == ["Pack the passport and the charger."])
         // Tenancy: agent a1 never sees a2's chess note.
         #expect(try Self.lines(try TableCLITests.ok(["ctx", db, "search", "--agent", "a1", "--text", "chess openings", "--mode", "fts"])).isEmpty)
         let filtered = try Self.lines(try TableCLITests.ok(["ctx", db, "search", "--agent", "a1", "--text", "passport seats flight", "--mode", "fts",

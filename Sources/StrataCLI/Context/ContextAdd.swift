@@ -18,7 +18,7 @@ struct ContextAdd: ContextSubcommand {
     @Option(name: .long, help: "The agent (for --jsonl: the default of lines without agent_id).")
     var agent: String?
 
-    @Option(name: .long, help: "The session the content belongs to.")
+    @Option(name: .long, help: "The session the content belongs to (for --jsonl: the default of lines without session_id).")
     var session: String?
 
     @Option(name: .long, help: "The content.")
@@ -30,7 +30,7 @@ struct ContextAdd: ContextSubcommand {
     @Option(name: .long, help: "A JSON Lines file of entries (bulk form).")
     var jsonl: String?
 
-    @Option(name: .long, help: "A JSON object attached to the content's chunks.")
+    @Option(name: .long, help: "A JSON object attached to the content's chunks (for --jsonl: the default of lines without metadata).")
     var metadata: String?
 
     @Option(name: .long, help: "A precomputed embedding of the content, as a JSON array.")
@@ -51,10 +51,10 @@ struct ContextAdd: ContextSubcommand {
         }
         var batches: [(agent: String, entries: [MemoryEntry], lines: [Int])] = []
         if let jsonl {
-            guard session == nil, metadata == nil, embedding == nil, model == nil else {
-                throw StrataError.invalidInput(what: "options", why: "--session, --metadata, --embedding and --model come from the lines with --jsonl")
+            guard embedding == nil, model == nil else {
+                throw StrataError.invalidInput(what: "options", why: "--embedding and --model come from the lines with --jsonl")
             }
-            batches = try Self.readEntries(jsonl, defaultAgent: agent)
+            batches = try Self.readEntries(jsonl, defaultAgent: agent, defaultSession: session, defaultMetadata: metadata)
         } else {
             guard let agent else { throw StrataError.invalidInput(what: "options", why: "--agent is required") }
             var entry: MemoryEntry
@@ -114,7 +114,7 @@ struct ContextAdd: ContextSubcommand {
     }
 
     /// The entries of a JSON Lines file, grouped by agent in input order.
-    static func readEntries(_ path: String, defaultAgent: String?) throws -> [(agent: String, entries: [MemoryEntry], lines: [Int])] {
+    static func readEntries(_ path: String, defaultAgent: String?, defaultSession: String?, defaultMetadata: String?) throws -> [(agent: String, entries: [MemoryEntry], lines: [Int])] {
         var lines = try JSONObjectLines(path: path)
         var groups: [(agent: String, entries: [MemoryEntry], lines: [Int])] = []
         var index: [String: Int] = [:]
@@ -125,13 +125,16 @@ struct ContextAdd: ContextSubcommand {
                 throw StrataError.invalidInput(what: what, why: "needs \"agent_id\" (or --agent)")
             }
             guard let content = try string("content") else { throw StrataError.invalidInput(what: what, why: "needs \"content\", a string") }
-            var entry = MemoryEntry(.text(content), sessionID: try string("session_id"), model: try string("model"))
+            var entry = MemoryEntry(.text(content), sessionID: try string("session_id") ?? defaultSession, metadata: defaultMetadata)
             switch fields["metadata"] {
             case nil, .null?: break
             case let value? where { if case .object = value { return true } else { return false } }(): entry.metadata = value.text
             default: throw StrataError.invalidInput(what: what, why: "\"metadata\" must be a JSON object")
             }
-            if let value = fields["embedding"], value != .null { entry.embedding = try parseVector(value, what: what + " \"embedding\"") }
+            if let value = fields["embedding"], value != .null {
+                entry.embedding = try parseVector(value, what: what + " \"embedding\"")
+                entry.model = try string("model")  // names the embedding's model; without one it has nothing to name
+            }
             if let value = fields["created_at"], value != .null { entry.createdAt = try parseTime(value, what: what + " \"created_at\"") }
             if let position = index[agent] {
                 groups[position].entries.append(entry)

@@ -11,7 +11,8 @@ struct ContextSearch: ContextSubcommand {
         discussion: """
             --queries reads one query per line: {"id", "agent_id", "text", "vector", "model", "k", "mode"} ("vector", "model", \
             "k" and "mode" optional; -k, --mode and --where are the defaults). A query without "vector" is embedded by the \
-            database's embedder; a vector is compared only with vectors of its model ("external" when not named). \
+            database's embedder; a vector is compared only with vectors of its model (when not named: the one model of the \
+            vectors added precomputed, else "external"). \
             --explain first prints one line per stage: {"stage", "candidates", "ms", "detail"}.
             """
     )

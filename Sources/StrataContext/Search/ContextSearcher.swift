@@ -49,7 +49,11 @@ struct ContextSearcher: Sendable {
         if let given = request.vector {
             try context.checkVector(given, what: "query vector")
             vector = given
-            model = request.model ?? AgentMemory.externalModel
+            if let named = request.model {
+                model = named
+            } else {
+                model = try await Self.onlyGivenModel(context, corpora) ?? AgentMemory.externalModel
+            }
         } else if request.mode != .fullText, let query = request.text, !query.trimmingWhitespace().isEmpty {
             vector = try await context.embedder.embed([query]).first
             model = context.embedder.modelName
@@ -60,6 +64,28 @@ struct ContextSearcher: Sendable {
         guard words != nil || vector != nil else {
             throw .invalidInput(what: "search", why: "needs a query text or a query vector")
         }
+    }
+
+    /// The model of a query vector given without one: the one model whose vectors the
+    /// corpora hold besides the database's embedder (vectors added precomputed), or nil when
+    /// there is none or more than one (spec/context.md §4.1).
+    static func onlyGivenModel(_ context: ContextDatabase, _ corpora: [Corpus]) async throws(StrataError) -> String? {
+        var found: String?
+        for corpus in corpora {
+            var excluded = [context.embedder.modelName] + (found.map { [$0] } ?? [])
+            let first = try await context.rows("""
+                SELECT model_name FROM \(corpus.embeddings) WHERE \(corpus.scope) AND model_name NOT IN \(SQLText.list(excluded)) LIMIT 1
+                """).first?.string("model_name")
+            guard let first else { continue }
+            if found != nil { return nil }
+            found = first
+            excluded.append(first)
+            let other = try await context.rows("""
+                SELECT model_name FROM \(corpus.embeddings) WHERE \(corpus.scope) AND model_name NOT IN \(SQLText.list(excluded)) LIMIT 1
+                """)
+            if !other.isEmpty { return nil }
+        }
+        return found
     }
 
     /// The query's letters and digits as words: the full-text query syntax's marks

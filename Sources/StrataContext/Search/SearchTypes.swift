@@ -20,8 +20,9 @@ public struct SearchRequest: Sendable {
     public var text: String?
     /// A precomputed query vector.
     public var vector: [Float]?
-    /// The model that made `vector` (`external` when not named); vectors of other models
-    /// are never compared with it.
+    /// The model that made `vector`; vectors of other models are never compared with it.
+    /// When nil: the one model of the corpora's precomputed vectors, else `external`
+    /// (spec/context.md §4.1).
     public var model: String?
     /// Results wanted.
     public var topK: Int
