@@ -85,8 +85,7 @@ extension ContextDatabase {
         var chunkRows: [[String: Value]] = []
         var toEmbed: [(text: String, row: [String: Value])] = []
         var summaries: [(id: String, type: String, payload: JSONValue, agentID: String?)] = []
-        for start in stride(from: 0, to: ids.count, by: Self.idsPerStatement) {
-            let part = ids[start..<min(ids.count, start + Self.idsPerStatement)]
+        for part in Self.parts(ids) {
             for row in try await rows("SELECT doc_id, kb_id, content, content_type, metadata FROM \(Self.documentsTable) WHERE doc_id IN \(SQLText.list(part))") {
                 guard let doc = row.string("doc_id"), let kb = row.string("kb_id"), let content = row.string("content") else { continue }
                 let text = DocumentText.plainText(content, contentType: row.string("content_type") ?? "text/plain")
@@ -127,6 +126,12 @@ extension ContextDatabase {
         }
         try await replace("ctx_kb.kb_l0_summaries", column: "doc_id", ids: documents, with: summaries)
         try await replace("ctx_kb.kb_l0_embeddings", column: "doc_id", ids: documents, with: vectors)
+    }
+
+    /// The entry of chunk id `entry#n` (spec/context.md §3.2).
+    static func entryID(ofChunk id: String) -> String {
+        guard let hash = id.lastIndex(of: "#") else { return id }
+        return String(id[..<hash])
     }
 
     /// The n of a chunk id `entry#n` (chunks of one entry in order).

@@ -15,6 +15,11 @@ extension ContextDatabase {
     /// IDs per IN list in one statement.
     static let idsPerStatement = 1_000
 
+    /// `ids` in parts of at most `idsPerStatement`, for IN lists.
+    static func parts<C: RandomAccessCollection>(_ ids: C) -> [C.SubSequence] where C.Index == Int {
+        stride(from: ids.startIndex, to: ids.endIndex, by: idsPerStatement).map { ids[$0..<min(ids.endIndex, $0 + idsPerStatement)] }
+    }
+
     /// The `ingest` job (spec/context.md §8): cuts each L2 entry's text into chunks (one
     /// chunk when the entry came with its embedding), embeds the chunks that have no vector,
     /// and writes chunks and embeddings — after deleting what an interrupted earlier run of
@@ -83,8 +88,7 @@ extension ContextDatabase {
     /// Rows of `agent_l2_raw` by id.
     private func rawRows(_ ids: [String]) async throws(StrataError) -> [String: Row] {
         var found: [String: Row] = [:]
-        for start in stride(from: 0, to: ids.count, by: Self.idsPerStatement) {
-            let part = ids[start..<min(ids.count, start + Self.idsPerStatement)]
+        for part in Self.parts(ids) {
             for row in try await rows("""
                 SELECT raw_id, session_id, content, content_type, created_at, agent_id, metadata FROM ctx_agent.agent_l2_raw
                  WHERE raw_id IN \(SQLText.list(part))
@@ -124,8 +128,7 @@ extension ContextDatabase {
     /// Deletes the rows of `table` whose `column` is one of `ids`, then inserts `rows`: the
     /// idempotent write of every job step.
     func replace(_ table: String, column: String, ids: [String], with rows: [[String: Value]]) async throws(StrataError) {
-        for start in stride(from: 0, to: ids.count, by: Self.idsPerStatement) {
-            let part = ids[start..<min(ids.count, start + Self.idsPerStatement)]
+        for part in Self.parts(ids) {
             try await write(table, "DELETE FROM \(table) WHERE \(column) IN \(SQLText.list(part))")
         }
         try await insert(table, rows)

@@ -46,6 +46,8 @@ struct QueuedJob: Sendable {
 
 extension ContextDatabase {
     static let jobsTable = "ctx_meta.meta_jobs"
+    /// The columns a `JobInfo` is read from.
+    private static let jobColumns = "job_id, job_type, status, attempts, last_error, agent_id, created_at, scheduled_at, finished_at"
 
     /// A fresh id with a readable prefix: `prefix-` and 24 hex digits of randomness.
     static func newID(_ prefix: String) -> String {
@@ -126,7 +128,7 @@ extension ContextDatabase {
         let running = await runner.runningIDs
         let filter = agentID.map { "WHERE agent_id = \(SQLText.literal($0))" } ?? ""
         return try await rows("""
-            SELECT job_id, job_type, status, attempts, last_error, agent_id, created_at, scheduled_at, finished_at FROM \(Self.jobsTable)
+            SELECT \(Self.jobColumns) FROM \(Self.jobsTable)
              \(filter) ORDER BY created_at DESC, job_id LIMIT \(max(0, limit))
             """).map { Self.jobInfo($0, running: running) }
     }
@@ -136,7 +138,7 @@ extension ContextDatabase {
     public func job(_ jobID: String) async throws(StrataError) -> JobInfo {
         let running = await runner.runningIDs
         guard let row = try await rows("""
-            SELECT job_id, job_type, status, attempts, last_error, agent_id, created_at, scheduled_at, finished_at FROM \(Self.jobsTable)
+            SELECT \(Self.jobColumns) FROM \(Self.jobsTable)
              WHERE job_id = $1
             """, [.string(jobID)]).first else { throw .notFound(path: "job \(jobID)") }
         return Self.jobInfo(row, running: running)

@@ -13,8 +13,7 @@ extension ContextDatabase {
         try await moveToArchive(condition: condition, reason: "archive", tables: ContextSchema.archived)
         let targets = [session] + raws
         for table in ["ctx_agent.agent_l0_summaries", "ctx_agent.agent_l0_embeddings"] {
-            for start in stride(from: 0, to: targets.count, by: Self.idsPerStatement) {
-                let part = targets[start..<min(targets.count, start + Self.idsPerStatement)]
+            for part in Self.parts(targets) {
                 try await write(table, "DELETE FROM \(table) WHERE agent_id = \(SQLText.literal(agent)) AND target_id IN \(SQLText.list(part))")
             }
         }
@@ -40,8 +39,8 @@ extension ContextDatabase {
                 """).compactMap { $0.string("chunk_id") })
         }
         let ids = chunks.sorted()
-        for start in stride(from: 0, to: ids.count, by: Self.idsPerStatement) {
-            let part = SQLText.list(ids[start..<min(ids.count, start + Self.idsPerStatement)])
+        for slice in Self.parts(ids) {
+            let part = SQLText.list(slice)
             try await moveToArchive(condition: "agent_id = \(SQLText.literal(agent)) AND chunk_id IN \(part)", reason: "prune",
                                     tables: ContextSchema.archived.filter { $0.hot == Self.chunksTable || $0.hot == Self.embeddingsTable })
             try await write("ctx_meta.meta_mem_candidates", """

@@ -101,7 +101,7 @@ extension AgentMemory {
 
     /// Chunk ids `raw#n` in entry order, then by their number.
     private static func chunkOrder(_ a: String, _ b: String) -> Bool {
-        let ra = a.split(separator: "#").first ?? "", rb = b.split(separator: "#").first ?? ""
+        let ra = ContextDatabase.entryID(ofChunk: a), rb = ContextDatabase.entryID(ofChunk: b)
         return ra != rb ? ra < rb : ContextDatabase.chunkNumber(a) < ContextDatabase.chunkNumber(b)
     }
 }

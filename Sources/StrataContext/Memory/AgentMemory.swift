@@ -191,10 +191,7 @@ extension ContextDatabase {
     /// Makes sure session `sessionID` exists and is `agentID`'s, creating it when new.
     /// - Throws: `.invalidInput` when it belongs to another agent.
     func ensureSession(_ sessionID: String, agentID: String, start: Int64) async throws(StrataError) {
-        let known = state.withLock { state -> String? in
-            if let owner = state.sessions[sessionID] { return owner }
-            return nil
-        }
+        let known = state.withLock { $0.sessions[sessionID] }
         if let known {
             guard known == agentID else { throw Self.foreignSession(sessionID, agentID) }
             return

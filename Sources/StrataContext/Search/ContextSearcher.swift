@@ -97,33 +97,32 @@ struct ContextSearcher: Sendable {
     // MARK: Modes
 
     func run(_ mode: SearchMode) async throws(StrataError) -> SearchResult {
-        let result = try await runOnce(mode)
-        guard !strictValidity, result.hits.count < k, result.stages.contains(where: { $0.name == "l1.rows" && $0.detail.contains("not valid") }) else {
-            return result
-        }
+        let (result, invalid) = try await runOnce(mode)
+        guard !strictValidity, result.hits.count < k, invalid > 0 else { return result }
         var strict = self
         strict.strictValidity = true
-        return try await strict.runOnce(mode)
+        return try await strict.runOnce(mode).result
     }
 
-    private func runOnce(_ mode: SearchMode) async throws(StrataError) -> SearchResult {
+    /// One run of `mode`, and how many candidates the validity check dropped.
+    private func runOnce(_ mode: SearchMode) async throws(StrataError) -> (result: SearchResult, invalid: Int) {
         var stages: [SearchStage] = []
         switch mode {
         case .fullText:
             let ranked = try await fullText(restrictions: nil, limit: k)
             stages.append(SearchStage(name: "l1.fts", candidates: ranked.hits.count, micros: ranked.micros, detail: "BM25 over chunk text"))
-            return SearchResult(hits: try await filled(single(ranked), stages: &stages), stages: stages, confident: nil)
+            return try await finished(single(ranked), stages: stages)
         case .vector:
             let ranked = try await vectorArm(restrictions: nil, limit: k)
             stages.append(SearchStage(name: "l1.vector", candidates: ranked.hits.count, micros: ranked.micros, detail: "nearest embeddings of model \(model)"))
-            return SearchResult(hits: try await filled(single(ranked), stages: &stages), stages: stages, confident: nil)
+            return try await finished(single(ranked), stages: stages)
         case .hybrid:
             let (text, nearest) = try await globalArms()
             record(text, nearest, prefix: "l1", stages: &stages)
             let clock = ContinuousClock.now
             let fused = fuse([text.hits, nearest.hits], stage: "global")
             stages.append(SearchStage(name: "l1.fuse", candidates: fused.count, micros: Self.micros(since: clock), detail: "RRF k=\(Int(settings.rrfK))"))
-            return SearchResult(hits: try await filled(fused, stages: &stages), stages: stages, confident: nil)
+            return try await finished(fused, stages: stages)
         case .chain:
             return try await chain()
         }
@@ -158,7 +157,7 @@ struct ContextSearcher: Sendable {
     /// missed keeps its global ranks, so the result is never short). Otherwise the result is
     /// the global L1 hybrid search. The global L1 arms run beside the L0 arms and the
     /// shortlist's arms; the results' rows and their L2 entries are read side by side.
-    private func chain() async throws(StrataError) -> SearchResult {
+    private func chain() async throws(StrataError) -> (result: SearchResult, invalid: Int) {
         var stages: [SearchStage] = []
         let limit = max(settings.shortlistSize * 4, 20)
         let (scoped, global) = try await Self.concurrently({ () async throws(StrataError) -> (TargetList, TargetList, L0Decision, (Ranked, Ranked)?) in
@@ -186,11 +185,10 @@ struct ContextSearcher: Sendable {
                                   detail: "RRF k=\(Int(settings.rrfK)) over \(lists.count) lists" + (decision.confident ? ", shortlist lists weighted \(settings.shortlistWeight)" : "")))
         let candidates = Array(fused.prefix(2 * k))
         let (rowsRead, entriesRead) = try await Self.concurrently(
-            { () async throws(StrataError) -> ([SearchHit], SearchStage) in try await self.filledWithStage(fused) },
+            { () async throws(StrataError) -> Filled in try await self.filled(fused) },
             { () async throws(StrataError) -> (map: [String: Evidence], micros: Int64) in try await self.evidence(for: candidates) })
-        let (found, rowsStage) = rowsRead
         let (entries, evidenceMicros) = entriesRead
-        var hits = found
+        var hits = rowsRead.hits
         for i in hits.indices {
             hits[i].explanation.via = decision.shortlist.filter { $0.source == hits[i].source && ($0.id == hits[i].sessionID || $0.id == hits[i].rawID) }.map(\.label)
             if decision.confident && hits[i].explanation.via.isEmpty { hits[i].explanation.stage = "global" }
@@ -201,10 +199,10 @@ struct ContextSearcher: Sendable {
             let more = try await self.evidence(for: hits.filter { $0.evidence == nil }).map
             for i in hits.indices where hits[i].evidence == nil { hits[i].evidence = hits[i].rawID.flatMap { more[hits[i].source + "\u{0}" + $0] } }
         }
-        stages.append(rowsStage)
+        stages.append(rowsRead.stage)
         stages.append(SearchStage(name: "l2.evidence", candidates: hits.filter { $0.evidence != nil }.count, micros: evidenceMicros,
                                   detail: "L2 entries of the hits (read beside their rows)"))
-        return SearchResult(hits: hits, stages: stages, confident: decision.confident)
+        return (SearchResult(hits: hits, stages: stages, confident: decision.confident), rowsRead.invalid)
     }
 
     /// What L0 decided: confidence, the shortlist, each corpus's restriction, its stage.
@@ -234,16 +232,22 @@ struct ContextSearcher: Sendable {
         return L0Decision(confident: confident, shortlist: shortlist, restrictions: restrictions, stage: stage)
     }
 
-    /// `filled` with its stage returned rather than recorded.
-    private func filledWithStage(_ candidates: [SearchHit]) async throws(StrataError) -> ([SearchHit], SearchStage) {
-        var stages: [SearchStage] = []
-        let hits = try await filled(candidates, stages: &stages)
-        return (hits, stages[0])
+    /// A single-list mode's result: `candidates` filled, after `stages`.
+    private func finished(_ candidates: [SearchHit], stages: [SearchStage]) async throws(StrataError) -> (result: SearchResult, invalid: Int) {
+        let rows = try await filled(candidates)
+        return (SearchResult(hits: rows.hits, stages: stages + [rows.stage], confident: nil), rows.invalid)
+    }
+
+    /// The hits `filled` read, its stage, and the candidates it found not valid.
+    struct Filled: Sendable {
+        let hits: [SearchHit]
+        let stage: SearchStage
+        let invalid: Int
     }
 
     /// The first k of `candidates` whose chunks are valid (§7), with their chunks' columns,
     /// read for these rows only (in rounds of 2k candidates while some turn out invalid).
-    private func filled(_ candidates: [SearchHit], stages: inout [SearchStage]) async throws(StrataError) -> [SearchHit] {
+    private func filled(_ candidates: [SearchHit]) async throws(StrataError) -> Filled {
         let clock = ContinuousClock.now
         var filled: [SearchHit] = []
         var start = 0, invalid = 0
@@ -267,9 +271,9 @@ struct ContextSearcher: Sendable {
                 if filled.count < k { filled.append(corpus.filled(hit, from: row)) }
             }
         }
-        stages.append(SearchStage(name: "l1.rows", candidates: filled.count, micros: Self.micros(since: clock),
-                                  detail: "chunk rows of the results" + (invalid > 0 ? "; \(invalid) candidates not valid at the time asked" : "")))
-        return filled
+        let stage = SearchStage(name: "l1.rows", candidates: filled.count, micros: Self.micros(since: clock),
+                                detail: "chunk rows of the results" + (invalid > 0 ? "; \(invalid) candidates not valid at the time asked" : ""))
+        return Filled(hits: filled, stage: stage, invalid: invalid)
     }
 
     struct TargetList: Sendable {
@@ -462,7 +466,7 @@ struct ContextSearcher: Sendable {
         let clock = ContinuousClock.now
         var evidence: [String: Evidence] = [:]
         for corpus in corpora {
-            let ids = Set(hits.filter { $0.source == corpus.source }.map { $0.rawID ?? Self.entryID(ofChunk: $0.chunkID) })
+            let ids = Set(hits.filter { $0.source == corpus.source }.map { $0.rawID ?? ContextDatabase.entryID(ofChunk: $0.chunkID) })
             guard !ids.isEmpty else { continue }
             let text = evidenceText ? ", content" : ""
             let columns = corpus.isMemory ? "raw_id AS id, source_id AS source, content_type, created_at AS created" + text
@@ -475,12 +479,6 @@ struct ContextSearcher: Sendable {
             }
         }
         return (evidence, Self.micros(since: clock))
-    }
-
-    /// The entry of chunk `entry#n`.
-    static func entryID(ofChunk id: String) -> String {
-        guard let hash = id.lastIndex(of: "#") else { return id }
-        return String(id[..<hash])
     }
 
     /// Runs `a` and `b` side by side.
