@@ -161,6 +161,8 @@ import TestSupport
         _ = try await agent.add("mine", sessionID: "s1")
         await #expect(throws: StrataError.self) { _ = try await context.agent("a2").add("theirs", sessionID: "s1") }
         #expect(throws: StrataError.self) { _ = try context.agent("") }
+        await #expect(throws: StrataError.self) { try await agent.startSession("s-new", metadata: "not json") }
+        #expect(try await context.database.execute("SELECT session_id FROM ctx_agent.agent_sessions WHERE session_id = 's-new'").typedRows.isEmpty)
         try await context.close()
     }
 }

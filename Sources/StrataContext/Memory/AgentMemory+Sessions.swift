@@ -22,9 +22,14 @@ public struct TraceEvent: Sendable, Hashable {
 
 extension AgentMemory {
     /// Starts a session of this agent (or records its details when it exists).
-    /// - Throws: `.invalidInput` when the session belongs to another agent.
+    /// - Throws: `.invalidInput` when the session belongs to another agent or the metadata
+    ///   is not a JSON object.
     public func startSession(_ sessionID: String, userID: String? = nil, metadata: String? = nil) async throws(StrataError) {
         guard !sessionID.isEmpty else { throw .invalidInput(what: "session id", why: "must not be empty") }
+        if let metadata {
+            // Checked before the session is created, so bad metadata leaves nothing behind.
+            guard case .object? = try? JSONParser.parse(metadata) else { throw .invalidInput(what: "session metadata", why: "must be a JSON object") }
+        }
         let now = Timestamp.now()
         try await context.ensureSession(sessionID, agentID: agentID, start: now)
         if userID != nil || metadata != nil {
