@@ -135,14 +135,19 @@ struct ContextEval {
                 _ = try await agent.search(SearchRequest(text: question["question"]?.stringValue, vector: questionVectors[i], model: model, topK: 10, mode: mode))
             }
             var times: [Double] = []
+            var stageTimes: [String: [Double]] = [:]
             for (i, question) in questions.enumerated() {
                 let request = SearchRequest(text: question["question"]?.stringValue, vector: questionVectors[i], model: model, topK: 10, mode: mode)
                 let start = DispatchTime.now().uptimeNanoseconds
-                _ = try await agent.search(request)
+                let result = try await agent.search(request)
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+                for stage in result.stages { stageTimes[stage.name, default: []].append(Double(stage.micros) / 1e3) }
             }
-            report(["experiment": "latency", "mode": mode.rawValue, "chunks": "\(rows)", "queries": "\(questions.count)",
-                    "p50_ms": String(format: "%.3f", percentile(times, 0.5)), "p99_ms": String(format: "%.3f", percentile(times, 0.99))])
+            var fields = ["experiment": "latency", "mode": mode.rawValue, "chunks": "\(rows)", "queries": "\(questions.count)",
+                          "p50_ms": String(format: "%.3f", percentile(times, 0.5)), "p99_ms": String(format: "%.3f", percentile(times, 0.99))]
+            // Each stage's median time: where a mode's time goes.
+            for (name, values) in stageTimes { fields["stage_p50_ms." + name] = String(format: "%.3f", percentile(values, 0.5)) }
+            report(fields)
         }
         try await context.close()
     }

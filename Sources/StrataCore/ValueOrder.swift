@@ -17,8 +17,8 @@ public enum ValueOrder {
         case let (.float64(x), .float64(y)): return floats(x, y)
         case let (.float32(x), .float64(y)): return floats(Double(x), y)
         case let (.float64(x), .float32(y)): return floats(x, Double(y))
-        case let (.string(x), .string(y)), let (.json(x), .json(y)): return bytes(Array(x.utf8), Array(y.utf8))
-        case let (.binary(x), .binary(y)): return bytes(x, y)
+        case let (.string(x), .string(y)), let (.json(x), .json(y)): return utf8(x, y)
+        case let (.binary(x), .binary(y)): return x.withUnsafeBufferPointer { a in y.withUnsafeBufferPointer { b in bytes(a, b) } }
         case let (.vector(x), .vector(y)): return x == y ? 0 : nil
         default: return nil
         }
@@ -29,8 +29,14 @@ public enum ValueOrder {
         return x < y ? -1 : (x == y ? 0 : 1)
     }
 
-    private static func bytes(_ x: [UInt8], _ y: [UInt8]) -> Int {
-        for (p, q) in zip(x, y) where p != q { return p < q ? -1 : 1 }
+    /// Byte order of two strings' UTF-8, read in place (index searches compare often).
+    private static func utf8(_ x: String, _ y: String) -> Int {
+        var x = x, y = y
+        return x.withUTF8 { a in y.withUTF8 { b in bytes(a, b) } }
+    }
+
+    private static func bytes(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Int {
+        for i in 0..<min(x.count, y.count) where x[i] != y[i] { return x[i] < y[i] ? -1 : 1 }
         return x.count < y.count ? -1 : (x.count == y.count ? 0 : 1)
     }
 }

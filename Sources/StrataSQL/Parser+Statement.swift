@@ -16,7 +16,9 @@ extension Statement {
     /// - Throws: `.invalidQuery` at the first error (its offset counts from the script's start).
     public static func parseScript(_ text: String) throws(StrataError) -> [(statement: Statement, text: String)] {
         var parser = try Parser(text)
-        let characters = Array(text.unicodeScalars)
+        // Offsets count scalars; the text's index walks forward with them (statements come in order).
+        let scalars = text.unicodeScalars
+        var index = scalars.startIndex, position = 0
         var statements: [(Statement, String)] = []
         while true {
             while parser.acceptSymbol(";") {}
@@ -25,9 +27,11 @@ extension Statement {
             let statement = try parser.statement()
             let end = parser.current.offset
             guard parser.atEnd || parser.peekSymbol(";") else { throw parser.unexpected(expected: "';' or the end of the statement") }
-            var slice = String.UnicodeScalarView()
-            slice.append(contentsOf: characters[start..<end])
-            statements.append((statement, String(slice).trimmingWhitespace()))
+            index = scalars.index(index, offsetBy: start - position)
+            let from = index
+            index = scalars.index(index, offsetBy: end - start)
+            position = end
+            statements.append((statement, String(scalars[from..<index]).trimmingWhitespace()))
         }
     }
 }

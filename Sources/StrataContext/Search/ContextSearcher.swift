@@ -452,10 +452,10 @@ struct ContextSearcher: Sendable {
                 score[target, default: 0] += 1 / (settings.rrfK + Double(rank))
             }
         }
-        return score.keys.sorted { a, b in
-            if score[a]! != score[b]! { return score[a]! > score[b]! }
-            return (a.source, a.type, a.id) < (b.source, b.type, b.id)
-        }
+        return score.sorted { a, b in
+            if a.value != b.value { return a.value > b.value }
+            return (a.key.source, a.key.type, a.key.id) < (b.key.source, b.key.type, b.key.id)
+        }.map(\.key)
     }
 
     // MARK: Evidence

@@ -189,14 +189,16 @@ public struct JSONParser {
 
     private mutating func parseString() throws(StrataError) -> String {
         position += 1  // opening quote
-        var scalars = String.UnicodeScalarView()
+        // Runs between escapes are appended whole (a String append copies bytes; appending
+        // scalar by scalar costs several times more).
+        var out = ""
         var runStart = position
         func flushRun(_ parser: JSONParser, upTo end: Int) throws(StrataError) {
             if end > runStart {
                 guard let text = String(validating: parser.bytes[runStart..<end], as: UTF8.self) else {
                     throw parser.error("invalid UTF-8 in string")
                 }
-                scalars.append(contentsOf: text.unicodeScalars)
+                out.append(text)
             }
         }
         while true {
@@ -204,7 +206,7 @@ public struct JSONParser {
             if b == UInt8(ascii: "\"") {
                 try flushRun(self, upTo: position)
                 position += 1
-                return String(scalars)
+                return out
             }
             if b < 0x20 { throw error("unescaped control character in string") }
             if b != UInt8(ascii: "\\") {
@@ -216,15 +218,15 @@ public struct JSONParser {
             guard let escape = peek() else { throw error("unterminated escape") }
             position += 1
             switch escape {
-            case UInt8(ascii: "\""): scalars.append("\"")
-            case UInt8(ascii: "\\"): scalars.append("\\")
-            case UInt8(ascii: "/"): scalars.append("/")
-            case UInt8(ascii: "b"): scalars.append("\u{08}")
-            case UInt8(ascii: "f"): scalars.append("\u{0C}")
-            case UInt8(ascii: "n"): scalars.append("\n")
-            case UInt8(ascii: "r"): scalars.append("\r")
-            case UInt8(ascii: "t"): scalars.append("\t")
-            case UInt8(ascii: "u"): scalars.append(try parseUnicodeEscape())
+            case UInt8(ascii: "\""): out.unicodeScalars.append("\"")
+            case UInt8(ascii: "\\"): out.unicodeScalars.append("\\")
+            case UInt8(ascii: "/"): out.unicodeScalars.append("/")
+            case UInt8(ascii: "b"): out.unicodeScalars.append("\u{08}")
+            case UInt8(ascii: "f"): out.unicodeScalars.append("\u{0C}")
+            case UInt8(ascii: "n"): out.unicodeScalars.append("\n")
+            case UInt8(ascii: "r"): out.unicodeScalars.append("\r")
+            case UInt8(ascii: "t"): out.unicodeScalars.append("\t")
+            case UInt8(ascii: "u"): out.unicodeScalars.append(try parseUnicodeEscape())
             default: throw error("invalid escape '\\\(Unicode.Scalar(escape))'")
             }
             runStart = position

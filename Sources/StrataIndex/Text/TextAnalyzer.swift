@@ -140,11 +140,12 @@ public struct TextAnalyzer: Sendable {
     /// of one gives the character alone).
     static func words(of text: String, cjk: TextAnalyzerOptions.CJKMode) -> [Word] {
         var words: [Word] = []
-        var current = String.UnicodeScalarView()
+        // The current word's UTF-8 (building a String scalar by scalar costs several times more).
+        var current: [UInt8] = []
         var cjkRun: [Unicode.Scalar] = []
         func flushWord() {
-            if !current.isEmpty { words.append(Word(text: String(current), isCJK: false)) }
-            current = String.UnicodeScalarView()
+            if !current.isEmpty { words.append(Word(text: String(decoding: current, as: UTF8.self), isCJK: false)) }
+            current.removeAll(keepingCapacity: true)
         }
         func flushCJK() {
             guard !cjkRun.isEmpty else { return }
@@ -166,7 +167,7 @@ public struct TextAnalyzer: Sendable {
                 cjkRun.append(scalar)
             } else if isWordPart(scalar, continuing: !current.isEmpty) {
                 flushCJK()
-                current.append(scalar)
+                if scalar.isASCII { current.append(UInt8(scalar.value)) } else { UTF8.encode(scalar) { current.append($0) } }
             } else {
                 flushWord()
                 flushCJK()
@@ -189,6 +190,12 @@ public struct TextAnalyzer: Sendable {
 
     /// Letters and digits start or continue a word; combining marks only continue one.
     static func isWordPart(_ scalar: Unicode.Scalar, continuing: Bool) -> Bool {
+        // ASCII first: its letters and digits are the only ASCII word parts, and the
+        // general-category lookup costs more than the rest of the split.
+        if scalar.isASCII {
+            let v = scalar.value
+            return (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A)
+        }
         switch scalar.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
              .decimalNumber, .letterNumber, .otherNumber:

@@ -203,6 +203,9 @@ package struct FilterPlan: Sendable, CustomStringConvertible {
     /// a sample), else measured on a sample of rows spread over the table.
     package func estimateSelectivity(_ snapshot: TableSnapshot) async throws(StrataError) -> (fraction: Double, method: String) {
         let total = max(1, snapshot.rowCount)
+        if residual == nil, let smallest = try await smallestIndexedPart(snapshot) {
+            return (min(1, Double(smallest) / Double(total)), "counted by index")
+        }
         if let counted = try await indexedCount(snapshot) {
             let indexed = min(1, Double(counted) / Double(total))
             let others = partCount > 1
@@ -227,6 +230,29 @@ package struct FilterPlan: Sendable, CustomStringConvertible {
         }
         guard let pushdown else { return nil }
         return try await snapshot.indexedMatchEstimate(pushdown)
+    }
+
+    /// The smallest count of the pushed-down parts — the IN list, and the comparisons on
+    /// each column — when a scalar index counts every one of them; nil otherwise. The
+    /// conjunction matches no more rows than its smallest part, and exactly as many when
+    /// that part's rows meet the others (a session's rows all belong to its tenant, a
+    /// tenant that owns the whole table), which is how context tables are filtered; it
+    /// spares reading a sample of rows on every statement.
+    private func smallestIndexedPart(_ snapshot: TableSnapshot) async throws(StrataError) -> Int? {
+        var smallest = Int.max
+        if anyOf != nil {
+            guard let listed = try await indexedCount(snapshot) else { return nil }
+            smallest = listed
+        }
+        let comparisons = pushdown?.comparisons ?? []
+        var columns: [String] = []
+        for comparison in comparisons where !columns.contains(comparison.column) { columns.append(comparison.column) }
+        for column in columns {
+            // Operators an index does not answer (<>, IS NOT NULL) only narrow the count.
+            guard let n = try await snapshot.indexedMatchEstimate(Predicate(comparisons: comparisons.filter { $0.column == column })) else { return nil }
+            smallest = min(smallest, n)
+        }
+        return smallest == Int.max ? nil : smallest
     }
 
     /// The rate at which the condition holds on up to 2,048 committed rows taken at even

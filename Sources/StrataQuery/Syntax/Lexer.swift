@@ -21,7 +21,7 @@ package enum Lexer {
         var i = 0
         while i < chars.count {
             let c = chars[i]
-            if c.properties.isWhitespace { i += 1; continue }
+            if isSpace(c) { i += 1; continue }
             if c == "-", i + 1 < chars.count, chars[i + 1] == "-" {
                 while i < chars.count, chars[i] != "\n" { i += 1 }
                 continue
@@ -36,7 +36,7 @@ package enum Lexer {
             }
             let start = i
             if c == "'" || c == "\"" {
-                var value = String.UnicodeScalarView()
+                var value: [Unicode.Scalar] = []
                 i += 1
                 while true {
                     guard i < chars.count else {
@@ -50,12 +50,12 @@ package enum Lexer {
                     value.append(chars[i])
                     i += 1
                 }
-                tokens.append(Token(kind: c == "'" ? .string(String(value)) : .quotedName(String(value)), offset: start))
+                tokens.append(Token(kind: c == "'" ? .string(string(value[...])) : .quotedName(string(value[...])), offset: start))
             } else if isDigit(c) || (c == "." && i + 1 < chars.count && isDigit(chars[i + 1])) {
                 i = number(chars, from: i)
                 tokens.append(Token(kind: .number(string(chars[start..<i])), offset: start))
-            } else if c.properties.isAlphabetic || c == "_" {
-                while i < chars.count, chars[i].properties.isAlphabetic || chars[i].properties.numericType != nil || chars[i] == "_" { i += 1 }
+            } else if startsWord(c) {
+                while i < chars.count, continuesWord(chars[i]) { i += 1 }
                 tokens.append(Token(kind: .word(string(chars[start..<i])), offset: start))
             } else if c == "$" {
                 i += 1
@@ -91,10 +91,30 @@ package enum Lexer {
 
     private static func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
 
+    // ASCII answers first: Unicode property lookups cost more than the rest of lexing, and
+    // statements are mostly ASCII (long IN lists of ids among them).
+
+    private static func isSpace(_ c: Unicode.Scalar) -> Bool {
+        c.isASCII ? c == " " || (c.value >= 0x09 && c.value <= 0x0D) : c.properties.isWhitespace
+    }
+
+    private static func startsWord(_ c: Unicode.Scalar) -> Bool {
+        c.isASCII ? isASCIILetter(c) || c == "_" : c.properties.isAlphabetic
+    }
+
+    private static func continuesWord(_ c: Unicode.Scalar) -> Bool {
+        c.isASCII ? isASCIILetter(c) || isDigit(c) || c == "_" : c.properties.isAlphabetic || c.properties.numericType != nil
+    }
+
+    private static func isASCIILetter(_ c: Unicode.Scalar) -> Bool { (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") }
+
     private static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars)
-        return String(view)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(scalars.count)
+        for scalar in scalars {
+            if scalar.isASCII { bytes.append(UInt8(scalar.value)) } else { UTF8.encode(scalar) { bytes.append($0) } }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func matches(_ symbol: String, _ chars: [Unicode.Scalar], at i: Int) -> Bool {

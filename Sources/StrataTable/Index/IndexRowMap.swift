@@ -62,19 +62,24 @@ package final class IndexRowMap: Sendable {
         return result
     }
 
-    /// The ids of the rows at `addresses` (raw values, ascending) that the index holds: a
-    /// merge with the index's sorted addresses, or a binary search per address when they
-    /// are few.
+    /// The ids of the rows at `addresses` (raw values, ascending) that the index holds. The
+    /// addresses are taken a fragment at a time: a fragment whose indexed offsets have no
+    /// gap (the usual case) finds each address's position by subtraction, others by a binary
+    /// search inside the fragment's run.
     package func ids(ofSorted addresses: some Collection<UInt64>) -> IDBitset {
         var found = IDBitset(capacity: self.addresses.count)
-        if addresses.count * 16 < sortedAddresses.count {
-            for address in addresses { if let id = id(of: RowAddress(rawValue: address)) { found.insert(id) } }
-            return found
-        }
-        var position = 0
+        var fragment: UInt64 = .max
+        var run = 0..<0, dense = false
         for address in addresses {
-            while position < sortedAddresses.count && sortedAddresses[position] < address { position += 1 }
-            if position == sortedAddresses.count { break }
+            if address >> 32 != fragment {
+                fragment = address >> 32
+                let first = firstPosition(atOrAfter: fragment << 32)
+                let end = fragment == UInt64(UInt32.max) ? sortedAddresses.count : firstPosition(atOrAfter: (fragment + 1) << 32)
+                run = first..<end
+                dense = !run.isEmpty && sortedAddresses[end - 1] - sortedAddresses[first] == UInt64(end - first - 1)
+            }
+            guard !run.isEmpty, address >= sortedAddresses[run.lowerBound], address <= sortedAddresses[run.upperBound - 1] else { continue }
+            let position = dense ? run.lowerBound + Int(address - sortedAddresses[run.lowerBound]) : sortedAddresses[run].lowerBound(of: address)
             if sortedAddresses[position] == address { found.insert(idsByAddress[position]) }
         }
         return found
