@@ -28,6 +28,8 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+        // libedit: the shell's line editing, history and completion (the executable only).
+        .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         // Debian's libroaring-dev ships no pkg-config file: the modulemap links `roaring`.
         .systemLibrary(name: "CRoaring", providers: [.apt(["libroaring-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
@@ -64,9 +66,12 @@ let package = Package(
         // an application that does not use them does not link the networking stack.
         .target(name: "StrataModels", dependencies: ["StrataCore", "StrataContext"]),
         .target(name: "Strata", dependencies: ["StrataCore", "StrataKernels", "StrataStorage", "StrataFormat", "StrataIndex", "StrataTable", "StrataQuery", "StrataSQL", "StrataContext"]),
+        // The shell's session — input, dot-commands, output modes, errors, progress — apart
+        // from the terminal, so tests drive it in-process (spec/shell.md).
+        .target(name: "StrataShell", dependencies: ["Strata", "StrataQuery", "StrataModels"]),
         .executableTarget(
             name: "StrataCLI",
-            dependencies: ["Strata", "StrataModels", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Strata", "StrataShell", "StrataModels", "CEditLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // Tools: benchmarks and the conformance fixture generator.
@@ -104,6 +109,7 @@ let package = Package(
         .testTarget(name: "StrataSQLTests", dependencies: ["Strata", "StrataFuzzKit", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "StrataContextTests", dependencies: ["Strata", "StrataModels", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Strata", "TestSupport"]),
-        .testTarget(name: "StrataCLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "StrataShellTests", dependencies: ["Strata", "StrataShell", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "StrataCLITests", dependencies: ["TestSupport"], exclude: ["pty_session.py"]),
     ]
 )

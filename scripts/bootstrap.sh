@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs what Strata needs on a fresh Debian machine, only where missing:
-# the C libraries behind the shims (zstd, lz4, xxhash, roaring, OpenBLAS, Snowball stemmers) and pkg-config. Swift is expected at
+# the C libraries behind the shims (zstd, lz4, xxhash, roaring, OpenBLAS, Snowball stemmers, libedit) and pkg-config. Swift is expected at
 # /opt/swift or on PATH.
 set -euo pipefail
 needed=()
-for pkg in libzstd-dev liblz4-dev libxxhash-dev libroaring-dev libopenblas-dev libstemmer-dev pkg-config; do
+for pkg in libzstd-dev liblz4-dev libxxhash-dev libroaring-dev libopenblas-dev libstemmer-dev libedit-dev pkg-config; do
   dpkg -s "$pkg" >/dev/null 2>&1 || needed+=("$pkg")
 done
 if [ ${#needed[@]} -gt 0 ]; then

@@ -1,5 +1,6 @@
 import Foundation
 import Strata
+import StrataShell
 
 /// The SQL half of `strata demo`: the same turns in a database, queried with SQL — a filter
 /// with a JSON path, a vector search with a filter, a full-text search, a hybrid search fused
@@ -42,7 +43,7 @@ enum DemoSQLTour {
             try out.line("strata> \(sql);")
             let result = try await db.execute(sql, parameters: parameters)
             if let rows = result.rows {
-                for line in ResultFormat.table.lines(rows) { try out.line(line) }
+                for line in ResultRenderer(RenderSettings()).lines(rows) { try out.line(line) }
             } else {
                 try out.line(result.status)
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Strata
+import StrataShell
 
 /// `strata sql DB -c 'STATEMENT; …'` or `strata sql DB --file F.sql`: runs statements in
 /// order and stops at the first error (exit status 1; 2 for corrupt data), printing the
@@ -27,8 +28,12 @@ struct SQLCommand: AsyncParsableCommand {
     var param: [String] = []
 
     mutating func run() async throws {
-        guard let format = ResultFormat(rawValue: format) else {
-            throw StrataError.invalidInput(what: "--format \(format)", why: "expected table, json or csv")
+        var settings = RenderSettings()
+        switch format {
+        case "table": settings.mode = .table
+        case "json": settings.mode = .jsonl
+        case "csv": settings.mode = .csv
+        default: throw StrataError.invalidInput(what: "--format \(format)", why: "expected table, json or csv")
         }
         guard (command == nil) != (file == nil) else {
             throw StrataError.invalidInput(what: "arguments", why: "give exactly one of -c 'STATEMENTS' and --file F.sql")
@@ -51,7 +56,7 @@ struct SQLCommand: AsyncParsableCommand {
                 // Positions count from the start of the whole text the statements came in.
                 throw Self.failure(error, text: text)
             }
-            try print(result, format)
+            try print(result, settings)
         }
     }
 
@@ -61,11 +66,11 @@ struct SQLCommand: AsyncParsableCommand {
         return error
     }
 
-    private func print(_ result: StatementResult, _ format: ResultFormat) throws(StrataError) {
+    private func print(_ result: StatementResult, _ settings: RenderSettings) throws(StrataError) {
         do {
             if let rows = result.rows {
-                for line in format.lines(rows) { try StandardOutput.shared.line(line) }
-            } else if format == .table {
+                for line in ResultRenderer(settings).lines(rows) { try StandardOutput.shared.line(line) }
+            } else if settings.mode == .table {
                 try StandardOutput.shared.line(result.status)
             }
         } catch {
@@ -105,16 +110,6 @@ struct SQLFailure: Error {
 
     /// The message, then the statement's line holding the position and a caret under it.
     var lines: [String] {
-        guard let offset else { return [message] }
-        // Offsets count Unicode scalars (as the lexer does).
-        let scalars = Array(text.unicodeScalars)
-        let position = min(offset, scalars.count)
-        let lineStart = scalars[..<position].lastIndex(of: "\n").map { $0 + 1 } ?? 0
-        let lineEnd = scalars[position...].firstIndex(of: "\n") ?? scalars.count
-        let lineNumber = scalars[..<position].filter { $0 == "\n" }.count + 1
-        let where_ = lineNumber > 1 ? " (line \(lineNumber))" : ""
-        var line = String.UnicodeScalarView()
-        line.append(contentsOf: scalars[lineStart..<lineEnd])
-        return [message + where_, "  " + String(line), "  " + String(repeating: " ", count: position - lineStart) + "^"]
+        ErrorReport(.invalidQuery(message: message, offset: offset), text: text).lines
     }
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import StrataShell
 
 /// Thrown when standard output is closed (a reader like `head` went away).
 struct OutputClosed: Error {}
@@ -27,29 +28,13 @@ final class StandardOutput: @unchecked Sendable {
     func flush() throws {
         guard !buffer.isEmpty else { return }
         defer { buffer.removeAll(keepingCapacity: true) }
-        guard writeAll(buffer, to: 1) else { throw OutputClosed() }
-    }
-}
-
-/// Writes all of `bytes` to file descriptor `fd`; false if the descriptor refuses them.
-func writeAll(_ bytes: [UInt8], to fd: Int32) -> Bool {
-    bytes.withUnsafeBytes { raw in
-        var done = 0
-        while done < raw.count {
-            let n = write(fd, raw.baseAddress! + done, raw.count - done)
-            if n > 0 {
-                done += n
-            } else if n < 0 && errno != EINTR {
-                return false
-            }
-        }
-        return true
+        guard ShellOutput.writeAll(buffer, to: 1) else { throw OutputClosed() }
     }
 }
 
 /// Prints a line on standard error.
 func printError(_ text: String) {
-    _ = writeAll(Array((text + "\n").utf8), to: 2)
+    ShellOutput.error(text)
 }
 
 /// Ends the process with `status`.

@@ -14,7 +14,8 @@ struct StrataCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "strata",
         abstract: "Strata: an embeddable, columnar context database for AI agents.",
-        subcommands: [FileCommand.self, TableCommand.self, SQLCommand.self, ContextCommand.self, DemoCommand.self]
+        subcommands: [ShellCommand.self, FileCommand.self, TableCommand.self, SQLCommand.self, ContextCommand.self, DemoCommand.self],
+        defaultSubcommand: ShellCommand.self
     )
 
     static func main() async {

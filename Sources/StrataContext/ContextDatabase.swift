@@ -38,6 +38,13 @@ public final class ContextDatabase: Sendable {
     /// - Throws: `.invalidInput` when the database's embeddings have another dimension, or
     ///   the embedder's dimension differs from it; storage errors.
     public static func open(directory: String, configuration: ContextConfiguration = ContextConfiguration()) async throws(StrataError) -> ContextDatabase {
+        try await open(database: try await Database.open(directory: directory), configuration: configuration)
+    }
+
+    /// The context families of an open database (created where missing), sharing its
+    /// table handles — the way a shell adds them to the database it has open.
+    /// - Throws: as `open(directory:configuration:)`.
+    public static func open(database: Database, configuration: ContextConfiguration = ContextConfiguration()) async throws(StrataError) -> ContextDatabase {
         let dimension = configuration.embeddingDimension
         guard (1...DataType.maxVectorDimension).contains(dimension) else {
             throw .invalidInput(what: "embedding dimension \(dimension)", why: "must be 1…\(DataType.maxVectorDimension)")
@@ -47,7 +54,6 @@ public final class ContextDatabase: Sendable {
         guard embedder.dimension == dimension else {
             throw .invalidInput(what: "embedder \(embedder.modelName)", why: "makes vectors of \(embedder.dimension) elements; the database holds \(dimension)")
         }
-        let database = try await Database.open(directory: directory)
         for namespace in ContextSchema.namespaces { try await database.execute("CREATE NAMESPACE IF NOT EXISTS \(namespace)") }
         for table in ContextSchema.tables(dimension: dimension) {
             try await database.execute("CREATE TABLE IF NOT EXISTS \(table.qualified) (\(table.columns))")

@@ -12,7 +12,6 @@ extension Database {
         let schema = try await table.latestManifest().schema
         let targets = try (columns ?? schema.fields.map(\.name)).map { (c) throws(StrataError) in try Self.columnName(c, in: schema, at: name.offset) }
         guard Set(targets).count == targets.count else { throw .invalidQuery(message: "a column is named twice in the INSERT list", offset: name.offset) }
-        let positions = targets.map { target in schema.fields.firstIndex { $0.name == target }! }
         var rows: [[Value]] = []
         switch source {
         case let .values(valueRows):
@@ -37,6 +36,14 @@ extension Database {
             }
             rows = (0..<result.rowCount).map(result.row)
         }
+        return try await insertRows(rows, columns: targets, into: table, schema: schema, key: key, name: name)
+    }
+
+    /// Writes `rows` (values by position onto `targets`, columns of `schema`) into `table`
+    /// in one commit, each value coerced to its column's type; an upsert by `key` when given.
+    func insertRows(_ rows: [[Value]], columns targets: [String], into table: Table, schema: Schema, key: String?,
+                    name: TableName) async throws(StrataError) -> StatementResult {
+        let positions = targets.map { target in schema.fields.firstIndex { $0.name == target }! }
         var full: [[Value]] = []
         full.reserveCapacity(rows.count)
         for (r, row) in rows.enumerated() {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Strata
+import StrataShell
 import StrataModels
 
 /// `strata ctx DB SUBCOMMAND …`: the context layer from the command line (spec/context.md
@@ -61,20 +62,6 @@ extension ContextSubcommand {
     /// Opens the context database with the dimension its embeddings already have (384, or
     /// `dimension`, for a new one). With `runsJobs`, its worker starts.
     func openContext(_ directory: String, dimension: Int? = nil, runsJobs: Bool = false) async throws -> ContextDatabase {
-        let stored = try await Self.storedDimension(directory)
-        var configuration = ContextConfiguration(embeddingDimension: stored ?? dimension ?? 384, runsJobs: runsJobs)
-        configuration.embedder = try EnvironmentModels.embedder(dimension: configuration.embeddingDimension)
-        if let summarizer = try EnvironmentModels.summarizer() { configuration.summarizer = summarizer }
-        return try await ContextDatabase.open(directory: directory, configuration: configuration)
-    }
-
-    /// The dimension of an existing context database's embeddings; nil for a new one.
-    static func storedDimension(_ directory: String) async throws -> Int? {
-        guard FileManager.default.fileExists(atPath: directory + "/strata-database.json") else { return nil }
-        let database = try await Database.open(directory: directory)
-        guard database.tables(in: "ctx_agent").contains("agent_l1_embeddings") else { return nil }
-        let schema = try await database.table(named: "ctx_agent.agent_l1_embeddings").latestManifest().schema
-        for field in schema.fields { if case let .vector(_, dimension) = field.type { return dimension } }
-        return nil
+        try await ContextOpening.open(database: try await Database.open(directory: directory), dimension: dimension, runsJobs: runsJobs)
     }
 }

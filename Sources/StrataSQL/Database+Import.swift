@@ -1,0 +1,52 @@
+import StrataCore
+import StrataQuery
+import StrataTable
+
+/// The text formats rows are imported from.
+public enum ImportFormat: String, Sendable {
+    /// JSON Lines: one object per line, keys naming columns (`read_jsonl`'s rules).
+    case jsonl
+    /// CSV with a header line (`read_csv`'s rules).
+    case csv
+}
+
+extension Database {
+    /// The rows of a JSON Lines or CSV text, typed as `read_jsonl` and `read_csv` type them
+    /// (spec/sql.md, "Table functions"). `path` names the source in errors.
+    /// - Throws: `.invalidQuery` for text that does not parse.
+    public static func parseRows(_ bytes: [UInt8], format: ImportFormat, path: String) throws(StrataError) -> RecordBatch {
+        var bytes = bytes[...]
+        // A UTF-8 byte-order mark is not part of the first column's name.
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        return format == .jsonl ? try TableFunctions.jsonl(Array(bytes), path: path) : try TableFunctions.csv(Array(bytes), path: path)
+    }
+
+    /// Inserts `rows` into the table `name` refers to, in one commit: values by column name
+    /// (columns the rows lack are NULL), each coerced to its column's type as INSERT does.
+    /// Returns the number of rows written.
+    /// - Throws: `.invalidQuery` for an unknown table or column, or a value that does not
+    ///   fit its column (naming the row); nothing is written then.
+    @discardableResult
+    public func insert(rows: [[Value]], columns: [String], into name: String) async throws(StrataError) -> Int {
+        let tableName = try Self.tableName(name)
+        let table = try await writableTable(tableName)
+        let schema = try await table.latestManifest().schema
+        let targets = try columns.map { (c) throws(StrataError) in try Self.columnName(c, in: schema, at: 0) }
+        guard Set(targets).count == targets.count else { throw .invalidQuery(message: "a column is named twice", offset: nil) }
+        return try await insertRows(rows, columns: targets, into: table, schema: schema, key: nil, name: tableName).rowsAffected ?? 0
+    }
+
+    /// Whether `name` refers to an existing table.
+    public func tableExists(_ name: String) -> Bool {
+        guard let tableName = try? Self.tableName(name) else { return false }
+        return (try? resolve(tableName)) != nil
+    }
+
+    /// A table name as SQL parses it (`t`, `ns.t`, quoted parts).
+    static func tableName(_ text: String) throws(StrataError) -> TableName {
+        var parser = try Parser(text)
+        let name = try parser.tableName()
+        guard parser.atEnd else { throw .invalidQuery(message: "'\(text)' is not a table name", offset: nil) }
+        return name
+    }
+}

@@ -1,0 +1,53 @@
+import Strata
+import StrataQuery
+
+/// Tab completion: the words that can finish what is typed — dot-commands at the start of
+/// a line; elsewhere SQL keywords, namespaces, tables, columns and functions. Matching
+/// ignores case; a keyword comes back in the case the word was typed in.
+public struct Completion: Sendable {
+    /// SQL keywords, upper case.
+    public var keywords: [String]
+    /// Namespaces, tables (`ns.table`, and bare in the default namespace) and columns.
+    public var names: [String]
+    /// Scalar and table functions.
+    public var functions: [String]
+
+    /// Words beyond the reserved ones that begin or shape statements.
+    static let statementWords = ["ANALYZE", "COMPACT", "IF", "INDEXES", "NAMESPACE", "OPTIMIZE", "RESTORE", "SHOW", "TABLES",
+                                 "TAG", "UPSERT", "VERSION", "VERSIONS", "OF", "KEY", "PRIMARY", "BTREE", "BITMAP", "HNSW",
+                                 "IVF_PQ", "FTS", "FLAT"]
+
+    /// The completions of `database`'s current names.
+    public static func of(_ database: Database, tableFunctions: [String]) async -> Completion {
+        var names: Set<String> = []
+        for namespace in database.namespaces() {
+            names.insert(namespace)
+            for table in database.tables(in: namespace) {
+                names.insert(namespace + "." + table)
+                if namespace == database.defaultNamespace { names.insert(table) }
+                if let schema = try? await database.table(named: namespace + "." + table).latestManifest().schema {
+                    for field in schema.fields { names.insert(field.name) }
+                }
+            }
+        }
+        return Completion(keywords: (Keywords.reserved.sorted() + statementWords).sorted(), names: names.sorted(),
+                          functions: (ScalarFunction.allNames + tableFunctions).sorted())
+    }
+
+    /// The completions of `word`, the word before the cursor, given the line up to it.
+    public func matches(for word: String, lineBefore: String) -> [String] {
+        let start = lineBefore.drop { $0.isWhitespace }
+        if start.hasPrefix(".") && !start.dropFirst().contains(where: \.isWhitespace) {
+            return DotCommand.names.filter { $0.hasPrefix(word.lowercased()) }
+        }
+        guard !word.isEmpty else { return [] }
+        let lower = word.lowercased()
+        let upperTyped = word.first.map { $0.isUppercase } ?? false
+        var out: [String] = []
+        for keyword in keywords where keyword.lowercased().hasPrefix(lower) { out.append(upperTyped ? keyword : keyword.lowercased()) }
+        for name in names where name.lowercased().hasPrefix(lower) { out.append(name) }
+        for function in functions where function.lowercased().hasPrefix(lower) { out.append(function + "(") }
+        var seen: Set<String> = []
+        return out.filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,181 @@
+import Strata
+
+/// One shell session on one database: it collects input into statements, runs them and
+/// dot-commands, prints results in the chosen mode and errors a person can act on
+/// (spec/shell.md). The terminal side — line editing, history, completion, Ctrl-C — is
+/// the caller's; this type is the same for a terminal, a pipe, a script and a test.
+///
+/// Used from one task: a shell is a conversation, one statement at a time.
+public final class Shell {
+    /// The database the statements run on.
+    public private(set) var database: Database
+    /// Its directory.
+    public private(set) var path: String
+    /// How rows print.
+    public var render: RenderSettings
+    /// Whether each statement's time prints after it (`.timer`).
+    public var timer = false
+    /// Whether each query's plan, with times, prints after its rows (`.explain`).
+    public var explain = false
+    /// Whether a script stops at its first error (`.bail`, `--bail`).
+    public var bail: Bool
+    /// Where results go.
+    public let output: ShellOutput
+    /// Where errors go, a line at a time (standard error by default).
+    public var errorSink: (String) -> Void = ShellOutput.error
+    /// How long work shows progress (nil: no progress shown, as when not on a terminal).
+    public var progress: ProgressReporter?
+    /// The errors reported so far.
+    public internal(set) var errorCount = 0
+    /// Whether `.quit` was given.
+    public internal(set) var hasQuit = false
+
+    var buffer = StatementBuffer()
+    /// The context families of the database, opened on first use (`.jobs`, `ctx_*`).
+    var context: ContextDatabase?
+    /// The `.read` files being read, innermost last (a file may not read itself).
+    var reading: [String] = []
+
+    /// A session on `database` (whose directory is `path`). Scripts stop at the first
+    /// error unless `bail` is false.
+    public init(database: Database, path: String, output: ShellOutput = .standard(), render: RenderSettings = RenderSettings(), bail: Bool = true) {
+        self.database = database
+        self.path = path
+        self.output = output
+        self.render = render
+        self.bail = bail
+    }
+
+    /// The prompt for the next line: the main one, or the continuation prompt while a
+    /// statement waits for its `;`.
+    public var prompt: String { buffer.isWaiting ? "   ...> " : "strata> " }
+
+    /// The table functions statements may call (for completion).
+    public var tableFunctionNames: [String] { ["read_csv", "read_jsonl"] }
+
+    /// Whether a statement is waiting for more lines.
+    public var isWaiting: Bool { buffer.isWaiting }
+
+    /// Drops a half-typed statement (Ctrl-C at the prompt).
+    public func discardPending() { buffer.clear() }
+
+    // MARK: Input
+
+    /// Runs one line typed at the prompt: a dot-command, or SQL that may complete
+    /// statements (each runs as it completes). Returns false after `.quit`.
+    @discardableResult
+    public func handle(line: String) async -> Bool {
+        if !buffer.isWaiting, let command = DotCommand(line: line) {
+            _ = await run(command)
+            return !hasQuit
+        }
+        for piece in buffer.append(line: line) {
+            _ = await execute(piece.text, firstLine: 1)
+            if hasQuit { break }
+        }
+        return !hasQuit
+    }
+
+    /// Runs a script — `-c` text, standard input, a `.read` file — statement by statement,
+    /// stopping at the first error when `bail` is on; a last statement may omit its `;`.
+    /// Returns false when it stopped at an error (or `.quit`).
+    @discardableResult
+    public func run(script: String) async -> Bool {
+        var lines = StatementBuffer()
+        var ok = true
+        for line in script.split(separator: "\n", omittingEmptySubsequences: false) {
+            let text = line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+            if !lines.isWaiting, let command = DotCommand(line: text) {
+                _ = lines.append(line: "")  // keeps the line count
+                if !(await run(command)) { ok = false; if bail { return false } }
+            } else {
+                for piece in lines.append(line: text) {
+                    if !(await execute(piece.text, firstLine: piece.line)) { ok = false; if bail { return false } }
+                }
+            }
+            if hasQuit { return false }
+        }
+        if let last = lines.finish(), !(await execute(last.text, firstLine: last.line)) { ok = false }
+        return ok
+    }
+
+    /// Runs what remains at the end of interactive input (a statement without its `;`).
+    public func finishInput() async {
+        if let last = buffer.finish() { _ = await execute(last.text, firstLine: 1) }
+    }
+
+    // MARK: Statements
+
+    /// Parses and runs one statement, printing its rows or status; false on error.
+    func execute(_ text: String, firstLine: Int) async -> Bool {
+        let started = ContinuousClock.now
+        do throws(StrataError) {
+            let statement = try Statement(parsing: text)
+            let result = try await database.execute(statement)
+            try show(result)
+            if explain, case .select = statement {
+                try show(try await database.execute(.explain(statement, analyze: true)))
+            }
+            if timer { try output.line("Time: \(Self.milliseconds(since: started)) ms") }
+            try output.flush()
+            return true
+        } catch {
+            report(ErrorReport(error, text: text, firstLine: firstLine))
+            return false
+        }
+    }
+
+    /// Prints a result: its rows in the current mode, or (for people) its status.
+    func show(_ result: StatementResult) throws(StrataError) {
+        if let rows = result.rows {
+            for line in ResultRenderer(render).lines(rows) { try output.line(line) }
+        } else if render.mode.isForPeople {
+            try output.line(result.status)
+        }
+    }
+
+    /// Prints an error's lines on the error sink and counts it.
+    func report(_ error: ErrorReport) {
+        errorCount += 1
+        let lines = error.lines
+        errorSink("Error: " + lines[0])
+        for line in lines.dropFirst() { errorSink(line) }
+    }
+
+    /// Milliseconds since `start`, three decimals.
+    static func milliseconds(since start: ContinuousClock.Instant) -> String {
+        let elapsed = ContinuousClock.now - start
+        let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        let fraction = String(micros % 1_000)
+        return "\(micros / 1_000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+    }
+
+    // MARK: Database
+
+    /// Switches to the database in `directory` (created when missing), closing the context
+    /// families of the one before.
+    public func open(_ directory: String) async throws(StrataError) {
+        let opened = try await Database.open(directory: directory)
+        if let context { try await context.close() }
+        context = nil
+        database = opened
+        path = directory
+    }
+
+    /// The context families, opened (and created when missing) on first use, with the
+    /// models the environment names (spec/context.md §4) and a job worker.
+    func contextDatabase() async throws(StrataError) -> ContextDatabase {
+        if let context { return context }
+        let opened = try await ContextOpening.open(database: database, runsJobs: true)
+        context = opened
+        return opened
+    }
+
+    /// Ends the session: the context families' pending writes are flushed and their worker
+    /// stops (queued jobs stay queued for the next open); results are flushed.
+    public func close() async {
+        if let context { try? await context.close() }
+        context = nil
+        try? output.flush()
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The shell as a person meets it: the real `strata` binary in a pseudo-terminal (driven by
+/// `pty_session.py`), and in pipes and scripts as a program meets it.
+@Suite struct ShellTerminalTests {
+    static let driver = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("pty_session.py").path
+
+    struct Session {
+        var transcript: String
+        var status: Int?
+    }
+
+    /// Runs `arguments` in a pseudo-terminal through `steps`: text to type (escapes as in
+    /// JSON), then what to wait for — output ending with `expect`, else a short silence.
+    static func terminal(_ arguments: [String], environment: [String: String], steps: [(send: String?, expect: String?)]) throws -> Session {
+        let spec: [String: Any] = [
+            "argv": [CLITests.executable] + arguments,
+            "env": environment,
+            "timeout": 60,
+            "steps": steps.map { step -> [String: Any] in
+                var entry: [String: Any] = [:]
+                if let send = step.send { entry["send"] = send }
+                if let expect = step.expect { entry["expect"] = expect }
+                return entry
+            },
+        ]
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", driver]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        input.fileHandleForWriting.write(try JSONSerialization.data(withJSONObject: spec))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let result = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+        return Session(transcript: result["transcript"] as? String ?? "", status: result["status"] as? Int)
+    }
+
+    static func scratch() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("strata-shell-\(UUID().uuidString)").path
+    }
+
+    @Test func promptContinuationInterruptCompletionAndExit() throws {
+        let home = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let db = home + "/db"
+        _ = try CLITests.run(["sql", db, "-c", "CREATE TABLE docs (id INT, title TEXT); INSERT INTO docs VALUES (1, 'alpha'), (2, 'beta')"])
+        let session = try Self.terminal(["shell", db], environment: ["STRATA_HISTORY": home + "/history"], steps: [
+            (nil, "strata> "),
+            ("SELECT id\r", "   ...> "),          // a statement spans lines until its ;
+            ("half typed", nil),
+            ("\u{03}", "strata> "),               // Ctrl-C drops the line and the statement
+            ("SELECT tit\t", nil),                // Tab completes the column name
+            (" FROM docs WHERE id = 2;\r", "strata> "),
+            ("SELEC 1;\r", "strata> "),           // an error, with a caret, and the shell goes on
+            ("SELECT 'still here' AS alive;\r", "strata> "),
+            ("\u{04}", nil),                      // Ctrl-D leaves
+        ])
+        let text = session.transcript
+        #expect(session.status == 0, "\(text)")
+        #expect(text.contains("   ...> half typed^C\nstrata> "), "\(text)")
+        #expect(text.contains("│ title │") && text.contains("│ beta  │"), "completion made 'title': \(text)")
+        #expect(!text.contains("│ id │"), "the dropped statement never ran: \(text)")
+        #expect(text.contains("Error: expected a statement (SELECT, INSERT, CREATE, …), found SELEC\n  SELEC 1\n  ^\n"), "\(text)")
+        #expect(text.contains("│ still here │"), "\(text)")
+    }
+
+    @Test func historyPersistsAcrossSessions() throws {
+        let home = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let environment = ["STRATA_HISTORY": home + "/history"]
+        let first = try Self.terminal(["shell", home + "/db"], environment: environment, steps: [
+            (nil, "strata> "), ("SELECT 42 AS answer;\r", "strata> "), ("\u{04}", nil),
+        ])
+        #expect(first.status == 0, "\(first.transcript)")
+        let second = try Self.terminal(["shell", home + "/db"], environment: environment, steps: [
+            (nil, "strata> "), ("\u{1B}[A", nil), ("\r", "strata> "), ("\u{04}", nil),  // Up, Enter
+        ])
+        #expect(second.transcript.contains("│     42 │"), "the recalled statement ran: \(second.transcript)")
+    }
+
+    @Test func demoDatabaseOnFirstUse() throws {
+        let home = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let session = try Self.terminal([], environment: ["XDG_DATA_HOME": home, "STRATA_HISTORY": home + "/history"], steps: [
+            (nil, "strata> "),
+            (".tables docs\r", "strata> "),
+            ("SELECT title FROM docs WHERE MATCH(body, 'refund') LIMIT 1;\r", "strata> "),
+            (".quit\r", nil),
+        ])
+        let text = session.transcript
+        #expect(session.status == 0, "\(text)")
+        #expect(text.contains("Opened the demo database at \(home)/strata/demo (made just now)"), "\(text)")
+        #expect(text.contains("\ndocs\n"), "\(text)")
+        #expect(text.contains("│ Refund policy │"), "\(text)")
+    }
+
+    @Test func scriptsAndPipes() throws {
+        let home = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let db = home + "/db"
+        // Piped input: no prompt, no colour; statements in order.
+        let piped = try CLITests.run(["shell", db], stdin: "CREATE TABLE t (x INT);\nINSERT INTO t VALUES (1), (2);\n.mode csv\nSELECT x FROM t ORDER BY x;\n")
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(piped.stdout == "CREATE TABLE\nINSERT 2\nx\n1\n2\n", "\(piped.stdout)")
+        // The first error stops the script with status 1 …
+        let stopped = try CLITests.run(["shell", db, "-c", "SELECT 1 AS a;\nSELEC 2;\nSELECT 3 AS c;"])
+        #expect(stopped.status == 1)
+        #expect(stopped.stdout.contains("│ a │") && !stopped.stdout.contains("│ c │"), "\(stopped.stdout)")
+        #expect(stopped.stderr == "Error: expected a statement (SELECT, INSERT, CREATE, …), found SELEC (line 2)\n  SELEC 2\n  ^\n", "\(stopped.stderr)")
+        // … unless --bail off: the rest runs, and the status still says something failed.
+        let going = try CLITests.run(["shell", db, "--bail", "off", "-c", "SELEC 2;\nSELECT 3 AS c;"])
+        #expect(going.status == 1)
+        #expect(going.stdout.contains("│ c │"), "\(going.stdout)")
+        let stdin = try CLITests.run(["shell", db], stdin: "SELECT nope FROM t;\nSELECT 1;\n")
+        #expect(stdin.status == 1)
+        #expect(stdin.stdout.isEmpty && stdin.stderr.hasPrefix("Error: unknown column 'nope'"), "\(stdin.stderr)")
+    }
+}
