@@ -71,6 +71,7 @@ public final class ContextDatabase: Sendable {
             }
         }
         let context = ContextDatabase(database: database, configuration: configuration, embedder: embedder)
+        ContextFunctions.register(on: database) { context }
         if configuration.runsJobs { await context.runner.start(context) }
         return context
     }

@@ -22,7 +22,7 @@ extension Database {
                 }
                 var values: [Value] = []
                 for e in row {
-                    guard case let .constant(value, _) = try binder.bind(e) else {
+                    guard case let .constant(value, _) = try binder.bind(try await folded(e, parameters: parameters)) else {
                         throw .invalidQuery(message: "VALUES holds constants and parameters", offset: e.offset)
                     }
                     values.append(value)

@@ -119,6 +119,7 @@ extension Database {
 
     /// Plans a SELECT: its source's snapshot (at the version asked for), then the query.
     func prepare(_ select: SelectStatement, parameters: [Value], options: QueryOptions) async throws(StrataError) -> PreparedQuery {
+        let select = try await folded(select, parameters: parameters)
         switch select.source {
         case let .table(name, version, alias):
             let (namespace, table) = try resolve(name)
@@ -142,8 +143,8 @@ extension Database {
                 throw .invalidQuery(message: "table '\(name)' has no \(which)", offset: name.offset)
             }
             return try await QueryEngine.prepare(select.query, on: snapshot, table: table, alias: alias, parameters: parameters, options: options)
-        case let .function(function, arguments, alias, offset):
-            let batch = try TableFunctions.rows(function, arguments, parameters: parameters, at: offset)
+        case let .function(function, arguments, named, alias, offset):
+            let batch = try await tableFunctionRows(function, arguments, named, parameters: parameters, at: offset)
             let snapshot = try await Self.memorySnapshot(batch)
             return try await QueryEngine.prepare(select.query, on: snapshot, table: function, alias: alias, parameters: parameters, options: options)
         case .none:

@@ -19,6 +19,8 @@ public final class Database: Sendable {
     public let defaultNamespace: String
     /// Guards the open table handles, by table directory.
     private let open = Mutex<[String: Table]>([:])
+    /// Guards the functions extensions added (`register(tableFunction:_:)`).
+    let extensions = Mutex(DatabaseExtensions())
 
     /// The name of the file that marks a directory as a database.
     static let markerFile = "strata-database.json"

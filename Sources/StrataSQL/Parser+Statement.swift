@@ -368,11 +368,21 @@ extension Parser {
             advance()
             advance()
             var arguments: [SQLExpression] = []
+            var named: [SQLExpression.NamedArgument] = []
             if !peekSymbol(")") {
-                repeat { arguments.append(try expression()) } while acceptSymbol(",")
+                repeat {
+                    if case let .word(key) = current.kind, next.kind == .symbol("=>") {
+                        advance()
+                        advance()
+                        named.append(.init(name: key.lowercased(), value: try expression()))
+                    } else {
+                        guard named.isEmpty else { throw Self.error("positional arguments come before named ones (name => value)", at: current.offset) }
+                        arguments.append(try expression())
+                    }
+                } while acceptSymbol(",")
             }
             try expectSymbol(")")
-            return .function(name: function.lowercased(), arguments: arguments, alias: try alias(), offset: offset)
+            return .function(name: function.lowercased(), arguments: arguments, named: named, alias: try alias(), offset: offset)
         }
         let table = try tableName()
         var version = VersionSelector.latest

@@ -46,8 +46,9 @@ public struct SelectStatement: Sendable, Hashable {
     public enum Source: Sendable, Hashable {
         /// A table, optionally at a version, with an alias.
         case table(TableName, version: VersionSelector, alias: String?)
-        /// A table function: `read_jsonl('file')`, `read_csv('file')`.
-        case function(name: String, arguments: [SQLExpression], alias: String?, offset: Int)
+        /// A table function: `read_jsonl('file')`, `read_csv('file')`, or one an extension
+        /// registered (`ctx_search('agent-1', 'question', k => 5)`).
+        case function(name: String, arguments: [SQLExpression], named: [SQLExpression.NamedArgument], alias: String?, offset: Int)
         /// No FROM: one row without columns.
         case none
     }

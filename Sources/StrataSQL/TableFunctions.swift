@@ -7,9 +7,14 @@ import StrataQuery
 /// booleans, strings; in JSONL also arrays of numbers of one length (vectors) and other
 /// JSON values (json). Inserting converts them to the target columns' types.
 enum TableFunctions {
-    static func rows(_ name: String, _ arguments: [SQLExpression], parameters: [Value], at offset: Int) throws(StrataError) -> RecordBatch {
-        guard name == "read_jsonl" || name == "read_csv" else {
-            throw .invalidQuery(message: "unknown table function '\(name)'\(Suggestions.hint(for: name, among: ["read_jsonl", "read_csv"]))", offset: offset)
+    /// The built-in table functions.
+    static let builtIn = ["read_csv", "read_jsonl"]
+
+    /// The rows of built-in `name`; `known` lists every table function, for the suggestion
+    /// under an unknown name.
+    static func rows(_ name: String, _ arguments: [SQLExpression], parameters: [Value], at offset: Int, known: [String]) throws(StrataError) -> RecordBatch {
+        guard builtIn.contains(name) else {
+            throw .invalidQuery(message: "unknown table function '\(name)'\(Suggestions.hint(for: name, among: known))", offset: offset)
         }
         let binder = Binder(BindingScope(columns: [], parameters: parameters, now: 0))
         guard arguments.count == 1, case let .constant(.string(path), _) = try binder.bind(arguments[0]) else {

@@ -32,7 +32,7 @@ public final class Shell {
 
     var buffer = StatementBuffer()
     /// The context families of the database, opened on first use (`.jobs`, `ctx_*`).
-    var context: ContextDatabase?
+    var contexts: LazyContext
     /// The `.read` files being read, innermost last (a file may not read itself).
     var reading: [String] = []
 
@@ -44,14 +44,15 @@ public final class Shell {
         self.output = output
         self.render = render
         self.bail = bail
+        contexts = LazyContext(database: database)
     }
 
     /// The prompt for the next line: the main one, or the continuation prompt while a
     /// statement waits for its `;`.
     public var prompt: String { buffer.isWaiting ? "   ...> " : "strata> " }
 
-    /// The table functions statements may call (for completion).
-    public var tableFunctionNames: [String] { ["read_csv", "read_jsonl"] }
+    /// The table and constant functions statements may call (for completion).
+    public var tableFunctionNames: [String] { database.tableFunctionNames + database.constantFunctionNames }
 
     /// Whether a statement is waiting for more lines.
     public var isWaiting: Bool { buffer.isWaiting }
@@ -156,26 +157,22 @@ public final class Shell {
     /// families of the one before.
     public func open(_ directory: String) async throws(StrataError) {
         let opened = try await Database.open(directory: directory)
-        if let context { try await context.close() }
-        context = nil
+        await contexts.close()
         database = opened
+        contexts = LazyContext(database: opened)
         path = directory
     }
 
     /// The context families, opened (and created when missing) on first use, with the
     /// models the environment names (spec/context.md §4) and a job worker.
     func contextDatabase() async throws(StrataError) -> ContextDatabase {
-        if let context { return context }
-        let opened = try await ContextOpening.open(database: database, runsJobs: true)
-        context = opened
-        return opened
+        try await contexts.get()
     }
 
     /// Ends the session: the context families' pending writes are flushed and their worker
     /// stops (queued jobs stay queued for the next open); results are flushed.
     public func close() async {
-        if let context { try? await context.close() }
-        context = nil
+        await contexts.close()
         try? output.flush()
     }
 }

@@ -14,11 +14,20 @@ import TestSupport
 
     /// Runs `arguments` in a pseudo-terminal through `steps`: text to type (escapes as in
     /// JSON), then what to wait for — output ending with `expect`, else a short silence.
-    static func terminal(_ arguments: [String], environment: [String: String], steps: [(send: String?, expect: String?)]) throws -> Session {
+    /// The waiting happens on a thread of its own, never on one the concurrent tests share.
+    static func terminal(_ arguments: [String], environment: [String: String], steps: [(send: String?, expect: String?)]) async throws -> Session {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try terminalBlocking(arguments, environment: environment, steps: steps) })
+            }
+        }
+    }
+
+    private static func terminalBlocking(_ arguments: [String], environment: [String: String], steps: [(send: String?, expect: String?)]) throws -> Session {
         let spec: [String: Any] = [
             "argv": [CLITests.executable] + arguments,
             "env": environment,
-            "timeout": 60,
+            "timeout": 30,
             "steps": steps.map { step -> [String: Any] in
                 var entry: [String: Any] = [:]
                 if let send = step.send { entry["send"] = send }
@@ -46,12 +55,12 @@ import TestSupport
         FileManager.default.temporaryDirectory.appendingPathComponent("strata-shell-\(UUID().uuidString)").path
     }
 
-    @Test func promptContinuationInterruptCompletionAndExit() throws {
+    @Test func promptContinuationInterruptCompletionAndExit() async throws {
         let home = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: home) }
         let db = home + "/db"
         _ = try CLITests.run(["sql", db, "-c", "CREATE TABLE docs (id INT, title TEXT); INSERT INTO docs VALUES (1, 'alpha'), (2, 'beta')"])
-        let session = try Self.terminal(["shell", db], environment: ["STRATA_HISTORY": home + "/history"], steps: [
+        let session = try await Self.terminal(["shell", db], environment: ["STRATA_HISTORY": home + "/history"], steps: [
             (nil, "strata> "),
             ("SELECT id\r", "   ...> "),          // a statement spans lines until its ;
             ("half typed", nil),
@@ -71,34 +80,37 @@ import TestSupport
         #expect(text.contains("│ still here │"), "\(text)")
     }
 
-    @Test func historyPersistsAcrossSessions() throws {
+    @Test func historyPersistsAcrossSessions() async throws {
         let home = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: home) }
         let environment = ["STRATA_HISTORY": home + "/history"]
-        let first = try Self.terminal(["shell", home + "/db"], environment: environment, steps: [
+        let first = try await Self.terminal(["shell", home + "/db"], environment: environment, steps: [
             (nil, "strata> "), ("SELECT 42 AS answer;\r", "strata> "), ("\u{04}", nil),
         ])
         #expect(first.status == 0, "\(first.transcript)")
-        let second = try Self.terminal(["shell", home + "/db"], environment: environment, steps: [
+        let second = try await Self.terminal(["shell", home + "/db"], environment: environment, steps: [
             (nil, "strata> "), ("\u{1B}[A", nil), ("\r", "strata> "), ("\u{04}", nil),  // Up, Enter
         ])
         #expect(second.transcript.contains("│     42 │"), "the recalled statement ran: \(second.transcript)")
     }
 
-    @Test func demoDatabaseOnFirstUse() throws {
+    @Test func demoDatabaseOnFirstUse() async throws {
         let home = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: home) }
-        let session = try Self.terminal([], environment: ["XDG_DATA_HOME": home, "STRATA_HISTORY": home + "/history"], steps: [
+        let session = try await Self.terminal([], environment: ["XDG_DATA_HOME": home, "STRATA_HISTORY": home + "/history"], steps: [
             (nil, "strata> "),
             (".tables docs\r", "strata> "),
             ("SELECT title FROM docs WHERE MATCH(body, 'refund') LIMIT 1;\r", "strata> "),
+            ("SELECT title FROM docs ORDER BY rrf(embedding <=> embed('money back after cancelling'), MATCH(body, 'refund')) LIMIT 1;\r", "strata> "),
+            ("SELECT session_id FROM ctx_search('agent-1', 'what did we decide about pricing?', k => 1);\r", "strata> "),
             (".quit\r", nil),
         ])
         let text = session.transcript
         #expect(session.status == 0, "\(text)")
         #expect(text.contains("Opened the demo database at \(home)/strata/demo (made just now)"), "\(text)")
         #expect(text.contains("\ndocs\n"), "\(text)")
-        #expect(text.contains("│ Refund policy │"), "\(text)")
+        #expect(text.components(separatedBy: "│ Refund policy │").count == 3, "full-text and hybrid searches find it: \(text)")
+        #expect(text.contains("│ session-pricing │"), "the context search finds the pricing session: \(text)")
     }
 
     @Test func scriptsAndPipes() throws {

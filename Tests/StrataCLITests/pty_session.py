@@ -1,12 +1,13 @@
 """Drives a program in a pseudo-terminal for the shell's tests.
 
 Reads a JSON object on standard input: "argv" (the command), "env" (variables to add),
-"steps" (each {"send": text} followed by waiting until the output written since ends with
-"expect", or for "quiet" seconds of silence), and "timeout" (seconds for each wait). Prints one JSON
+"steps" (each {"send": text} — typed once the terminal is in raw mode, unless "raw" is
+false — followed by waiting until the output written since ends with "expect", or for
+"quiet" seconds of silence), and "timeout" (seconds for each wait). Prints one JSON
 object: "transcript" (everything the program wrote, \r\n as \n) and "status" (its exit
 status, or null when it had to be killed).
 """
-import json, os, pty, select, signal, sys, time
+import json, os, pty, select, signal, sys, termios, time
 
 def main():
     spec = json.load(sys.stdin)
@@ -38,9 +39,25 @@ def main():
                 return True
         return False
 
+    def wait_for_raw_mode():
+        # Keys typed before the line editor has put the terminal in raw mode would be
+        # echoed and buffered by the terminal itself; type only once it reads key by key.
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if not termios.tcgetattr(fd)[3] & termios.ICANON:
+                return
+            r, _, _ = select.select([fd], [], [], 0.02)
+            if r:
+                try:
+                    out.extend(os.read(fd, 65536))
+                except OSError:
+                    return
+
     for step in spec.get("steps", []):
         start = len(out)
         if "send" in step:
+            if step.get("raw", True):
+                wait_for_raw_mode()
             os.write(fd, step["send"].encode())
         # What is expected must come after the keys were sent (the prompt before does not count).
         read_until(step.get("expect"), step.get("quiet", 0.3), start)

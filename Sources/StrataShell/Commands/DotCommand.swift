@@ -48,7 +48,7 @@ public struct DotCommand: Sendable, Equatable {
         (".output [FILE|stdout]", "Send results to FILE, or back to the screen"),
         (".import FILE TABLE", "Import a JSONL or CSV file into TABLE (created when missing)"),
         (".export TABLE FILE", "Write TABLE to FILE as JSONL, or CSV when FILE ends in .csv"),
-        (".jobs", "Show the context layer's background jobs"),
+        (".jobs [wait]", "Show the context layer's background jobs, or wait for them to finish"),
         (".explain on|off", "Also show each query's plan with times"),
         (".mode MODE", "Output mode: table, line, csv, json, jsonl, markdown"),
         (".headers on|off", "Show column names in table and csv modes"),

@@ -64,8 +64,13 @@ extension Shell {
             try argument(".export TABLE FILE", count: 2...2)
             try await export(arguments[0], to: arguments[1])
         case "jobs":
-            try argument(".jobs", count: 0...0)
-            try await showJobs()
+            try argument(".jobs [wait]", count: 0...1)
+            if let first = arguments.first {
+                guard first.lowercased() == "wait" else { throw .invalidQuery(message: "usage: .jobs [wait]", offset: nil) }
+                try await waitForJobs()
+            } else {
+                try await showJobs()
+            }
         case "explain": explain = try Self.onOff(command, arguments)
         case "timer": timer = try Self.onOff(command, arguments)
         case "headers": render.headers = try Self.onOff(command, arguments)
@@ -149,6 +154,28 @@ extension Shell {
         try show(StatementResult(rows: try RecordBatch(schema: try Schema([("job_id", .string, false), ("job_type", .string, false), ("status", .string, false),
                                                                           ("attempts", .int64, false), ("scheduled_at", .timestamp, false), ("last_error", .string, true)]),
                                                        rows: rows), status: "JOBS"))
+    }
+
+    /// Waits until no job is pending or running, with a progress bar of the jobs done.
+    private func waitForJobs() async throws(StrataError) {
+        let context = try await contextDatabase()
+        func unfinished() async throws(StrataError) -> Int {
+            try await context.jobs().filter { $0.status == .pending || $0.status == .running }.count
+        }
+        let total = try await unfinished()
+        if total > 0 {
+            progress?.start("Waiting for \(total) job\(total == 1 ? "" : "s")", total: Int64(total), unit: "jobs")
+            defer { progress?.finish() }
+            var left = total
+            while left > 0 {
+                try? await Task.sleep(for: .milliseconds(50))
+                left = try await unfinished()
+                progress?.update(done: Int64(max(0, total - left)))
+            }
+        }
+        await context.waitForJobs()
+        let failed = try await context.jobs().filter { $0.status == .failed }.count
+        if render.mode.isForPeople { try output.line(failed == 0 ? "All jobs done." : "\(failed) job\(failed == 1 ? "" : "s") failed (.jobs lists them).") }
     }
 
     /// A table name as SQL reads it: each part quoted when it is not a plain word.

@@ -16,7 +16,7 @@ enum DemoContent {
         Message(session: "session-pricing", role: "user", text: "We need to settle the pricing for the new Team plan before the launch next month."),
         Message(session: "session-pricing", role: "assistant", text: "Competitors charge between 12 and 20 dollars per seat. A price of 15 dollars per seat per month keeps us in the middle."),
         Message(session: "session-pricing", role: "user", text: "Finance wants annual billing to come with a discount, otherwise nobody will commit for a year."),
-        Message(session: "session-pricing", role: "assistant", text: "Decision recorded: the Team plan costs 15 dollars per seat per month, with a 20 percent discount for annual billing."),
+        Message(session: "session-pricing", role: "assistant", text: "We decided the pricing: the Team plan costs 15 dollars per seat per month, with a 20 percent discount for annual billing."),
         Message(session: "session-pricing", role: "user", text: "Also keep the free tier, but limit it to three projects and one gigabyte of storage."),
         Message(session: "session-outage", role: "user", text: "Checkout failed for European customers between 14:05 and 14:40 UTC yesterday."),
         Message(session: "session-outage", role: "assistant", text: "The payment gateway timed out because the connection pool was exhausted after the deploy of version 2.8."),
@@ -29,7 +29,7 @@ enum DemoContent {
         Message(session: "session-travel", role: "assistant", text: "Booked: window seat 14A, a quiet room on the fifth floor, and a return flight on March 6 at 18:40."),
         Message(session: "session-hiring", role: "user", text: "We are hiring two backend engineers for the storage team this quarter."),
         Message(session: "session-hiring", role: "assistant", text: "The job description asks for experience with databases, Swift or Rust, and on-call duty one week in six."),
-        Message(session: "session-hiring", role: "user", text: "The salary band is agreed; interviews start after the pricing launch."),
+        Message(session: "session-hiring", role: "user", text: "The salary band is settled; interviews start after the launch."),
     ]
 
     /// The handbook: title and Markdown text of each document.
