@@ -41,7 +41,7 @@ extension StrataError {
         case let .alreadyExists(p): return .alreadyExists(path: fix(p))
         case let .storageFull(p): return .storageFull(path: fix(p))
         case let .io(p, operation, code, message): return .io(path: fix(p), operation: operation, code: code, message: message)
-        case .invalidInput, .invalidQuery, .commitConflict, .retriesExhausted: return self
+        case .invalidInput, .invalidQuery, .commitConflict, .retriesExhausted, .cancelled: return self
         }
     }
 }

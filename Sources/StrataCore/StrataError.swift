@@ -34,6 +34,9 @@ public enum StrataError: Error, Sendable, Hashable, CustomStringConvertible {
     /// the position (in characters, from 0) of the offending token in the statement text,
     /// nil when no single token is at fault.
     case invalidQuery(message: String, offset: Int?)
+    /// The work was cancelled (the calling task's cancellation; Ctrl-C in the shell) before
+    /// it finished. A statement cancelled before its commit wrote nothing.
+    case cancelled
 
     /// A one-line human-readable description.
     public var description: String {
@@ -61,6 +64,8 @@ public enum StrataError: Error, Sendable, Hashable, CustomStringConvertible {
             return "I/O error in \(operation) on '\(path)': \(message)\(code != 0 ? " (errno \(code))" : "")"
         case let .invalidQuery(message, offset):
             return offset.map { "\(message) (at character \($0 + 1))" } ?? message
+        case .cancelled:
+            return "cancelled"
         }
     }
 
@@ -88,4 +93,12 @@ public enum CorruptionKind: String, Sendable, Hashable, CaseIterable {
     case malformedMetadata = "malformed metadata"
     /// A page that passed its checksum cannot be decoded as declared.
     case malformedPage = "malformed page"
+}
+
+extension StrataError {
+    /// Throws `.cancelled` when the current task has been cancelled: long work calls it
+    /// between steps (a batch of rows, a part of a file) so that cancelling takes effect soon.
+    public static func checkCancellation() throws(StrataError) {
+        if Task.isCancelled { throw .cancelled }
+    }
 }

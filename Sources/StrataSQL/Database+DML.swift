@@ -61,6 +61,8 @@ extension Database {
             full.append(values)
         }
         let batch = try RecordBatch(schema: schema, rows: full)
+        // The last point where a cancelled INSERT stops with nothing written.
+        try StrataError.checkCancellation()
         if let key {
             let keyColumn = try Self.columnName(key, in: schema, at: name.offset)
             do {

@@ -5,8 +5,10 @@ import Strata
 /// (spec/shell.md). The terminal side — line editing, history, completion, Ctrl-C — is
 /// the caller's; this type is the same for a terminal, a pipe, a script and a test.
 ///
-/// Used from one task: a shell is a conversation, one statement at a time.
-public final class Shell {
+/// Used by one task at a time — a shell is a conversation, one statement at a time; the
+/// terminal loop runs each line in a child task it waits for (so Ctrl-C can cancel it),
+/// which is why the type is `@unchecked Sendable`: nothing touches it concurrently.
+public final class Shell: @unchecked Sendable {
     /// The database the statements run on.
     public private(set) var database: Database
     /// Its directory.
@@ -120,6 +122,9 @@ public final class Shell {
             if timer { try output.line("Time: \(Self.milliseconds(since: started)) ms") }
             try output.flush()
             return true
+        } catch .cancelled {
+            errorSink("Cancelled.")
+            return false
         } catch {
             report(ErrorReport(error, text: text, firstLine: firstLine))
             return false

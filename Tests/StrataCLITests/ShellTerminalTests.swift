@@ -7,6 +7,14 @@ import TestSupport
 @Suite struct ShellTerminalTests {
     static let driver = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("pty_session.py").path
 
+    /// One step of a session: keys to type, then what to wait for.
+    struct Step: Sendable {
+        var send: String?
+        var expect: String?
+        var seen: String?
+        var raw = true
+    }
+
     struct Session {
         var transcript: String
         var status: Int?
@@ -16,6 +24,12 @@ import TestSupport
     /// JSON), then what to wait for — output ending with `expect`, else a short silence.
     /// The waiting happens on a thread of its own, never on one the concurrent tests share.
     static func terminal(_ arguments: [String], environment: [String: String], steps: [(send: String?, expect: String?)]) async throws -> Session {
+        try await terminal(arguments, environment: environment, steps: steps.map { Step(send: $0.send, expect: $0.expect) })
+    }
+
+    /// As above, with steps that may wait for text anywhere in the output (`seen`) and type
+    /// without waiting for raw mode (`raw` false: keys for a running statement).
+    static func terminal(_ arguments: [String], environment: [String: String], steps: [Step]) async throws -> Session {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 continuation.resume(with: Result { try terminalBlocking(arguments, environment: environment, steps: steps) })
@@ -23,15 +37,16 @@ import TestSupport
         }
     }
 
-    private static func terminalBlocking(_ arguments: [String], environment: [String: String], steps: [(send: String?, expect: String?)]) throws -> Session {
+    private static func terminalBlocking(_ arguments: [String], environment: [String: String], steps: [Step]) throws -> Session {
         let spec: [String: Any] = [
             "argv": [CLITests.executable] + arguments,
             "env": environment,
             "timeout": 30,
             "steps": steps.map { step -> [String: Any] in
-                var entry: [String: Any] = [:]
+                var entry: [String: Any] = ["raw": step.raw]
                 if let send = step.send { entry["send"] = send }
                 if let expect = step.expect { entry["expect"] = expect }
+                if let seen = step.seen { entry["seen"] = seen }
                 return entry
             },
         ]
@@ -78,6 +93,27 @@ import TestSupport
         #expect(!text.contains("│ id │"), "the dropped statement never ran: \(text)")
         #expect(text.contains("Error: expected a statement (SELECT, INSERT, CREATE, …), found SELEC\n  SELEC 1\n  ^\n"), "\(text)")
         #expect(text.contains("│ still here │"), "\(text)")
+    }
+
+    @Test func ctrlCCancelsALongImport() async throws {
+        let home = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let file = home + "/big.jsonl"
+        let line = "{\"id\": 1, \"text\": \"" + String(repeating: "several words of text ", count: 8) + "\", \"score\": 0.5}\n"
+        try Data(String(repeating: line, count: 300_000).utf8).write(to: URL(fileURLWithPath: file))
+        let session = try await Self.terminal(["shell", home + "/db"], environment: ["STRATA_HISTORY": home + "/history"], steps: [
+            Step(expect: "strata> "),
+            Step(send: ".import \(file) big\r", seen: "Importing"),   // the progress bar is drawn
+            Step(send: "\u{03}", expect: "strata> ", raw: false),       // Ctrl-C while it runs
+            Step(send: ".tables\r", expect: "strata> "),
+            Step(send: "\u{04}"),
+        ])
+        let text = session.transcript
+        #expect(session.status == 0, "\(text)")
+        #expect(text.contains("^C\n") && text.contains("Cancelled.\n"), "\(text)")
+        let tables = text.components(separatedBy: "strata> .tables\n").last ?? ""
+        #expect(!text.contains("Imported") && !tables.contains("big"), "nothing was imported, no table left: \(text)")
     }
 
     @Test func historyPersistsAcrossSessions() async throws {

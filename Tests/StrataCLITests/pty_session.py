@@ -19,11 +19,14 @@ def main():
         os.execvp(spec["argv"][0], spec["argv"])
     out = bytearray()
 
-    def read_until(expect=None, quiet=0.3, start=0):
+    def read_until(expect=None, quiet=0.3, start=0, seen=None):
         deadline = time.time() + timeout
         last = time.time()
         while time.time() < deadline:
-            if expect is not None and len(out) > start and out[start:].decode(errors="replace").replace("\r\n", "\n").endswith(expect):
+            since = out[start:].decode(errors="replace").replace("\r\n", "\n")
+            if expect is not None and len(out) > start and since.endswith(expect):
+                return True
+            if seen is not None and seen in since:
                 return True
             r, _, _ = select.select([fd], [], [], 0.05)
             if r:
@@ -35,7 +38,7 @@ def main():
                     return False
                 out.extend(data)
                 last = time.time()
-            elif expect is None and time.time() - last >= quiet:
+            elif expect is None and seen is None and time.time() - last >= quiet:
                 return True
         return False
 
@@ -60,7 +63,7 @@ def main():
                 wait_for_raw_mode()
             os.write(fd, step["send"].encode())
         # What is expected must come after the keys were sent (the prompt before does not count).
-        read_until(step.get("expect"), step.get("quiet", 0.3), start)
+        read_until(step.get("expect"), step.get("quiet", 0.3), start, step.get("seen"))
     status = None
     deadline = time.time() + timeout
     while time.time() < deadline:

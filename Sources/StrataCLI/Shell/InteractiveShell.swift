@@ -73,7 +73,7 @@ struct InteractiveShell {
             let line = String(cString: raw)
             free(raw)
             if !line.trimmingWhitespace().isEmpty { _ = add_history(line) }
-            guard await shell.handle(line: line) else { break }
+            guard await Self.runCancellable(line, on: shell) else { break }
         }
         _ = write_history(history)
     }
@@ -90,6 +90,26 @@ struct InteractiveShell {
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)
+    }
+
+    /// Runs a line in a child task while watching for Ctrl-C, which cancels it: the
+    /// statement stops at its next batch (or part of a file) and the shell says so.
+    /// Returns false after `.quit`.
+    private static func runCancellable(_ line: String, on shell: Shell) async -> Bool {
+        interrupted.store(false, ordering: .relaxed)
+        let work = Task { await shell.handle(line: line) }
+        let watcher = Task {
+            while !Task.isCancelled {
+                if interrupted.exchange(false, ordering: .relaxed) {
+                    ShellOutput.errorText("\n")  // the terminal itself echoed ^C
+                    work.cancel()
+                }
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        let keepGoing = await work.value
+        watcher.cancel()
+        return keepGoing
     }
 
     /// A line from libedit, read with SIGINT let through to this thread (the runtime's

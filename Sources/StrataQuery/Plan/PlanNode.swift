@@ -35,6 +35,8 @@ package class PlanNode: @unchecked Sendable {
 
     /// The next batch, or nil at the end.
     package final func next() async throws(StrataError) -> KeyedBatch? {
+        // Every batch of every node is a point where a cancelled query stops.
+        try StrataError.checkCancellation()
         let start = ContinuousClock.now
         let batch = try await produce()
         let nanos = Self.nanoseconds(since: start)

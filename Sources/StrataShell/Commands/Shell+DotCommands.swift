@@ -9,6 +9,9 @@ extension Shell {
             try await dispatch(command)
             try output.flush()
             return true
+        } catch .cancelled {
+            errorSink("Cancelled.")
+            return false
         } catch {
             report(ErrorReport(error, text: nil))
             return false
@@ -168,6 +171,7 @@ extension Shell {
             defer { progress?.finish() }
             var left = total
             while left > 0 {
+                try StrataError.checkCancellation()
                 try? await Task.sleep(for: .milliseconds(50))
                 left = try await unfinished()
                 progress?.update(done: Int64(max(0, total - left)))

@@ -40,6 +40,7 @@ extension Shell {
         let header = format == .csv ? bytes[..<Self.recordEnd(bytes, from: 0, atLeast: 0, csv: true)] : []
         var start = header.count
         while start < bytes.count {
+            try StrataError.checkCancellation()
             let end = Self.recordEnd(bytes, from: start, atLeast: start + Self.importPart - 1, csv: format == .csv)
             let part = Array(header) + bytes[start..<end]
             let batch = try Database.parseRows(part, format: format, path: file)
