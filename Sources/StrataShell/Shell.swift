@@ -114,7 +114,7 @@ public final class Shell: @unchecked Sendable {
         let started = ContinuousClock.now
         do throws(StrataError) {
             let statement = try Statement(parsing: text)
-            let result = try await database.execute(statement)
+            let result = try await withProgress { () async throws(StrataError) in try await database.execute(statement) }
             try show(result)
             if explain, case .select = statement {
                 try show(try await database.execute(.explain(statement, analyze: true)))
@@ -128,6 +128,20 @@ public final class Shell: @unchecked Sendable {
         } catch {
             report(ErrorReport(error, text: text, firstLine: firstLine))
             return false
+        }
+    }
+
+    /// Runs `work` with its long steps (index builds, compaction) drawn on the progress bar,
+    /// cleared when it ends.
+    func withProgress<T>(_ work: () async throws(StrataError) -> T) async throws(StrataError) -> T {
+        guard let progress else { return try await work() }
+        defer { progress.finish() }
+        do {
+            return try await WorkProgress.$current.withValue(progress.receiver) { try await work() }
+        } catch let error as StrataError {
+            throw error
+        } catch {
+            throw .invalidInput(what: "statement", why: "\(error)")  // work throws StrataError only
         }
     }
 

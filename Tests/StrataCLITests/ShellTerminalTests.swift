@@ -84,6 +84,8 @@ import TestSupport
             (" FROM docs WHERE id = 2;\r", "strata> "),
             ("SELEC 1;\r", "strata> "),           // an error, with a caret, and the shell goes on
             ("SELECT 'still here' AS alive;\r", "strata> "),
+            (".tab\t", nil),                      // Tab completes the dot-command
+            ("\r", "strata> "),
             ("\u{04}", nil),                      // Ctrl-D leaves
         ])
         let text = session.transcript
@@ -93,6 +95,7 @@ import TestSupport
         #expect(!text.contains("│ id │"), "the dropped statement never ran: \(text)")
         #expect(text.contains("Error: expected a statement (SELECT, INSERT, CREATE, …), found SELEC\n  SELEC 1\n  ^\n"), "\(text)")
         #expect(text.contains("│ still here │"), "\(text)")
+        #expect(text.contains("ctx_meta.meta_columns  ctx_meta.meta_tables   docs"), ".tab completed to .tables: \(text)")
     }
 
     @Test func ctrlCCancelsALongImport() async throws {

@@ -36,7 +36,7 @@ public struct Completion: Sendable {
 
     /// The completions of `word`, the word before the cursor, given the line up to it.
     public func matches(for word: String, lineBefore: String) -> [String] {
-        let start = lineBefore.drop { $0.isWhitespace }
+        let start = (lineBefore + word).drop { $0.isWhitespace }
         if start.hasPrefix(".") && !start.dropFirst().contains(where: \.isWhitespace) {
             return DotCommand.names.filter { $0.hasPrefix(word.lowercased()) }
         }

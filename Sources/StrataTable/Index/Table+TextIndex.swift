@@ -37,12 +37,15 @@ extension Table {
         var builder = InvertedIndex.Builder(analyzer: settings.analyzer, bm25: settings.bm25)
         var addresses: [UInt64] = []
         let scanner = try snapshot.scanner(columns: [field.name], batchRows: 4096, withAddresses: true)
+        let rows = snapshot.manifest.fragments.reduce(0) { $0 + $1.liveRows }
         while let next = try await scanner.next() {
+            try StrataError.checkCancellation()
             let column = next.batch.columns[0]
             builder.add(contentsOf: (0..<next.batch.rowCount).map { row in
                 column.isNull(row) ? nil : String(decoding: column.bytes(at: row), as: UTF8.self)
             })
             addresses += next.addresses!.map(\.rawValue)
+            WorkProgress.report("Indexing text", done: addresses.count, of: rows, unit: "rows")
         }
         return (builder.build(), addresses)
     }

@@ -247,7 +247,9 @@ extension Table {
         vectors.reserveCapacity(rows * dimension(of: field))
         addresses.reserveCapacity(rows)
         while let next = try await scanner.next() {
+            try StrataError.checkCancellation()
             addresses += ColumnDistances.appendFloats(next.batch.columns[0], to: &vectors).map { next.addresses![$0] }
+            WorkProgress.report("Reading vectors", done: addresses.count, of: rows, unit: "rows")
         }
         return (vectors, addresses)
     }

@@ -56,7 +56,10 @@ extension Table {
             guard !bins.isEmpty else { return nil }
             written = []
             dropped = 0
+            let rows = bins.reduce(0) { $0 + $1.reduce(0) { $0 + $1.physicalRows } }
+            var done = 0
             for bin in bins {
+                try StrataError.checkCancellation()
                 var part = snapshot.manifest
                 part.fragments = bin
                 let binSnapshot = TableSnapshot(manifest: part, pendingRows: [], location: location, cache: cache)
@@ -72,6 +75,8 @@ extension Table {
                 let fragments = try await FragmentWriter(location: location, options: writeOptions).write(batches, schema: snapshot.schema)
                 written.append((addresses, fragments))
                 dropped += bin.reduce(0) { $0 + ($1.deletion?.deletedRows ?? 0) }
+                done += bin.reduce(0) { $0 + $1.physicalRows }
+                WorkProgress.report("Compacting", done: done, of: rows, unit: "rows")
             }
             removed = bins.flatMap { $0.map(\.id) }
             var transaction = Transaction(readVersion: snapshot.version, operation: .compact)

@@ -71,8 +71,10 @@ public struct HNSWIndex: VectorIndex {
             // Batches grow with the graph (a batch is small next to what it links into), one
             // node at a time at first.
             let size = min(total - next, max(1, min(Self.maxBatch, graph.nodeCount / 16)))
+            try StrataError.checkCancellation()
             insertBatch(next..<(next + size))
             next += size
+            WorkProgress.report("Building the HNSW graph", done: next - Int(first), of: total - Int(first), unit: "vectors")
         }
     }
 

@@ -1,4 +1,5 @@
 import COpenBLAS
+import StrataCore
 import StrataKernels
 
 /// Lloyd's k-means with k-means++ seeding, the assignment step as one matrix product per
@@ -16,7 +17,8 @@ struct KMeans {
         precondition(count >= k && k >= 1, "k-means needs at least k points")
         var centroids = seedPlusPlus(points: points, count: count, dimension: dimension, k: k, generator: &generator)
         var assignment = [Int32](repeating: 0, count: count)
-        for _ in 0..<iterations {
+        for iteration in 0..<iterations {
+            WorkProgress.report("Training \(k) centroids", done: iteration, of: iterations, unit: "rounds")
             assign(points: points, count: count, dimension: dimension, centroids: centroids, k: k, into: &assignment)
             var sums = [Double](repeating: 0, count: k * dimension)
             var sizes = [Int](repeating: 0, count: k)

@@ -1,0 +1,42 @@
+import Foundation
+import Strata
+import StrataShell
+import Synchronization
+import Testing
+
+/// Long work reports its progress (`WorkProgress`), and the shell's bar reads well.
+@Suite struct ProgressTests {
+    @Test func indexBuildsAndCompactionReportTheirSteps() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("strata-progress-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let database = try await Database.open(directory: directory)
+        try await database.execute("CREATE TABLE v (id INT, body TEXT, emb VECTOR(8))")
+        for part in 0..<3 {
+            let rows: [[Value]] = (0..<200).map { i in
+                let n = part * 200 + i
+                return [.int(Int64(n)), .string("row \(n) of part \(part)"), .vector((0..<8).map { Float(($0 * 7 + n) % 13) })]
+            }
+            try await database.insert(rows: rows, columns: ["id", "body", "emb"], into: "v")
+        }
+        let reports = Mutex<[(task: String, done: Int64, total: Int64)]>([])
+        let receiver = WorkProgress { task, done, total, _ in reports.withLock { $0.append((task, done, total)) } }
+        try await WorkProgress.$current.withValue(receiver) {
+            try await database.execute("CREATE INDEX ON v (emb) USING HNSW")
+            try await database.execute("CREATE INDEX ON v (body) USING FTS")
+            try await database.execute("COMPACT v")
+        }
+        let seen = reports.withLock { $0 }
+        for task in ["Reading vectors", "Building the HNSW graph", "Indexing text", "Compacting"] {
+            let last = seen.last { $0.task == task }
+            #expect(last != nil && last!.done == last!.total && last!.total == 600, "\(task): \(String(describing: last))")
+        }
+    }
+
+    @Test func theBarShowsShareRateAndTimeLeft() {
+        let line = ProgressReporter.line("Importing f.jsonl", done: 250_000_000, total: 1_000_000_000, unit: "bytes", elapsed: .seconds(5), width: 80)
+        // 80 columns less the label, the tail and the brackets leave a bar of 33; a quarter of it is full.
+        #expect(line == "Importing f.jsonl [" + String(repeating: "█", count: 8) + String(repeating: "░", count: 25) + "] 25%  50.0 MB/s  0:15 left", "\(line)")
+        let counted = ProgressReporter.line("Compacting", done: 10, total: 10, unit: "rows", elapsed: .seconds(2), width: 60)
+        #expect(counted.hasSuffix("] 100%  5 rows/s"), "\(counted)")
+    }
+}
