@@ -2,14 +2,15 @@ import Foundation
 import Strata
 import StrataShell
 import Testing
+import TestSupport
 
 /// Tab completion's choices: dot-commands at the start of a line, else keywords (in the case
 /// typed), namespaces, tables, columns and functions of the database.
 @Suite struct CompletionTests {
     @Test func completesWhatTheDatabaseHas() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("strata-complete-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let database = try await Database.open(directory: directory)
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try await Database.open(directory: directory.path)
         try await database.execute("CREATE NAMESPACE notes_ns")
         try await database.execute("CREATE TABLE notes_ns.entries (entry_id INT, note_text TEXT)")
         try await database.execute("CREATE TABLE docs (doc_id INT, body TEXT)")

@@ -3,13 +3,14 @@ import Strata
 import StrataShell
 import Synchronization
 import Testing
+import TestSupport
 
 /// Long work reports its progress (`WorkProgress`), and the shell's bar reads well.
 @Suite struct ProgressTests {
     @Test func indexBuildsAndCompactionReportTheirSteps() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("strata-progress-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let database = try await Database.open(directory: directory)
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try await Database.open(directory: directory.path)
         try await database.execute("CREATE TABLE v (id INT, body TEXT, emb VECTOR(8))")
         for part in 0..<3 {
             let rows: [[Value]] = (0..<200).map { i in
