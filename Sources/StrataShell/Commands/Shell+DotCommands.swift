@@ -103,7 +103,9 @@ extension Shell {
     static let examples = [
         "SHOW TABLES;",
         "SELECT * FROM ctx_search('agent-1', 'what did we decide about pricing?', k => 5);",
+        "SELECT title FROM docs ORDER BY rrf(embedding <=> embed('money back'), MATCH(body, 'refund')) LIMIT 3;",
         "EXPLAIN ANALYZE SELECT title FROM docs WHERE MATCH(body, 'refund policy') LIMIT 3;",
+        ".import rows.jsonl my_table",
     ]
 
     // MARK: Helpers
@@ -145,7 +147,8 @@ extension Shell {
         reading.append(file)
         defer { reading.removeLast() }
         let ok = await run(script: String(decoding: data, as: UTF8.self))
-        if !ok && !hasQuit { throw .invalidQuery(message: ".read \(file) stopped at the error above", offset: nil) }
+        // With .bail off the file ran to its end; its errors are reported already.
+        if !ok && bail && !hasQuit { throw .invalidQuery(message: ".read \(file) stopped at the error above", offset: nil) }
     }
 
     private func showJobs() async throws(StrataError) {
