@@ -119,6 +119,33 @@ import TestSupport
         #expect(!text.contains("Imported") && !tables.contains("big"), "nothing was imported, no table left: \(text)")
     }
 
+    @Test func ctrlCCancelsALongStatement() async throws {
+        let home = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        // Enough vectors that building an HNSW graph over them takes seconds.
+        let file = home + "/vectors.jsonl"
+        var text = ""
+        for i in 0..<20_000 {
+            let vector = (0..<32).map { String(Float((i * 31 + $0 * 17) % 97) / 97) }.joined(separator: ", ")
+            text += "{\"id\": \(i), \"v\": [\(vector)]}\n"
+        }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+        let made = try CLITests.run(["sql", home + "/db", "-c", "CREATE TABLE t (id INT, v VECTOR(32)); INSERT INTO t SELECT * FROM read_jsonl('\(file)')"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let session = try await Self.terminal(["shell", home + "/db"], environment: ["STRATA_HISTORY": home + "/history"], steps: [
+            Step(expect: "strata> "),
+            Step(send: "CREATE INDEX ON t (v) USING HNSW;\r", seen: "Building the HNSW graph"),  // its progress bar
+            Step(send: "\u{03}", expect: "strata> ", raw: false),                                 // Ctrl-C while it runs
+            Step(send: ".indexes t\r", expect: "strata> "),
+            Step(send: "\u{04}"),
+        ])
+        let text2 = session.transcript
+        #expect(session.status == 0, "\(text2)")
+        #expect(text2.contains("Cancelled.\n"), "\(text2)")
+        #expect(text2.contains("(0 rows)"), "no index was made: \(text2)")
+    }
+
     @Test func historyPersistsAcrossSessions() async throws {
         let home = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: home) }
