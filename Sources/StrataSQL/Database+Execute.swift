@@ -24,8 +24,18 @@ extension Database {
             guard case let .select(select) = inner else {
                 throw .invalidQuery(message: "EXPLAIN shows the plan of a SELECT", offset: nil)
             }
-            let prepared = try await prepare(select, parameters: parameters, options: options)
-            let text = analyze ? try await prepared.analyze() : prepared.plan
+            let text: String
+            let constant = try await folded(select, parameters: parameters)
+            if let aggregate = try AggregateQuery(constant.query) {
+                // The grouping over the plan of the rows it groups.
+                let rows = try await prepare(SelectStatement(source: constant.source, query: aggregate.inner), parameters: parameters, options: options)
+                let plan = analyze ? try await rows.analyze() : rows.plan
+                text = (["Aggregate " + aggregate.summary] + plan.split(separator: "\n").enumerated().map { ($0 == 0 ? "└─ " : "   ") + $1 })
+                    .joined(separator: "\n")
+            } else {
+                let prepared = try await prepare(select, parameters: parameters, options: options)
+                text = analyze ? try await prepared.analyze() : prepared.plan
+            }
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Value.string(String($0)) }
             let schema = try Schema(fields: [Field(id: 0, name: "plan", type: .string, nullable: false)])
             return StatementResult(rows: try RecordBatch(schema: schema, columns: [try ColumnBuilder.column(.string, lines)]), status: "EXPLAIN")
@@ -120,6 +130,12 @@ extension Database {
     /// Plans a SELECT: its source's snapshot (at the version asked for), then the query.
     func prepare(_ select: SelectStatement, parameters: [Value], options: QueryOptions) async throws(StrataError) -> PreparedQuery {
         let select = try await folded(select, parameters: parameters)
+        if let aggregate = try AggregateQuery(select.query) {
+            // The rows to group are read now; the plan is the one over the groups.
+            let rows = try await prepare(SelectStatement(source: select.source, query: aggregate.inner), parameters: parameters, options: options).run().rows
+            let groups = try aggregate.groups(rows)
+            return try await QueryEngine.prepare(aggregate.outer, on: try await Self.memorySnapshot(groups), table: "", parameters: parameters, options: options)
+        }
         switch select.source {
         case let .table(name, version, alias):
             let (namespace, table) = try resolve(name)

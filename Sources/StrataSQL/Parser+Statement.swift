@@ -338,6 +338,10 @@ extension Parser {
         if accept("FROM") { source = try selectSource() }
         var query = SelectQuery(items: items)
         if accept("WHERE") { query.filter = try expression() }
+        if accept(["GROUP", "BY"]) {
+            repeat { query.groupBy.append(try expression()) } while acceptSymbol(",")
+        }
+        if accept("HAVING") { query.having = try expression() }
         if accept(["ORDER", "BY"]) {
             repeat {
                 let e = try expression()

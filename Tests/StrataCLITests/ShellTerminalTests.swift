@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import TestSupport
 
@@ -32,6 +35,12 @@ import TestSupport
     static func terminal(_ arguments: [String], environment: [String: String], steps: [Step]) async throws -> Session {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
+                // Signals (a child's SIGCHLD) go to threads that do not block them, and an
+                // interrupted read inside FileHandle traps: this thread blocks them, as the
+                // runtime's own threads do.
+                var all = sigset_t()
+                sigfillset(&all)
+                pthread_sigmask(SIG_BLOCK, &all, nil)
                 continuation.resume(with: Result { try terminalBlocking(arguments, environment: environment, steps: steps) })
             }
         }

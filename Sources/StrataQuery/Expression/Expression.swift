@@ -137,6 +137,7 @@ enum ExpressionPrinter {
         case let .like(operand, pattern, negated, ci):
             return "(\(text(operand)) \(negated ? "NOT " : "")\(ci ? "ILIKE" : "LIKE") \(text(pattern)))"
         case let .call(name, arguments, named):
+            if name == "count" && arguments.isEmpty && named.isEmpty { return "count(*)" }
             let all = arguments.map(text) + named.map { "\($0.name) => \(text($0.value))" }
             return "\(name)(\(all.joined(separator: ", ")))"
         case let .jsonField(operand, key, asText): return "(\(text(operand)) \(asText ? "->>" : "->") \(text(key)))"

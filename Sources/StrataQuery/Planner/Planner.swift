@@ -58,6 +58,9 @@ package struct Planner {
     /// The optimized plan of `query`.
     /// - Throws: `.invalidQuery` pointing at what cannot be planned.
     package func plan(_ query: SelectQuery) async throws(StrataError) -> PlanNode {
+        guard query.groupBy.isEmpty, query.having == nil else {
+            throw .invalidQuery(message: "GROUP BY and HAVING are planned by the SQL layer (Database.execute), not by QueryEngine", offset: nil)
+        }
         guard query.limit.map({ $0 >= 0 }) ?? true, query.offset >= 0 else {
             throw .invalidQuery(message: "LIMIT and OFFSET must not be negative", offset: nil)
         }

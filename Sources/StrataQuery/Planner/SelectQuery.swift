@@ -29,6 +29,11 @@ public struct SelectQuery: Sendable, Hashable {
     public var items: [Item]
     /// WHERE (with at most one `MATCH(column, 'query')` among its AND-ed conditions).
     public var filter: SQLExpression?
+    /// GROUP BY keys (the SQL layer plans a grouped query as two queries; the planner
+    /// itself takes none).
+    public var groupBy: [SQLExpression] = []
+    /// HAVING: the condition on groups.
+    public var having: SQLExpression?
     /// ORDER BY: expressions, a distance (`embedding <-> $1`) for a vector search, or
     /// `rrf(…)` / `fuse_linear(…)` for a hybrid search.
     public var orderBy: [Order]

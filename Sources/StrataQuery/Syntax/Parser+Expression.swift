@@ -280,6 +280,12 @@ extension Parser {
         try expectSymbol("(")
         var arguments: [SQLExpression] = []
         var named: [SQLExpression.NamedArgument] = []
+        // count(*): every row, written as count with no argument.
+        if name.lowercased() == "count", peekSymbol("*"), next.kind == .symbol(")") {
+            advance()
+            try expectSymbol(")")
+            return SQLExpression(.call(name: "count", arguments: [], named: []), at: token.offset)
+        }
         if !peekSymbol(")") {
             repeat {
                 if case let .word(key) = current.kind, next.kind == .symbol("=>") {
