@@ -1,6 +1,7 @@
 import Foundation
 import StrataCore
 import StrataQuery
+import StrataStorage
 import StrataTable
 import Synchronization
 
@@ -43,12 +44,16 @@ public final class Database: Sendable {
             guard existing.filter({ !$0.hasPrefix(".") }).isEmpty else {
                 throw .invalidInput(what: "database directory '\(directory)'", why: "is not empty and is not a Strata database (no \(markerFile))")
             }
+            // The marker goes through the store's temporary-file-and-link write: durable, never
+            // half-written, and a second process creating the same database at once loses the
+            // race harmlessly (Foundation's atomic write leaves a directory behind in /tmp).
+            let store = try LocalFileStore(directory: directory)
+            _ = try LocalFileStore(directory: directory + "/main")
+            let text = #"{"format": "strata-database/1", "default_namespace": "main"}"# + "\n"
             do {
-                try files.createDirectory(atPath: directory + "/main", withIntermediateDirectories: true)
-                let text = #"{"format": "strata-database/1", "default_namespace": "main"}"# + "\n"
-                try Data(text.utf8).write(to: URL(fileURLWithPath: marker), options: .atomic)
-            } catch {
-                throw .io(path: directory, operation: "create database", code: 0, message: "\(error)")
+                try await store.putIfAbsent(markerFile, bytes: Array(text.utf8))
+            } catch .alreadyExists {
+                // Another opener created it first; its marker is read below.
             }
         }
         let database = Database(directory: directory, defaultNamespace: try readDefaultNamespace(marker))

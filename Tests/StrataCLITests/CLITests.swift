@@ -61,8 +61,8 @@ import TestSupport
     @Test func writeThenCatReproducesEveryValue() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        try Self.schema.write(toFile: directory.path + "/s.json", atomically: true, encoding: .utf8)
-        try Self.rows.joined(separator: "\n").write(toFile: directory.path + "/in.jsonl", atomically: true, encoding: .utf8)
+        try Self.schema.write(toFile: directory.path + "/s.json", atomically: false, encoding: .utf8)
+        try Self.rows.joined(separator: "\n").write(toFile: directory.path + "/in.jsonl", atomically: false, encoding: .utf8)
         let write = try Self.run(["file", "write", "--schema", directory.path + "/s.json", directory.path + "/in.jsonl", directory.path + "/out.strata"])
         #expect(write.status == 0, "\(write.stderr)")
         let cat = try Self.run(["file", "cat", directory.path + "/out.strata"])
@@ -81,8 +81,8 @@ import TestSupport
     @Test func integerSpellingsAndTimestampsNormalize() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        try #"{"fields":[{"name":"t","type":"timestamp"},{"name":"x","type":"float64"}]}"#.write(toFile: directory.path + "/s.json", atomically: true, encoding: .utf8)
-        try "{\"t\":1714566600250000,\"x\":1E2}\n\n{\"t\":\"2024-05-01 14:30:00.25+02:00\",\"x\":-1.50}\n".write(toFile: directory.path + "/in.jsonl", atomically: true, encoding: .utf8)
+        try #"{"fields":[{"name":"t","type":"timestamp"},{"name":"x","type":"float64"}]}"#.write(toFile: directory.path + "/s.json", atomically: false, encoding: .utf8)
+        try "{\"t\":1714566600250000,\"x\":1E2}\n\n{\"t\":\"2024-05-01 14:30:00.25+02:00\",\"x\":-1.50}\n".write(toFile: directory.path + "/in.jsonl", atomically: false, encoding: .utf8)
         #expect(try Self.run(["file", "write", "--schema", directory.path + "/s.json", directory.path + "/in.jsonl", directory.path + "/o"]).status == 0)
         let cat = try Self.run(["file", "cat", directory.path + "/o"])
         #expect(cat.stdout == "{\"t\":\"2024-05-01T12:30:00.250000Z\",\"x\":100.0}\n{\"t\":\"2024-05-01T12:30:00.250000Z\",\"x\":-1.5}\n")
@@ -92,12 +92,12 @@ import TestSupport
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.path
-        try #"{"fields":[{"name":"id","type":"int8","nullable":false}]}"#.write(toFile: path + "/s.json", atomically: true, encoding: .utf8)
-        try #"{"fields":[{"name":"id","type":"int9"}]}"#.write(toFile: path + "/bad.json", atomically: true, encoding: .utf8)
-        try "{\"id\":1}\n{\"id\":300}\n".write(toFile: path + "/range.jsonl", atomically: true, encoding: .utf8)
-        try "{\"id\":1}\n{\"id\":\n".write(toFile: path + "/broken.jsonl", atomically: true, encoding: .utf8)
-        try "{\"id\":1}\n".write(toFile: path + "/ok.jsonl", atomically: true, encoding: .utf8)
-        try #"{"fields":[]}"#.write(toFile: path + "/nofields.json", atomically: true, encoding: .utf8)
+        try #"{"fields":[{"name":"id","type":"int8","nullable":false}]}"#.write(toFile: path + "/s.json", atomically: false, encoding: .utf8)
+        try #"{"fields":[{"name":"id","type":"int9"}]}"#.write(toFile: path + "/bad.json", atomically: false, encoding: .utf8)
+        try "{\"id\":1}\n{\"id\":300}\n".write(toFile: path + "/range.jsonl", atomically: false, encoding: .utf8)
+        try "{\"id\":1}\n{\"id\":\n".write(toFile: path + "/broken.jsonl", atomically: false, encoding: .utf8)
+        try "{\"id\":1}\n".write(toFile: path + "/ok.jsonl", atomically: false, encoding: .utf8)
+        try #"{"fields":[]}"#.write(toFile: path + "/nofields.json", atomically: false, encoding: .utf8)
         let cases: [[String]] = [
             ["file", "write", "--schema", path + "/s.json", path + "/range.jsonl", path + "/o1"],
             ["file", "write", "--schema", path + "/s.json", path + "/broken.jsonl", path + "/o2"],
@@ -133,8 +133,8 @@ import TestSupport
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.path
-        try #"{"fields":[{"name":"id","type":"int64"},{"name":"s","type":"string"}]}"#.write(toFile: path + "/s.json", atomically: true, encoding: .utf8)
-        try (0..<500).map { "{\"id\":\($0 * 7919),\"s\":\"value \($0)\"}" }.joined(separator: "\n").write(toFile: path + "/in.jsonl", atomically: true, encoding: .utf8)
+        try #"{"fields":[{"name":"id","type":"int64"},{"name":"s","type":"string"}]}"#.write(toFile: path + "/s.json", atomically: false, encoding: .utf8)
+        try (0..<500).map { "{\"id\":\($0 * 7919),\"s\":\"value \($0)\"}" }.joined(separator: "\n").write(toFile: path + "/in.jsonl", atomically: false, encoding: .utf8)
         #expect(try Self.run(["file", "write", "--schema", path + "/s.json", path + "/in.jsonl", path + "/f"]).status == 0)
         var bytes = try Data(contentsOf: URL(fileURLWithPath: path + "/f"))
         bytes[64 + 10] ^= 0x01  // inside the first page of column 'id'

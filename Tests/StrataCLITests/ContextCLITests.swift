@@ -28,7 +28,7 @@ import TestSupport
             {"agent_id": "a2", "session_id": "games", "content": "Agent two studies chess openings.", "metadata": {"level": 2}, "embedding": [0, 1, 0, 0, 0, 0, 0, 0], "model": "toy"}
 
             {"agent_id": "a1", "content": "Prefers window seats.", "created_at": 1735689600}
-            """.write(toFile: bulk, atomically: true, encoding: .utf8)
+            """.write(toFile: bulk, atomically: false, encoding: .utf8)
         let rejected = try CLI.run(["ctx", directory.path + "/other", "add", "--jsonl", bulk, "--dimension", "8", "--embedding", "[1]"])
         #expect(rejected.status == 1)
         let bulkAdded = try Self.lines(try TableCLITests.ok(["ctx", db, "add", "--jsonl", bulk]))
@@ -64,7 +64,7 @@ import TestSupport
             {"id": 1, "agent_id": "a2", "text": "chess"}
             {"id": "two", "agent_id": "a1", "text": "passport", "k": 1, "mode": "fts"}
             {"id": 3, "agent_id": "a2", "vector": [0, 1, 0, 0, 0, 0, 0, 0], "model": "toy", "mode": "vector"}
-            """.write(toFile: queries, atomically: true, encoding: .utf8)
+            """.write(toFile: queries, atomically: false, encoding: .utf8)
         let batch = try Self.lines(try TableCLITests.ok(["ctx", db, "search", "--queries", queries]))
         #expect(batch.filter { $0["_query"] as? Int == 1 }.first?["content"] as? String == "Agent two studies chess openings.")
         #expect(batch.filter { $0["_query"] as? String == "two" }.count == 1)
@@ -88,7 +88,7 @@ import TestSupport
 
         // Knowledge base import, searched with memory.
         let manual = directory.path + "/router.html"
-        try "<html><body><p>Reset the router by holding the button for ten seconds.</p><script>var x;</script></body></html>".write(toFile: manual, atomically: true, encoding: .utf8)
+        try "<html><body><p>Reset the router by holding the button for ten seconds.</p><script>var x;</script></body></html>".write(toFile: manual, atomically: false, encoding: .utf8)
         _ = try TableCLITests.ok(["ctx", db, "import", "--kb", "manuals", manual])
         let kbHits = try Self.lines(try TableCLITests.ok(["ctx", db, "search", "--agent", "a1", "--text", "reset router", "--kb", "manuals", "--mode", "hybrid"]))
         #expect(kbHits.first?["source"] as? String == "kb:manuals")

@@ -37,7 +37,7 @@ import TestSupport
         #expect(near == "id\n2\n3\n")
 
         let script = directory.path + "/s.sql"
-        try "-- a script\nUPDATE notes SET score = 9 WHERE id = 2;\nSELECT score FROM notes WHERE id = 2;\n".write(toFile: script, atomically: true, encoding: .utf8)
+        try "-- a script\nUPDATE notes SET score = 9 WHERE id = 2;\nSELECT score FROM notes WHERE id = 2;\n".write(toFile: script, atomically: false, encoding: .utf8)
         #expect(try TableCLITests.ok(["sql", db, "--file", script, "--format", "csv"]) == "score\n9.0\n")
 
         // The first error stops the script: the statements before it ran, those after did not.
@@ -63,7 +63,7 @@ import TestSupport
         #expect(format.status == 1 && format.stderr.contains("expected table, json or csv"))
 
         // A directory that is not a database is refused, not written into.
-        try "x".write(toFile: directory.path + "/other.txt", atomically: true, encoding: .utf8)
+        try "x".write(toFile: directory.path + "/other.txt", atomically: false, encoding: .utf8)
         let foreign = try CLI.run(["sql", directory.path, "-c", "SELECT 1"])
         #expect(foreign.status == 1 && foreign.stderr.contains("not a Strata database"))
 

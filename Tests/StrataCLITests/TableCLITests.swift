@@ -20,7 +20,7 @@ import TestSupport
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let table = directory.path + "/t"
-        try CLI.schema.write(toFile: directory.path + "/s.json", atomically: true, encoding: .utf8)
+        try CLI.schema.write(toFile: directory.path + "/s.json", atomically: false, encoding: .utf8)
         try Self.ok(["table", "create", table, "--schema", directory.path + "/s.json"])
         try Self.ok(["table", "append", table, "-", "--durability", "none"], stdin: CLI.rows.joined(separator: "\n"))
         let cat = try Self.ok(["table", "cat", table])
@@ -44,7 +44,7 @@ import TestSupport
         defer { directory.remove() }
         let table = directory.path + "/t"
         try #"{"fields":[{"name":"k","type":"string","nullable":false},{"name":"n","type":"int32"}]}"#
-            .write(toFile: directory.path + "/s.json", atomically: true, encoding: .utf8)
+            .write(toFile: directory.path + "/s.json", atomically: false, encoding: .utf8)
         try Self.ok(["table", "create", table, "--schema", directory.path + "/s.json"])
         for i in 0..<4 { try Self.ok(["table", "append", table, "-"], stdin: #"{"k":"a\#(i)","n":\#(i)}"#) }
         let upsert = try Self.ok(["table", "upsert", table, "--key", "k", "-"], stdin: "{\"k\":\"a1\",\"n\":10}\n{\"k\":\"b\",\"n\":20}\n")
@@ -83,7 +83,7 @@ import TestSupport
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let table = directory.path + "/t"
-        try #"{"fields":[{"name":"id","type":"int64","nullable":false}]}"#.write(toFile: directory.path + "/s.json", atomically: true, encoding: .utf8)
+        try #"{"fields":[{"name":"id","type":"int64","nullable":false}]}"#.write(toFile: directory.path + "/s.json", atomically: false, encoding: .utf8)
         try Self.ok(["table", "create", table, "--schema", directory.path + "/s.json"])
         for arguments in [
             ["table", "cat", directory.path + "/missing"],

@@ -12,7 +12,7 @@ import TestSupport
         defer { directory.remove() }
         let table = directory.path + "/t"
         try #"{"fields":[{"name":"id","type":"int64","nullable":false},{"name":"tag","type":"string"},{"name":"body","type":"string"}]}"#
-            .write(toFile: directory.path + "/s.json", atomically: true, encoding: .utf8)
+            .write(toFile: directory.path + "/s.json", atomically: false, encoding: .utf8)
         try TableCLITests.ok(["table", "create", table, "--schema", directory.path + "/s.json"])
         try TableCLITests.ok(["table", "append", table, "-"], stdin: """
             {"id":1,"tag":"a","body":"The quick brown fox jumps over the lazy dog"}
@@ -40,7 +40,7 @@ import TestSupport
         try #"""
         {"id":"z","text":"zebra","k":1}
         {"id":7,"text":"\"lazy dog\"","where":"tag = 'a'"}
-        """#.write(toFile: queries, atomically: true, encoding: .utf8)
+        """#.write(toFile: queries, atomically: false, encoding: .utf8)
         var scores: [Double] = []
         for round in 0..<2 {
             let batch = try VectorCLITests.objects(try TableCLITests.ok(["table", "search", table, "--column", "body", "--queries", queries, "--columns", "id"]))
@@ -61,7 +61,7 @@ import TestSupport
         defer { directory.remove() }
         let table = directory.path + "/t"
         try #"{"fields":[{"name":"id","type":"int64"},{"name":"body","type":"string"}]}"#
-            .write(toFile: directory.path + "/s.json", atomically: true, encoding: .utf8)
+            .write(toFile: directory.path + "/s.json", atomically: false, encoding: .utf8)
         try TableCLITests.ok(["table", "create", table, "--schema", directory.path + "/s.json"])
         try TableCLITests.ok(["table", "append", table, "-"], stdin: #"{"id":1,"body":"hello"}"#)
         for arguments in [

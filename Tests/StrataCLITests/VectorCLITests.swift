@@ -21,7 +21,7 @@ import TestSupport
         defer { directory.remove() }
         let table = directory.path + "/t"
         try #"{"fields":[{"name":"id","type":"int64","nullable":false},{"name":"tag","type":"string"},{"name":"v","type":"vector(float32,3)"}]}"#
-            .write(toFile: directory.path + "/s.json", atomically: true, encoding: .utf8)
+            .write(toFile: directory.path + "/s.json", atomically: false, encoding: .utf8)
         try TableCLITests.ok(["table", "create", table, "--schema", directory.path + "/s.json"])
         try TableCLITests.ok(["table", "append", table, "-"], stdin: Self.rows(0..<400))
         let params = type == "ivf_pq" ? ["--param", "partitions=4", "--param", "subvectors=3"] : type == "hnsw" ? ["--param", "m=8"] : []
@@ -43,7 +43,7 @@ import TestSupport
         try #"""
         {"id":"far","vector":[499,0,0],"k":1}
         {"id":7,"vector":[10,0,0],"where":"tag = 'even'"}
-        """#.write(toFile: queries, atomically: true, encoding: .utf8)
+        """#.write(toFile: queries, atomically: false, encoding: .utf8)
         for round in 0..<2 {
             let batch = try Self.objects(try TableCLITests.ok(["table", "search", table, "--column", "v", "--queries", queries, "-k", "2", "--columns", "id"]))
             #expect(batch.count == 3, "round \(round)")
@@ -58,7 +58,7 @@ import TestSupport
         defer { directory.remove() }
         let table = directory.path + "/t"
         try #"{"fields":[{"name":"id","type":"int64"},{"name":"v","type":"vector(float32,2)"}]}"#
-            .write(toFile: directory.path + "/s.json", atomically: true, encoding: .utf8)
+            .write(toFile: directory.path + "/s.json", atomically: false, encoding: .utf8)
         try TableCLITests.ok(["table", "create", table, "--schema", directory.path + "/s.json"])
         try TableCLITests.ok(["table", "append", table, "-"], stdin: #"{"id":1,"v":[1,2]}"#)
         for arguments in [

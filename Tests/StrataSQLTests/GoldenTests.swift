@@ -46,7 +46,7 @@ import Testing
             rewritten.append(golden.render(actual))
         }
         if failures > 0, ProcessInfo.processInfo.environment["STRATA_GOLDEN_UPDATE"] == "1" {
-            try (GoldenCase.header(text) + rewritten.joined(separator: "\n\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            try (GoldenCase.header(text) + rewritten.joined(separator: "\n\n") + "\n").write(toFile: path, atomically: false, encoding: .utf8)
         }
         #expect(cases.count > 0, "\(file) has no cases")
     }

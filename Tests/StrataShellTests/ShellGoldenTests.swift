@@ -43,7 +43,7 @@ import Testing
         }
         await shell.close()
         if failures > 0, ProcessInfo.processInfo.environment["STRATA_GOLDEN_UPDATE"] == "1" {
-            try (rewritten.joined(separator: "\n====\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            try (rewritten.joined(separator: "\n====\n") + "\n").write(toFile: path, atomically: false, encoding: .utf8)
         }
         #expect(!cases.isEmpty, "\(file) has no cases")
     }
