@@ -99,6 +99,7 @@ extension Database {
             var columns: [ColumnBuffer] = []
             var rewritten: [RecordBatch] = []
             for start in stride(from: 0, to: addresses.count, by: 8_192) {
+                try StrataError.checkCancellation()
                 let rows = try await snapshot.take(Array(addresses[start..<min(addresses.count, start + 8_192)]))
                 let evaluator = Evaluator(rows)
                 columns = rows.columns

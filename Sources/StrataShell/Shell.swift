@@ -81,13 +81,16 @@ public final class Shell: @unchecked Sendable {
 
     /// Runs a script — `-c` text, standard input, a `.read` file — statement by statement,
     /// stopping at the first error when `bail` is on; a last statement may omit its `;`.
-    /// Returns false when it stopped at an error (or `.quit`).
+    /// Returns false when a statement or dot-command failed; `.quit` ends it early, keeping that status.
     @discardableResult
     public func run(script: String) async -> Bool {
         var lines = StatementBuffer()
         var ok = true
-        for line in script.split(separator: "\n", omittingEmptySubsequences: false) {
-            let text = line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+        // "\r\n" is one Character in Swift, so lines split on both; a byte order mark some
+        // editors put first is not part of the first statement.
+        let body = script.hasPrefix("\u{FEFF}") ? script.dropFirst() : Substring(script)
+        for line in body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+            let text = String(line)
             if !lines.isWaiting, let command = DotCommand(line: text) {
                 _ = lines.append(line: "")  // keeps the line count
                 if !(await run(command)) { ok = false; if bail { return false } }
@@ -96,7 +99,7 @@ public final class Shell: @unchecked Sendable {
                     if !(await execute(piece.text, firstLine: piece.line)) { ok = false; if bail { return false } }
                 }
             }
-            if hasQuit { return false }
+            if hasQuit { return ok }
         }
         if let last = lines.finish(), !(await execute(last.text, firstLine: last.line)) { ok = false }
         return ok

@@ -17,6 +17,9 @@ extension Table {
             if let rows, adding {
                 added = try await FragmentWriter(location: self.location, options: self.options).write([try Self.align(rows, to: snapshot.schema)], schema: snapshot.schema)
             }
+            // The last point at which a cancelled statement writes nothing (the new fragment,
+            // unreferenced, goes at the next cleanup).
+            try StrataError.checkCancellation()
             let commit = try await self.prepareChange(snapshot, deleting: matches, adding: added, operation: adding ? .update : .delete, canRerun: true)
             return (commit, rows?.rowCount ?? 0)
         }

@@ -31,11 +31,16 @@ import Testing
         let before = output.captured.count
         await Self.cancelled("INSERT INTO t SELECT x FROM t;", on: shell)
         #expect(Array(output.captured[before...]) == ["Cancelled."])
+        for write in ["DELETE FROM t WHERE x > 1;", "UPDATE t SET x = x * 10;", "UPDATE t SET x = 0 WHERE x = 2;"] {
+            let start = output.captured.count
+            await Self.cancelled(write, on: shell)
+            #expect(Array(output.captured[start...]) == ["Cancelled."], "\(write)")
+        }
         await Self.cancelled("SELECT x FROM t ORDER BY x;", on: shell)
         await shell.handle(line: ".mode csv")
         let after = output.captured.count
         await shell.handle(line: "SELECT x FROM t ORDER BY x;")
-        #expect(Array(output.captured[after...]) == ["x", "1", "2", "3"], "the INSERT wrote nothing; the shell goes on")
+        #expect(Array(output.captured[after...]) == ["x", "1", "2", "3"], "the INSERT, DELETE and UPDATEs wrote nothing; the shell goes on")
         await shell.close()
     }
 

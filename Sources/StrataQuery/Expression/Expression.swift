@@ -119,7 +119,7 @@ public enum BinaryOperator: String, Sendable, Hashable, CaseIterable {
 }
 
 /// Renders expressions back to SQL text.
-enum ExpressionPrinter {
+package enum ExpressionPrinter {
     static func text(_ e: SQLExpression) -> String {
         switch e.node {
         case let .literal(value): return literal(value)
@@ -166,7 +166,7 @@ enum ExpressionPrinter {
     }
 
     /// A name, double-quoted unless it is a plain lower-case word that lexes back as itself.
-    static func quoted(_ name: String) -> String {
+    package static func quoted(_ name: String) -> String {
         let scalars = Array(name.unicodeScalars)
         let word = scalars.first.map { $0.properties.isAlphabetic || $0 == "_" } == true
             && scalars.allSatisfy { $0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "_" }

@@ -173,6 +173,7 @@ package struct FilterPlan: Sendable, CustomStringConvertible {
             if let residual {
                 let columns = residual.columns.sorted()
                 for start in stride(from: 0, to: addresses.count, by: 8_192) {
+                    try StrataError.checkCancellation()
                     let chunk = Array(addresses[start..<min(addresses.count, start + 8_192)])
                     let rows = try await snapshot.take(chunk, columns: columns)
                     keys += try Evaluator(rows).matchingRows(residual).map { chunk[$0].rawValue }
@@ -184,6 +185,7 @@ package struct FilterPlan: Sendable, CustomStringConvertible {
             // A condition that reads no column still needs rows to count: read the first.
             let scanner = try snapshot.scanner(columns: columns.isEmpty ? [snapshot.schema.fields[0].name] : columns, withAddresses: true)
             while let next = try await scanner.next() {
+                try StrataError.checkCancellation()
                 keys += try Evaluator(next.batch).matchingRows(condition).map { next.addresses![$0].rawValue }
             }
         }

@@ -127,14 +127,14 @@ extension Shell {
 
     /// The statements that would make table `name` and its indexes.
     private func schema(of name: String) async throws(StrataError) -> [String] {
-        let manifest = try await database.table(named: name).latestManifest()
-        let columns = manifest.schema.fields.map { "\(Self.quotedName($0.name)) \($0.type)\($0.nullable ? "" : " NOT NULL")" }
+        let manifest = try await database.table(named: Self.quotedName(name)).latestManifest()
+        let columns = manifest.schema.fields.map { "\(Self.quotedColumn($0.name)) \($0.type)\($0.nullable ? "" : " NOT NULL")" }
         var lines = ["CREATE TABLE \(Self.quotedName(name)) (" + columns.joined(separator: ", ") + ");"]
         for index in manifest.indexes {
             guard let column = manifest.schema.fields.first(where: { index.fieldIds.contains($0.id) })?.name else { continue }
             var options = index.parameters.sorted { $0.key < $1.key }.map { "\($0.key) = '\($0.value)'" }
             if !index.metric.isEmpty { options.insert("metric = '\(index.metric)'", at: 0) }
-            lines.append("CREATE INDEX \(Self.quotedName(index.name)) ON \(Self.quotedName(name)) (\(Self.quotedName(column))) USING \(index.kind.uppercased())"
+            lines.append("CREATE INDEX \(Self.quotedName(index.name)) ON \(Self.quotedName(name)) (\(Self.quotedColumn(column))) USING \(index.kind.uppercased())"
                          + (options.isEmpty ? "" : " WITH (" + options.joined(separator: ", ") + ")") + ";")
         }
         return lines
@@ -185,13 +185,14 @@ extension Shell {
         if render.mode.isForPeople { try output.line(failed == 0 ? "All jobs done." : "\(failed) job\(failed == 1 ? "" : "s") failed (.jobs lists them).") }
     }
 
-    /// A table name as SQL reads it: each part quoted when it is not a plain word.
+    /// A table name (`table` or `namespace.table`) as SQL reads it back: each part quoted
+    /// when it is not a plain lower-case word or is a reserved word (`"order"`, `"Order"`).
     static func quotedName(_ name: String) -> String {
-        name.split(separator: ".", maxSplits: 1).map { part in
-            let plain = part.first.map { $0.isLetter || $0 == "_" } == true && part.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
-            return plain ? String(part) : "\"" + String(part).doublingQuotes("\"") + "\""
-        }.joined(separator: ".")
+        name.split(separator: ".", maxSplits: 1).map { ExpressionPrinter.quoted(String($0)) }.joined(separator: ".")
     }
+
+    /// A column name as SQL reads it back (a column name may contain a dot).
+    static func quotedColumn(_ name: String) -> String { ExpressionPrinter.quoted(name) }
 
     static func onOff(_ command: DotCommand, _ arguments: [String]) throws(StrataError) -> Bool {
         switch arguments.first?.lowercased() {

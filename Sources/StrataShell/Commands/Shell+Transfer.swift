@@ -6,59 +6,76 @@ extension Shell {
     static let importPart = 1 << 20
 
     /// `.import FILE TABLE`: a JSON Lines file (or CSV, for a `.csv` name) into TABLE in one
-    /// commit, parsed a part at a time with a progress bar. A missing TABLE is created with
-    /// the columns and types the whole file infers to, and dropped again if the import fails,
-    /// so a failed import leaves nothing behind.
-    func importFile(_ file: String, into table: String) async throws(StrataError) {
-        guard let data = FileManager.default.contents(atPath: file) else { throw .notFound(path: file) }
+    /// commit, read a part at a time with a progress bar, cancellable at every part. A missing
+    /// TABLE is created with the columns and types the whole file infers to (a first pass over
+    /// the parts), and dropped again if the import fails, so a failed import leaves nothing
+    /// behind. Values convert from their text to the table's column types.
+    func importFile(_ file: String, into tableName: String) async throws(StrataError) {
+        let table = Self.quotedName(tableName)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), !isDirectory.boolValue else { throw .notFound(path: file) }
+        guard let data = FileManager.default.contents(atPath: file) else { throw .io(path: file, operation: "read", code: 0, message: "cannot read the file") }
         let bytes = [UInt8](data)
         let format: ImportFormat = file.lowercased().hasSuffix(".csv") ? .csv : .jsonl
+        let parts = Self.parts(of: bytes, csv: format == .csv)
+        let exists = database.tableExists(table)
+        progress?.start("Importing \(file)", total: Int64(bytes.count) * (exists ? 1 : 2), unit: "bytes")
+        defer { progress?.finish() }
         var created = false
-        if !database.tableExists(table) {
-            let inferred = try Database.parseRows(bytes, format: format, path: file).schema
-            guard !inferred.fields.isEmpty else { throw .invalidQuery(message: "\(file) holds no rows to make table '\(table)' from", offset: nil) }
-            let columns = inferred.fields.map { "\(Self.quotedName($0.name)) \($0.type)" }.joined(separator: ", ")
-            try await database.execute("CREATE TABLE \(Self.quotedName(table)) (\(columns))")
+        if !exists {
+            var inferred: InferredColumns?
+            for part in parts {
+                try StrataError.checkCancellation()
+                let columns = try Database.inferColumns(part.text, format: format, path: file, firstLine: part.firstLine)
+                if inferred == nil { inferred = columns } else { inferred!.merge(columns) }
+                progress?.update(done: Int64(part.end))
+            }
+            let schema = try inferred?.schema
+            guard let schema, !schema.fields.isEmpty else { throw .invalidQuery(message: "\(file) holds no rows to make table '\(tableName)' from", offset: nil) }
+            let columns = schema.fields.map { "\(Self.quotedColumn($0.name)) \($0.type)" }.joined(separator: ", ")
+            try await database.execute("CREATE TABLE \(table) (\(columns))")
             created = true
         }
         do throws(StrataError) {
-            let count = try await importParts(bytes, format: format, file: file, into: table)
-            if render.mode.isForPeople { try output.line("Imported \(count) row\(count == 1 ? "" : "s") into \(table)") }
+            let schema = try await database.schema(ofTable: table)
+            var rows: [[Value]] = []
+            for part in parts {
+                try StrataError.checkCancellation()
+                rows += try Database.parseRows(part.text, format: format, path: file, as: schema, firstLine: part.firstLine)
+                progress?.update(done: Int64(part.end) + (exists ? 0 : Int64(bytes.count)))
+            }
+            try StrataError.checkCancellation()
+            let count = try await database.insert(rows: rows, columns: schema.fields.map(\.name), into: table)
+            if render.mode.isForPeople { try output.line("Imported \(count) row\(count == 1 ? "" : "s") into \(tableName)") }
         } catch {
-            if created { _ = try? await database.execute("DROP TABLE \(Self.quotedName(table))") }
+            if created { _ = try? await database.execute("DROP TABLE \(table)") }
             throw error
         }
     }
 
-    /// Parses `bytes` part by part (whole lines; for CSV whole records, each part after the
-    /// first with the header before it), then writes every row in one commit.
-    private func importParts(_ bytes: [UInt8], format: ImportFormat, file: String, into table: String) async throws(StrataError) -> Int {
-        progress?.start("Importing \(file)", total: Int64(bytes.count), unit: "bytes")
-        defer { progress?.finish() }
-        var columns: [String] = []
-        var rows: [[Value]] = []
-        let header = format == .csv ? bytes[..<Self.recordEnd(bytes, from: 0, atLeast: 0, csv: true)] : []
-        var start = header.count
-        while start < bytes.count {
-            try StrataError.checkCancellation()
-            let end = Self.recordEnd(bytes, from: start, atLeast: start + Self.importPart - 1, csv: format == .csv)
-            let part = Array(header) + bytes[start..<end]
-            let batch = try Database.parseRows(part, format: format, path: file)
-            let positions = batch.schema.fields.map { field in
-                if let known = columns.firstIndex(of: field.name) { return known }
-                columns.append(field.name)
-                for i in rows.indices { rows[i].append(.null) }
-                return columns.count - 1
-            }
-            for r in 0..<batch.rowCount {
-                var row = [Value](repeating: .null, count: columns.count)
-                for (c, column) in batch.columns.enumerated() { row[positions[c]] = column.value(at: r) }
-                rows.append(row)
-            }
+    /// One part of a file: its text (for CSV the header, then whole records), the file line
+    /// that text starts on, and where the part ends in the file.
+    struct ImportPart {
+        let text: ArraySlice<UInt8>
+        let firstLine: Int
+        let end: Int
+    }
+
+    /// `bytes` cut into parts of about `importPart` bytes at line ends (for CSV at record
+    /// ends, each part after the first led by the header).
+    static func parts(of bytes: [UInt8], csv: Bool) -> [ImportPart] {
+        let headerEnd = csv ? recordEnd(bytes, from: 0, atLeast: 0, csv: true) : 0
+        let headerLines = bytes[..<headerEnd].count { $0 == 0x0A }
+        var parts: [ImportPart] = []
+        var start = headerEnd, line = 1 + headerLines
+        repeat {
+            let end = recordEnd(bytes, from: start, atLeast: start + importPart - 1, csv: csv)
+            let text = csv ? ArraySlice(Array(bytes[..<headerEnd]) + bytes[start..<end]) : bytes[start..<end]
+            parts.append(ImportPart(text: text, firstLine: line - (csv ? headerLines : 0), end: end))
+            line += bytes[start..<end].count { $0 == 0x0A }
             start = end
-            progress?.update(done: Int64(start))
-        }
-        return try await database.insert(rows: rows, columns: columns, into: table)
+        } while start < bytes.count
+        return parts
     }
 
     /// The index just past the first line break at or after `target` that ends a line (for

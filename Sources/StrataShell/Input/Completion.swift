@@ -25,7 +25,7 @@ public struct Completion: Sendable {
             for table in database.tables(in: namespace) {
                 names.insert(namespace + "." + table)
                 if namespace == database.defaultNamespace { names.insert(table) }
-                if let schema = try? await database.table(named: namespace + "." + table).latestManifest().schema {
+                if let schema = try? await database.table(named: Shell.quotedName(namespace + "." + table)).latestManifest().schema {
                     for field in schema.fields { names.insert(field.name) }
                 }
             }

@@ -23,7 +23,8 @@ public struct ResultRenderer: Sendable {
             let body = (0..<rows.rowCount).map { row in
                 rows.columns.map { column in
                     let value = column.value(at: row)
-                    if case let .string(s) = value { return Self.csvField(s) }
+                    // An empty string is quoted: an empty unquoted field is NULL (spec/sql.md §5.3).
+                    if case let .string(s) = value { return s.isEmpty ? "\"\"" : Self.csvField(s) }
                     return value.isNull ? "" : Self.csvField(Self.plain(value, type: column.type, width: nil))
                 }.joined(separator: ",")
             }
@@ -76,7 +77,7 @@ public struct ResultRenderer: Sendable {
     }
 
     private func markdown(_ rows: RecordBatch) -> [String] {
-        func escaped(_ text: String) -> String { text.replacingAll("|", with: "\\|") }
+        func escaped(_ text: String) -> String { text.replacingAll("\\", with: "\\\\").replacingAll("|", with: "\\|") }
         let numeric = rows.schema.fields.map { Self.isNumeric($0.type) }
         var out = ["| " + rows.schema.fields.map { escaped($0.name) }.joined(separator: " | ") + " |",
                    "|" + numeric.map { $0 ? "---:" : "---" }.joined(separator: "|") + "|"]
@@ -103,15 +104,32 @@ public struct ResultRenderer: Sendable {
         case let .json(j): text = j
         case let .vector(v) where width != nil:
             text = "[" + v.prefix(4).map { JSONText.number($0) }.joined(separator: ", ") + (v.count > 4 ? ", … (\(v.count))]" : "]")
+        case let .binary(bytes): text = Base64.encode(bytes)
         default:
             text = JSONRows.text(value, type: type)
             if case .timestamp = value, text.hasPrefix("\"") { text = String(text.dropFirst().dropLast()) }
         }
-        if text.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\t" || $0 == "\r" }) {
-            text = String(text.map { $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "\r\n" ? " " : $0 })
-        }
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) { text = visible(text) }
         if let width { text = DisplayWidth.truncated(text, to: width) }
         return text
+    }
+
+    /// `text` safe to print on a terminal, one column per character: line breaks and tabs
+    /// as spaces, other control characters (an escape sequence in the data would restyle or
+    /// move the terminal's cursor) as their Unicode control pictures (␛ for ESC), C1 controls
+    /// as U+FFFD.
+    private static func visible(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x0A, 0x09, 0x0D: out.append(" ")
+            case 0x00..<0x20: out.append(Unicode.Scalar(0x2400 + scalar.value)!)
+            case 0x7F: out.append("\u{2421}")
+            case 0x80...0x9F: out.append("\u{FFFD}")
+            default: out.append(scalar)
+            }
+        }
+        return String(out)
     }
 
     static func isNumeric(_ type: DataType) -> Bool {

@@ -11,14 +11,32 @@ public enum ImportFormat: String, Sendable {
 }
 
 extension Database {
-    /// The rows of a JSON Lines or CSV text, typed as `read_jsonl` and `read_csv` type them
-    /// (spec/sql.md, "Table functions"). `path` names the source in errors.
+    /// The columns and types a JSON Lines or CSV text infers to by `read_jsonl`'s and
+    /// `read_csv`'s rules (spec/sql.md §5.3); merge the inferences of a file's parts to type
+    /// the whole file. `path` names the source in errors, whose lines count from `firstLine`.
     /// - Throws: `.invalidQuery` for text that does not parse.
-    public static func parseRows(_ bytes: [UInt8], format: ImportFormat, path: String) throws(StrataError) -> RecordBatch {
-        var bytes = bytes[...]
-        // A UTF-8 byte-order mark is not part of the first column's name.
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-        return format == .jsonl ? try TableFunctions.jsonl(Array(bytes), path: path) : try TableFunctions.csv(Array(bytes), path: path)
+    public static func inferColumns(_ bytes: ArraySlice<UInt8>, format: ImportFormat, path: String, firstLine: Int = 1) throws(StrataError) -> InferredColumns {
+        try ImportText(withoutByteOrderMark(bytes), format: format, path: path, firstLine: firstLine).inferred()
+    }
+
+    /// The rows of a JSON Lines or CSV text as values of `schema`'s columns, in its order:
+    /// each value converted from its text to its column's type (spec/sql.md §5.3, "Into an
+    /// existing table"). `path` names the source in errors, whose lines count from `firstLine`.
+    /// - Throws: `.invalidQuery` naming the line and column of a value that does not fit, or
+    ///   a column the schema lacks.
+    public static func parseRows(_ bytes: ArraySlice<UInt8>, format: ImportFormat, path: String, as schema: Schema, firstLine: Int = 1) throws(StrataError) -> [[Value]] {
+        try ImportText(withoutByteOrderMark(bytes), format: format, path: path, firstLine: firstLine).rows(as: schema)
+    }
+
+    /// A UTF-8 byte-order mark is not part of the first column's name.
+    private static func withoutByteOrderMark(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+        Array(bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes)
+    }
+
+    /// The schema of the table `name` refers to.
+    /// - Throws: `.invalidQuery` for an unknown table.
+    public func schema(ofTable name: String) async throws(StrataError) -> Schema {
+        try await writableTable(try Self.tableName(name)).latestManifest().schema
     }
 
     /// Inserts `rows` into the table `name` refers to, in one commit: values by column name
