@@ -18,5 +18,6 @@ let package = Package(
         .executableTarget(name: "FuzzScalarIndex", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "ScalarIndex"),
         .executableTarget(name: "FuzzSQL", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "SQL"),
         .executableTarget(name: "FuzzExpression", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "Expression"),
+        .executableTarget(name: "FuzzImport", dependencies: [.product(name: "StrataFuzzKit", package: "Strata")], path: "Import"),
     ]
 )

@@ -5,7 +5,7 @@
 # Crashes land in Fuzz/artifacts/TARGET/; add each as a regression input under
 # Fuzz/regressions/TARGET/ (the test suite replays them) before fixing it.
 set -euo pipefail
-target=${1:?usage: run.sh FuzzFileReader|FuzzMetadata|FuzzText|FuzzTableObjects|FuzzVectorIndex|FuzzTextIndex|FuzzScalarIndex|FuzzSQL|FuzzExpression SECONDS}
+target=${1:?usage: run.sh FuzzFileReader|FuzzMetadata|FuzzText|FuzzTableObjects|FuzzVectorIndex|FuzzTextIndex|FuzzScalarIndex|FuzzSQL|FuzzExpression|FuzzImport SECONDS}
 seconds=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
@@ -93,6 +93,16 @@ for name in sorted(os.listdir(src)):
         open(os.path.join(out, f'g{n}'), 'w').write(statement.replace('docs', 't').replace('FROM e ', 'FROM t '))
         n += 1
 PY
+    ;;
+  FuzzImport)
+    # The shell's golden import files, as JSON Lines (selector 0, 2) and CSV (1, 3).
+    for f in "$here"/../Tests/StrataShellTests/Golden/*.jsonl; do
+      { printf '\000'; cat "$f"; } > "$seeds/$(basename "$f").0"; { printf '\002'; cat "$f"; } > "$seeds/$(basename "$f").2"
+    done
+    for f in "$here"/../Tests/StrataShellTests/Golden/*.csv; do
+      { printf '\001'; cat "$f"; } > "$seeds/$(basename "$f").1"; { printf '\003'; cat "$f"; } > "$seeds/$(basename "$f").3"
+    done
+    printf '\002{"a": true, "e": -5, "l": "2024-05-01T12:00:00Z", "n": "eHl6", "o": {"k": [1]}, "p": [1, 2]}\n' > "$seeds/every"
     ;;
   FuzzTextIndex)
     # Selector 1 with a few documents (each run makes a real file from them and damages it).

@@ -35,6 +35,16 @@ import Testing
         }
     }
 
+    @Test func importInputs() {
+        for input in Self.inputs("Fuzz/regressions/FuzzImport") { FuzzTargets.importText(input) }
+        for fixture in Self.inputs("Tests/StrataShellTests/Golden") {
+            for selector: UInt8 in 0...3 { FuzzTargets.importText([selector] + fixture) }
+        }
+        for text in ["{\"a\": 1}\n{\"a\": \"x\"}\n{\"a\": 2.5}\n", "{\"p\": [1, 2]}\n\n{\"p\": [1e400, 2]}\n", "a,a\n1,2\n", "x\n\"1\n2\"\n-inf\n"] {
+            for selector: UInt8 in 0...3 { FuzzTargets.importText([selector] + Array(text.utf8)) }
+        }
+    }
+
     @Test func expressionInputs() {
         for input in Self.inputs("Fuzz/regressions/FuzzExpression") { FuzzTargets.expression(input) }
         for text in ["id + 1 > n * 2", "s || 'x' LIKE '%x'", "j->'a'->>0", "CAST(f AS int) = 2", "u > 18446744073709551615",
