@@ -61,7 +61,7 @@ let package = Package(
         ),
         .target(name: "StrataQuery", dependencies: ["StrataCore", "StrataKernels", "StrataIndex", "StrataTable"]),
         .target(name: "StrataSQL", dependencies: ["StrataCore", "StrataKernels", "StrataStorage", "StrataIndex", "StrataTable", "StrataQuery"]),
-        .target(name: "StrataContext", dependencies: ["StrataCore", "StrataIndex", "StrataTable", "StrataSQL"]),
+        .target(name: "StrataContext", dependencies: ["StrataCore", "StrataIndex", "StrataTable", "StrataQuery", "StrataSQL"]),
         // The OpenAI-compatible HTTP adapters (embeddings, chat summaries): off the core, so
         // an application that does not use them does not link the networking stack.
         .target(name: "StrataModels", dependencies: ["StrataCore", "StrataContext"]),

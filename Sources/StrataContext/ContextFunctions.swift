@@ -57,7 +57,15 @@ public enum ContextFunctions {
             guard case let .vector(v) = vector else { throw .invalidQuery(message: "ctx_search's vector is a vector ([0.1, …] or embed('text'))", offset: call.offset) }
             request.vector = v
         }
-        let result = try await agent.search(request)
+        let result: SearchResult
+        do throws(StrataError) {
+            result = try await agent.search(request)
+        } catch let .invalidQuery(message, offset) {
+            // The error points at the call: a position inside the filter's own text would put
+            // the caret at the wrong place of the statement.
+            let inFilter = offset != nil && request.filter != nil
+            throw .invalidQuery(message: inFilter ? "ctx_search's filter: \(message)" : message, offset: call.offset)
+        }
         let rows: [[Value]] = result.hits.enumerated().map { rank, hit in
             [.int(Int64(rank + 1)), .string(hit.chunkID), .string(hit.content), .float64(hit.score), .string(hit.source),
              hit.rawID.map(Value.string) ?? .null, hit.sessionID.map(Value.string) ?? .null, hit.createdAt.map(Value.timestamp) ?? .null,

@@ -1,5 +1,6 @@
 import Foundation
 import StrataCore
+import StrataQuery
 
 /// A document to import into a knowledge base.
 public struct KnowledgeDocument: Sendable {
@@ -75,6 +76,16 @@ extension ContextDatabase {
     public func knowledgeBase(_ name: String) throws(StrataError) -> KnowledgeBase {
         guard !name.isEmpty else { throw .invalidInput(what: "knowledge base name", why: "must not be empty") }
         return KnowledgeBase(context: self, name: name)
+    }
+
+    /// Checks that knowledge base `name` holds documents (a knowledge base exists through
+    /// them), so a misspelt name is an error rather than a search that quietly finds nothing.
+    /// - Throws: `.invalidQuery` naming the closest existing knowledge base when one is likely meant.
+    func checkKnowledgeBase(_ name: String) async throws(StrataError) {
+        let found = try await rows("SELECT doc_id FROM \(Self.documentsTable) WHERE kb_id = $1 LIMIT 1", [.string(name)])
+        guard found.isEmpty else { return }
+        let all = try await rows("SELECT kb_id, count(*) AS documents FROM \(Self.documentsTable) GROUP BY kb_id").compactMap { $0.string("kb_id") }
+        throw .invalidQuery(message: "unknown knowledge base '\(name)' (one exists once documents are imported into it)\(Suggestions.hint(for: name, among: all))", offset: nil)
     }
 
     /// The `kb_ingest` job: chunks and embeds documents into `kb_l1_chunks` and

@@ -122,7 +122,11 @@ public final class Shell: @unchecked Sendable {
             if explain, case .select = statement {
                 try show(try await database.execute(.explain(statement, analyze: true)))
             }
-            if timer { try output.line("Time: \(Self.milliseconds(since: started)) ms") }
+            // Programs' modes print rows and nothing else: the time goes to standard error.
+            if timer {
+                let time = "Time: \(Self.milliseconds(since: started)) ms"
+                if render.mode.isForPeople { try output.line(time) } else { errorSink(time) }
+            }
             try output.flush()
             return true
         } catch .cancelled {

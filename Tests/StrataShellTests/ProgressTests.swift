@@ -35,8 +35,13 @@ import TestSupport
 
     @Test func theBarShowsShareRateAndTimeLeft() {
         let line = ProgressReporter.line("Importing f.jsonl", done: 250_000_000, total: 1_000_000_000, unit: "bytes", elapsed: .seconds(5), width: 80)
-        // 80 columns less the label, the tail and the brackets leave a bar of 33; a quarter of it is full.
-        #expect(line == "Importing f.jsonl [" + String(repeating: "█", count: 8) + String(repeating: "░", count: 25) + "] 25%  50.0 MB/s  0:15 left", "\(line)")
+        // 80 columns less three (room for the echo of ^C), the label, the tail and the brackets
+        // leave a bar of 31; a quarter of it, rounded down, is full.
+        #expect(line == "Importing f.jsonl [" + String(repeating: "█", count: 7) + String(repeating: "░", count: 24) + "] 25%  50.0 MB/s  0:15 left", "\(line)")
+        // A label too long for the terminal is cut, so the line never wraps.
+        let long = ProgressReporter.line("Importing /a/very/long/path/" + String(repeating: "x", count: 80) + ".jsonl", done: 1, total: 4, unit: "bytes",
+                                         elapsed: .seconds(1), width: 80)
+        #expect(DisplayWidth.of(long) == 77 && long.hasPrefix("Importing /a/very/long/path/xx") && long.contains("…"), "\(long)")
         let counted = ProgressReporter.line("Compacting", done: 10, total: 10, unit: "rows", elapsed: .seconds(2), width: 60)
         #expect(counted.hasSuffix("] 100%  5 rows/s"), "\(counted)")
     }

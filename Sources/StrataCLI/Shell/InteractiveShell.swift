@@ -54,6 +54,7 @@ struct InteractiveShell {
         rl_completion_append_character = 0
         rl_attempted_completion_function = { text, start, _ in Self.complete(text, start: Int(start)) }
         Self.catchInterrupts()
+        var added: Int32 = 0
         while true {
             completionWords.withLock { $0 = nil }
             let words = await Completion.of(shell.database, tableFunctions: shell.tableFunctionNames)
@@ -72,10 +73,20 @@ struct InteractiveShell {
             }
             let line = String(cString: raw)
             free(raw)
-            if !line.trimmingWhitespace().isEmpty { _ = add_history(line) }
+            if !line.trimmingWhitespace().isEmpty {
+                _ = add_history(line)
+                added += 1
+            }
             guard await Self.runCancellable(line, on: shell) else { break }
         }
-        _ = write_history(history)
+        // Append this session's lines rather than rewriting the file, so that two shells
+        // open at once both keep their lines.
+        if added == 0 { return }
+        if FileManager.default.fileExists(atPath: history), append_history(min(added, 5_000), history) == 0 {
+            _ = history_truncate_file(history, 5_000)
+        } else {
+            _ = write_history(history)
+        }
     }
 
     /// SIGINT (Ctrl-C while a statement runs, the terminal then not raw) sets `interrupted`

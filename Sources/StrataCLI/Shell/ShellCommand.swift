@@ -38,7 +38,11 @@ struct ShellCommand: AsyncParsableCommand {
         } else {
             path = DemoDatabase.defaultPath
             if interactive && !DemoDatabase.exists(at: path) { ShellOutput.error("Making the demo database (first use only)…") }
+            // Making the demo takes a second or two; Ctrl-C then must not end the shell
+            // before it has started (the interactive loop installs its own handler).
+            if interactive { signal(SIGINT, SIG_IGN) }
             let created = try await DemoDatabase.prepare(at: path)
+            if interactive { signal(SIGINT, SIG_DFL) }
             announcement = "Opened the demo database at \(path)\(created ? " (made just now)" : ""): an agent's conversations, a knowledge base and a docs table. Type .help for help."
         }
         let shell = Shell(database: try await Database.open(directory: path), path: path, bail: bail == "on")

@@ -6,9 +6,11 @@ extension AgentMemory {
     /// (spec/context.md §6). The same data and the same request give the same answer.
     /// - Throws: `.invalidInput` for a request without text or vector, a vector of the
     ///   wrong dimension, or topK outside 1…10000; `.invalidQuery` for a filter that does
-    ///   not parse or names an unknown column.
+    ///   not parse or names an unknown column; `.invalidQuery` for a knowledge base that
+    ///   holds no documents.
     public func search(_ request: SearchRequest) async throws(StrataError) -> SearchResult {
         var corpora = request.includeMemory ? [Corpus.memory(agentID: agentID)] : []
+        for name in request.knowledgeBases { try await context.checkKnowledgeBase(name) }
         corpora += request.knowledgeBases.map(Corpus.knowledgeBase)
         guard !corpora.isEmpty else { throw .invalidInput(what: "search", why: "searches nothing: no memory and no knowledge base") }
         let searcher = try await ContextSearcher(context: context, corpora: corpora, request: request)

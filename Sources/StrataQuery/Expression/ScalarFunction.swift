@@ -12,8 +12,9 @@ public enum ScalarFunction: String, Sendable, Hashable, CaseIterable {
     /// The name as written in SQL.
     public var name: String { rawValue }
 
-    /// The names of every function, `now` included, for "did you mean" hints.
-    public static var allNames: [String] { allCases.map(\.name) + ["now", "match"] }
+    /// The names of every function — `now`, the searches and the aggregates included — for
+    /// "did you mean" hints and completion.
+    public static var allNames: [String] { allCases.map(\.name) + ["now", "match", "rrf", "fuse_linear", "count", "sum", "avg", "min", "max"] }
 
     /// The type of the result for arguments of `types` (checked by the binder beforehand).
     public func resultType(_ types: [SQLType]) -> SQLType {

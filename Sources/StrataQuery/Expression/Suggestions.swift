@@ -17,16 +17,23 @@ package enum Suggestions {
         closest(to: name, among: candidates).map { "; did you mean '\($0)'?" } ?? ""
     }
 
-    /// Levenshtein distance.
+    /// The optimal string alignment distance: insertions, deletions, substitutions and
+    /// swaps of two neighbours each cost one (`titel` is one edit from `title`).
     static func distance(_ a: [Character], _ b: [Character]) -> Int {
         if a.isEmpty { return b.count }
-        var previous = Array(0...b.count), current = [Int](repeating: 0, count: b.count + 1)
+        if b.isEmpty { return a.count }
+        // Rows i-2, i-1 and i of the table.
+        var beforePrevious = [Int](repeating: 0, count: b.count + 1), previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
         for i in 1...a.count {
             current[0] = i
-            for j in stride(from: 1, through: b.count, by: 1) {
+            for j in 1...b.count {
                 current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    current[j] = min(current[j], beforePrevious[j - 2] + 1)
+                }
             }
-            swap(&previous, &current)
+            (beforePrevious, previous, current) = (previous, current, beforePrevious)
         }
         return previous[b.count]
     }

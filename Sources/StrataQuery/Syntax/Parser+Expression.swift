@@ -311,11 +311,14 @@ extension Parser {
         return SQLExpression(.column(qualifier: nil, name: first.name), at: first.offset)
     }
 
-    /// A number literal: an integer that fits Int64 (or UInt64), else a double.
+    /// A number literal: an integer that fits Int64 (or UInt64), else a double when written
+    /// with a fraction or an exponent. A larger integer is an error, not silently a double
+    /// that has lost its last digits.
     static func number(_ text: String, at offset: Int) throws(StrataError) -> Value {
         if text.allSatisfy({ $0.isASCII && $0.isNumber }) {
             if let v = Int64(text) { return .int(v) }
             if let v = UInt64(text) { return .uint(v) }
+            throw error("integer '\(text)' is out of range (for a float, write \(text).0)", at: offset)
         }
         guard let v = Double(text), v.isFinite else { throw error("number '\(text)' is out of range", at: offset) }
         return .float64(v)

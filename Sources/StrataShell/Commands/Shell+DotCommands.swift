@@ -35,7 +35,7 @@ extension Shell {
         case "open":
             try argument(".open DB", count: 1...1)
             try await open(arguments[0])
-            try output.line("Opened \(arguments[0])")
+            if render.mode.isForPeople { try output.line("Opened \(arguments[0])") }
         case "tables":
             try argument(".tables [PATTERN]", count: 0...1)
             let names = tableNames().filter { arguments.isEmpty || Self.like($0, arguments[0]) }
@@ -88,7 +88,7 @@ extension Shell {
         case "maxrows":
             render.maxRows = try Self.count(command, arguments).flatMap { $0 == 0 ? nil : $0 }
         case "maxwidth":
-            guard let width = try Self.count(command, arguments), width >= 4 else { throw .invalidQuery(message: "usage: .maxwidth N (4 or more)", offset: nil) }
+            guard let width = try Self.count(command, arguments, atLeast: 4) else { throw .invalidQuery(message: "usage: .maxwidth N (a number, 4 or more)", offset: nil) }
             render.maxWidth = width
         case "nullvalue":
             try argument(".nullvalue TEXT", count: 1...1)
@@ -143,7 +143,7 @@ extension Shell {
     /// Runs the file's statements and dot-commands as a script.
     private func read(_ file: String) async throws(StrataError) {
         guard !reading.contains(file) else { throw .invalidQuery(message: ".read \(file): the file reads itself", offset: nil) }
-        guard let data = FileManager.default.contents(atPath: file) else { throw .notFound(path: file) }
+        let data = try Self.contents(of: file)
         reading.append(file)
         defer { reading.removeLast() }
         let ok = await run(script: String(decoding: data, as: UTF8.self))
@@ -202,9 +202,9 @@ extension Shell {
         }
     }
 
-    static func count(_ command: DotCommand, _ arguments: [String]) throws(StrataError) -> Int? {
-        guard arguments.count == 1, let n = Int(arguments[0]), n >= 0 else {
-            throw .invalidQuery(message: "usage: .\(command.name) N (a number, 0 or more)", offset: nil)
+    static func count(_ command: DotCommand, _ arguments: [String], atLeast minimum: Int = 0) throws(StrataError) -> Int? {
+        guard arguments.count == 1, let n = Int(arguments[0]), n >= minimum else {
+            throw .invalidQuery(message: "usage: .\(command.name) N (a number, \(minimum) or more)", offset: nil)
         }
         return n
     }

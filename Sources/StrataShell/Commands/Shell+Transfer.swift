@@ -12,10 +12,7 @@ extension Shell {
     /// behind. Values convert from their text to the table's column types.
     func importFile(_ file: String, into tableName: String) async throws(StrataError) {
         let table = Self.quotedName(tableName)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), !isDirectory.boolValue else { throw .notFound(path: file) }
-        guard let data = FileManager.default.contents(atPath: file) else { throw .io(path: file, operation: "read", code: 0, message: "cannot read the file") }
-        let bytes = [UInt8](data)
+        let bytes = try Self.contents(of: file)
         let format: ImportFormat = file.lowercased().hasSuffix(".csv") ? .csv : .jsonl
         let parts = Self.parts(of: bytes, csv: format == .csv)
         let exists = database.tableExists(table)
@@ -51,6 +48,16 @@ extension Shell {
             if created { _ = try? await database.execute("DROP TABLE \(table)") }
             throw error
         }
+    }
+
+    /// The bytes of the file at `path`.
+    /// - Throws: `.notFound` when there is none, `.io` for a directory or an unreadable file.
+    static func contents(of path: String) throws(StrataError) -> [UInt8] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .notFound(path: path) }
+        guard !isDirectory.boolValue else { throw .io(path: path, operation: "read", code: 0, message: "is a directory") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw .io(path: path, operation: "read", code: 0, message: "cannot read the file") }
+        return [UInt8](data)
     }
 
     /// One part of a file: its text (for CSV the header, then whole records), the file line

@@ -27,6 +27,7 @@ public enum DemoDatabase {
     public static func prepare(at path: String) async throws(StrataError) -> Bool {
         let files = FileManager.default
         if exists(at: path) { return false }
+        removeAbandonedStaging(of: path)
         let staging = path + ".creating-\(ProcessInfo.processInfo.processIdentifier)"
         try? files.removeItem(atPath: staging)
         do {
@@ -34,7 +35,12 @@ public enum DemoDatabase {
         } catch {
             throw .io(path: path, operation: "create the demo's directory", code: 0, message: "\(error)")
         }
-        try await fill(staging)
+        do {
+            try await fill(staging)
+        } catch {
+            try? files.removeItem(atPath: staging)
+            throw error
+        }
         do {
             if files.fileExists(atPath: path) { try files.removeItem(atPath: path) }
             try files.moveItem(atPath: staging, toPath: path)
@@ -42,6 +48,16 @@ public enum DemoDatabase {
             throw .io(path: path, operation: "move the demo into place", code: 0, message: "\(error)")
         }
         return true
+    }
+
+    /// Removes the staging directories of earlier first runs that were killed while making
+    /// the demo (`DEMO.creating-PID` whose process is gone).
+    private static func removeAbandonedStaging(of path: String) {
+        let parent = (path as NSString).deletingLastPathComponent, prefix = (path as NSString).lastPathComponent + ".creating-"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(atPath: parent + "/" + name)
+        }
     }
 
     private static func fill(_ directory: String) async throws(StrataError) {

@@ -83,7 +83,11 @@ public final class ProgressReporter: Sendable {
             tail += "  " + amount(rate, unit: unit) + "/s"
             if done < total { tail += "  " + clock(Double(total - done) / rate) + " left" }
         }
-        let barWidth = max(10, min(40, width - DisplayWidth.of(label) - DisplayWidth.of(tail) - 4))
+        // Two columns stay free for the terminal's echo of ^C, and the line never wraps: a
+        // wrapped bar could not be redrawn or cleared from its start.
+        let room = width - 3
+        let barWidth = max(10, min(40, room - DisplayWidth.of(label) - DisplayWidth.of(tail) - 3))
+        let label = DisplayWidth.truncated(label, to: max(1, room - DisplayWidth.of(tail) - barWidth - 3))
         let filled = Int(fraction * Double(barWidth))
         return label + " [" + String(repeating: "█", count: filled) + String(repeating: "░", count: barWidth - filled) + "]" + tail
     }
