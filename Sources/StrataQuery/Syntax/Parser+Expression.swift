@@ -286,6 +286,9 @@ extension Parser {
             try expectSymbol(")")
             return SQLExpression(.call(name: "count", arguments: [], named: []), at: token.offset)
         }
+        if peekSymbol("*"), next.kind == .symbol(")") {
+            throw Self.error("only count takes * (count(*) counts rows)\(Suggestions.hint(for: name, among: ["count"]))", at: token.offset)
+        }
         if !peekSymbol(")") {
             repeat {
                 if case let .word(key) = current.kind, next.kind == .symbol("=>") {

@@ -16,8 +16,8 @@ struct TableLayout {
         let shown = renderer.shownRows(rows)
         let cells = (0..<shown).map { row in rows.columns.map { renderer.cell($0.value(at: row), type: $0.type, width: settings.maxWidth) } }
         var widths = names.indices.map { c in max(DisplayWidth.of(names[c]), cells.map { DisplayWidth.of($0[c].text) }.max() ?? 0) }
-        if let terminal = settings.terminalWidth { fit(&widths, into: terminal) }
         let numeric = rows.schema.fields.map { ResultRenderer.isNumeric($0.type) }
+        if let terminal = settings.terminalWidth { fit(&widths, into: terminal, numeric: numeric) }
 
         func border(_ left: String, _ middle: String, _ right: String) -> String {
             left + widths.map { String(repeating: "─", count: $0 + 2) }.joined(separator: middle) + right
@@ -42,13 +42,16 @@ struct TableLayout {
 
     /// Narrows the widest column by one until the box fits `terminal` columns or every
     /// column is at its narrowest (a box wider than the terminal then wraps, as psql's does).
-    private func fit(_ widths: inout [Int], into terminal: Int) {
-        func total() -> Int { widths.reduce(0, +) + 3 * widths.count + 1 }
-        var excess = total() - terminal
-        while excess > 0 {
-            guard let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > Self.narrowest else { return }
-            widths[widest] -= 1
-            excess -= 1
+    /// Numbers are narrowed only when nothing else can be: a cut number misleads.
+    private func fit(_ widths: inout [Int], into terminal: Int, numeric: [Bool]) {
+        var excess = widths.reduce(0, +) + 3 * widths.count + 1 - terminal
+        for includeNumbers in [false, true] {
+            while excess > 0 {
+                let candidates = widths.indices.filter { (includeNumbers || !numeric[$0]) && widths[$0] > Self.narrowest }
+                guard let widest = candidates.max(by: { widths[$0] < widths[$1] }) else { break }
+                widths[widest] -= 1
+                excess -= 1
+            }
         }
     }
 }
