@@ -6,11 +6,11 @@ import StrataTable
 extension Database {
     /// INSERT (key nil) or upsert by `key`: the source's rows, by position onto `columns`
     /// (nil: every column in order); columns left out are NULL.
-    func insert(_ name: TableName, columns: [String]?, _ source: InsertSource, key: String?, parameters: [Value],
+    func insert(_ name: TableName, columns: [(name: String, offset: Int)]?, _ source: InsertSource, key: String?, parameters: [Value],
                 options: QueryOptions) async throws(StrataError) -> StatementResult {
         let table = try await writableTable(name)
         let schema = try await table.latestManifest().schema
-        let targets = try (columns ?? schema.fields.map(\.name)).map { (c) throws(StrataError) in try Self.columnName(c, in: schema, at: name.offset) }
+        let targets = try (columns ?? schema.fields.map { (name: $0.name, offset: name.offset) }).map { (c) throws(StrataError) in try Self.columnName(c.name, in: schema, at: c.offset) }
         guard Set(targets).count == targets.count else { throw .invalidQuery(message: "a column is named twice in the INSERT list", offset: name.offset) }
         var rows: [[Value]] = []
         switch source {
@@ -77,7 +77,7 @@ extension Database {
     }
 
     /// UPDATE: the matching rows rewritten with the assignments evaluated on each of them.
-    func update(_ name: TableName, _ assignments: [(column: String, value: SQLExpression)], _ filter: SQLExpression?, parameters: [Value],
+    func update(_ name: TableName, _ assignments: [(column: String, offset: Int, value: SQLExpression)], _ filter: SQLExpression?, parameters: [Value],
                 options: QueryOptions) async throws(StrataError) -> StatementResult {
         let table = try await writableTable(name)
         let now = options.now ?? Timestamp.now()
@@ -86,10 +86,10 @@ extension Database {
             let binder = Binder(BindingScope(schema: schema, qualifiers: [name.name], parameters: parameters, now: now))
             var bound: [(position: Int, value: BoundExpression)] = []
             for assignment in assignments {
-                let column = try Self.columnName(assignment.column, in: schema, at: assignment.value.offset)
+                let column = try Self.columnName(assignment.column, in: schema, at: assignment.offset)
                 let position = schema.fields.firstIndex { $0.name == column }!
                 guard !bound.contains(where: { $0.position == position }) else {
-                    throw .invalidQuery(message: "column '\(column)' is set twice", offset: assignment.value.offset)
+                    throw .invalidQuery(message: "column '\(column)' is set twice", offset: assignment.offset)
                 }
                 bound.append((position, try binder.bind(assignment.value)))
             }

@@ -211,11 +211,11 @@ extension Parser {
         throw unexpected(expected: "ADD, DROP or RENAME")
     }
 
-    private mutating func columnList() throws(StrataError) -> [String]? {
+    private mutating func columnList() throws(StrataError) -> [(name: String, offset: Int)]? {
         guard peekSymbol("("), !Self.isKeyword(next, "SELECT") else { return nil }
         advance()
-        var columns: [String] = []
-        repeat { columns.append(try name("a column name").name) } while acceptSymbol(",")
+        var columns: [(name: String, offset: Int)] = []
+        repeat { columns.append(try name("a column name")) } while acceptSymbol(",")
         try expectSymbol(")")
         return columns
     }
@@ -273,11 +273,11 @@ extension Parser {
     private mutating func update() throws(StrataError) -> Statement {
         let table = try tableName()
         try expect("SET")
-        var assignments: [(column: String, value: SQLExpression)] = []
+        var assignments: [(column: String, offset: Int, value: SQLExpression)] = []
         repeat {
-            let column = try name("a column name").name
+            let column = try name("a column name")
             try expectSymbol("=")
-            assignments.append((column, try expression()))
+            assignments.append((column.name, column.offset, try expression()))
         } while acceptSymbol(",")
         return .update(table, assignments: assignments, filter: accept("WHERE") ? try expression() : nil)
     }

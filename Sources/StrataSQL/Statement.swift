@@ -66,10 +66,11 @@ public indirect enum Statement: Sendable {
     case addColumn(TableName, ColumnDefinition)
     case dropColumn(TableName, column: String, offset: Int)
     case renameColumn(TableName, from: String, to: String, offset: Int)
-    case insert(TableName, columns: [String]?, InsertSource)
+    /// Columns carry their offsets in the statement, for errors about them.
+    case insert(TableName, columns: [(name: String, offset: Int)]?, InsertSource)
     /// `INSERT … ON CONFLICT (key) DO UPDATE` / `MERGE INTO … KEY (key)`: upsert by a key column.
-    case upsert(TableName, columns: [String]?, InsertSource, key: String)
-    case update(TableName, assignments: [(column: String, value: SQLExpression)], filter: SQLExpression?)
+    case upsert(TableName, columns: [(name: String, offset: Int)]?, InsertSource, key: String)
+    case update(TableName, assignments: [(column: String, offset: Int, value: SQLExpression)], filter: SQLExpression?)
     case delete(TableName, filter: SQLExpression?)
     case createIndex(name: String?, table: TableName, column: String, columnOffset: Int, kind: String, options: [(String, Value)])
     case dropIndex(name: String, table: TableName)
