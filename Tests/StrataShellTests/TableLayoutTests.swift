@@ -22,6 +22,17 @@ import Testing
         }
     }
 
+    @Test func aNarrowedVectorKeepsItsLength() throws {
+        let rows = try RecordBatch(schema: try Schema([("title", .string, false), ("embedding", .vector(.float32, dimension: 384), false)]),
+                                   rows: [[.string("a title that is long enough to be narrowed first"), .vector((0..<384).map { Float($0) / 1000 })]])
+        for width in [30, 40, 60] {
+            var settings = RenderSettings()
+            settings.terminalWidth = width
+            let row = ResultRenderer(settings).lines(rows)[3]
+            #expect(row.contains("(384)]") && DisplayWidth.of(row) <= width, "width \(width): \(row)")
+        }
+    }
+
     @Test func tooNarrowForAnyFitStillShowsEveryColumn() {
         var settings = RenderSettings()
         settings.terminalWidth = 10

@@ -103,7 +103,13 @@ public struct ResultRenderer: Sendable {
         case let .string(s): text = s
         case let .json(j): text = j
         case let .vector(v) where width != nil:
-            text = "[" + v.prefix(4).map { JSONText.number($0) }.joined(separator: ", ") + (v.count > 4 ? ", … (\(v.count))]" : "]")
+            // The first elements that fit (at most four), then the length when some are left out.
+            text = ""
+            for shown in stride(from: min(4, v.count), through: 0, by: -1) {
+                let elements = v.prefix(shown).map { JSONText.number($0) }
+                text = "[" + (elements + (shown < v.count ? ["… (\(v.count))"] : [])).joined(separator: ", ") + "]"
+                if DisplayWidth.of(text) <= width! { break }
+            }
         case let .binary(bytes): text = Base64.encode(bytes)
         default:
             text = JSONRows.text(value, type: type)

@@ -14,10 +14,17 @@ struct TableLayout {
         let renderer = ResultRenderer(settings)
         let names = rows.schema.fields.map(\.name)
         let shown = renderer.shownRows(rows)
-        let cells = (0..<shown).map { row in rows.columns.map { renderer.cell($0.value(at: row), type: $0.type, width: settings.maxWidth) } }
+        var cells = (0..<shown).map { row in rows.columns.map { renderer.cell($0.value(at: row), type: $0.type, width: settings.maxWidth) } }
         var widths = names.indices.map { c in max(DisplayWidth.of(names[c]), cells.map { DisplayWidth.of($0[c].text) }.max() ?? 0) }
         let numeric = rows.schema.fields.map { ResultRenderer.isNumeric($0.type) }
         if let terminal = settings.terminalWidth { fit(&widths, into: terminal, numeric: numeric) }
+        // A narrowed vector column shows fewer elements rather than losing its length.
+        for (c, column) in rows.columns.enumerated() {
+            guard case .vector = column.type else { continue }
+            for row in 0..<shown where DisplayWidth.of(cells[row][c].text) > widths[c] {
+                cells[row][c] = renderer.cell(column.value(at: row), type: column.type, width: widths[c])
+            }
+        }
 
         func border(_ left: String, _ middle: String, _ right: String) -> String {
             left + widths.map { String(repeating: "─", count: $0 + 2) }.joined(separator: middle) + right
