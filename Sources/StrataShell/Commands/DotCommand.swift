@@ -5,6 +5,8 @@ public struct DotCommand: Sendable, Equatable {
     public let name: String
     /// The arguments.
     public let arguments: [String]
+    /// Whether the line ended inside a quoted argument (the command is then refused).
+    public let hasUnclosedQuote: Bool
 
     /// The command on `line`, or nil when the line is not a dot-command.
     public init?(line: String) {
@@ -34,6 +36,7 @@ public struct DotCommand: Sendable, Equatable {
         guard let first = words.first else { return nil }
         name = first.lowercased()
         arguments = Array(words.dropFirst())
+        hasUnclosedQuote = quote != nil
     }
 
     /// Every dot-command with its arguments and what it does (`.help`), in the order shown.

@@ -20,6 +20,7 @@ extension Shell {
 
     private func dispatch(_ command: DotCommand) async throws(StrataError) {
         let arguments = command.arguments
+        guard !command.hasUnclosedQuote else { throw .invalidQuery(message: ".\(command.name): a quoted argument is not closed", offset: nil) }
         func argument(_ usage: String, count: ClosedRange<Int>) throws(StrataError) {
             guard count.contains(arguments.count) else { throw .invalidQuery(message: "usage: \(usage)", offset: nil) }
         }
