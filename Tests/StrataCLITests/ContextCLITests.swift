@@ -107,4 +107,40 @@ import TestSupport
             #expect(failed.stderr.hasPrefix("strata: "), "\(arguments): \(failed.stderr)")
         }
     }
+
+    /// Found by an outside review: a bulk add fails whole, unknown agents are errors, a
+    /// query without words is refused, and a filter's always-true part or a knowledge base
+    /// beside it does not empty the result.
+    @Test func bulkAddFailsWholeAndSearchesRefuseWhatTheyCannotAnswer() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let db = directory.path + "/ctx"
+        let bulk = directory.path + "/in.jsonl"
+        try """
+            {"agent_id": "a1", "session_id": "shared", "content": "Agent one owns this session."}
+            {"agent_id": "a2", "session_id": "shared", "content": "Agent two may not write into it."}
+            """.write(toFile: bulk, atomically: false, encoding: .utf8)
+        let crossed = try CLI.run(["ctx", db, "add", "--jsonl", bulk])
+        #expect(crossed.status == 1 && crossed.stderr.contains("line 2"), "\(crossed.stderr)")
+        #expect(try TableCLITests.ok(["ctx", db, "jobs"]).isEmpty, "nothing was written")
+
+        _ = try TableCLITests.ok(["ctx", db, "add", "--agent", "a1", "--session", "s1", "--text", "The pricing decision: fifteen dollars per seat."])
+        let notes = directory.path + "/notes.md"
+        try "# Pricing\n\nThe handbook lists every plan's price per seat.\n".write(toFile: notes, atomically: false, encoding: .utf8)
+        _ = try TableCLITests.ok(["ctx", db, "import", "--kb", "handbook", notes])
+        for filter in ["1 = 1", "TRUE AND session_id = 's1'"] {
+            let hits = try Self.lines(try TableCLITests.ok(["ctx", db, "search", "--agent", "a1", "--text", "pricing", "--mode", "fts", "--where", filter]))
+            #expect(hits.first?["session_id"] as? String == "s1", "\(filter)")
+        }
+        let withKB = try Self.lines(try TableCLITests.ok(["ctx", db, "search", "--agent", "a1", "--text", "price per seat", "--kb", "handbook",
+                                                          "--where", "session_id = 's1'", "--mode", "fts"]))
+        #expect(Set(withKB.compactMap { $0["source"] as? String }) == ["memory", "kb:handbook"], "the filter narrows memory only")
+        for arguments in [["search", "--agent", "nobody", "--text", "pricing"], ["compact", "--agent", "nobody"], ["prune", "--agent", "nobody"],
+                          ["jobs", "--agent", "nobody"], ["search", "--agent", "a1", "--text", "?! +-", "--mode", "hybrid"]] {
+            let failed = try CLI.run(["ctx", db] + arguments)
+            #expect(failed.status == 1 && failed.stdout.isEmpty, "\(arguments)")
+        }
+        let stopWords = try Self.lines(try TableCLITests.ok(["ctx", db, "search", "--agent", "a1", "--text", "the and of", "--mode", "vector"]))
+        #expect(stopWords.isEmpty, "a text the embedder finds nothing in matches nothing")
+    }
 }

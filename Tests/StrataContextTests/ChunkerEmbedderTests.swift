@@ -29,6 +29,24 @@ import TestSupport
         #expect(Chunker.chunks(Self.text, options: try ChunkingOptions(maxCharacters: 100, overlapCharacters: 40)) == chunks, "deterministic")
     }
 
+    /// Rule 4 of spec/context.md §3: every chunk after the first holds a sentence the one
+    /// before did not, even when the overlap and the next sentence do not fit together.
+    @Test func everyChunkAddsASentence() throws {
+        let long = String(repeating: "y", count: 990)
+        var rng = SystemRandomNumberGenerator()
+        let texts = ["Alpha beta. Gamma delta. \(long)", "One. Two three. Four five six. \(long) \(long)"]
+            + (0..<40).map { _ in (0..<30).map { _ in String(repeating: "w", count: Int.random(in: 1...400, using: &rng)) + "." }.joined(separator: " ") }
+        for text in texts {
+            for options in [ChunkingOptions.standard, try ChunkingOptions(maxCharacters: 300, overlapCharacters: 250)] {
+                let chunks = Chunker.chunks(text, options: options)
+                for (a, b) in zip(chunks, chunks.dropFirst()) {
+                    #expect(b.range.upperBound > a.range.upperBound, "a chunk only repeats the one before: \(b.text.prefix(40))")
+                }
+                #expect(chunks.allSatisfy { $0.text.count <= options.maxCharacters })
+            }
+        }
+    }
+
     @Test func noOverlapMeansDisjointChunksAndLongWordsAreCut() throws {
         let chunks = Chunker.chunks(Self.text, options: try ChunkingOptions(maxCharacters: 60, overlapCharacters: 0))
         for (a, b) in zip(chunks, chunks.dropFirst()) { #expect(b.range.lowerBound >= a.range.upperBound) }

@@ -84,6 +84,7 @@ struct ContextAdd: ContextSubcommand {
                 }
             }
         }
+        if let jsonl { try await Self.checkSessions(batches, in: context, file: jsonl) }
         for (agent, entries, _) in batches {
             let memory = try context.agent(agent)
             for start in stride(from: 0, to: entries.count, by: 4_096) {
@@ -113,6 +114,29 @@ struct ContextAdd: ContextSubcommand {
         }
     }
 
+    /// Checks, before anything is written, that every session the lines name is their agent's:
+    /// not another agent's already, nor claimed by another agent on an earlier line.
+    /// - Throws: `.invalidInput` naming the line.
+    static func checkSessions(_ batches: [(agent: String, entries: [MemoryEntry], lines: [Int])], in context: ContextDatabase, file: String) async throws {
+        var claims: [String: (agent: String, line: Int)] = [:]
+        for (agent, entries, lines) in batches {
+            for (entry, line) in zip(entries, lines) {
+                guard let session = entry.sessionID else { continue }
+                if let claim = claims[session] {
+                    guard claim.agent == agent else {
+                        throw StrataError.invalidInput(what: "\(file) line \(line) \"session_id\"",
+                                                       why: "session '\(session)' is agent '\(claim.agent)''s (line \(claim.line)), not agent '\(agent)''s")
+                    }
+                    continue
+                }
+                if let owner = try await context.sessionOwner(session), owner != agent {
+                    throw StrataError.invalidInput(what: "\(file) line \(line) \"session_id\"", why: "session '\(session)' is agent '\(owner)''s, not agent '\(agent)''s")
+                }
+                claims[session] = (agent, line)
+            }
+        }
+    }
+
     /// The entries of a JSON Lines file, grouped by agent in input order.
     static func readEntries(_ path: String, defaultAgent: String?, defaultSession: String?, defaultMetadata: String?) throws -> [(agent: String, entries: [MemoryEntry], lines: [Int])] {
         var lines = try JSONObjectLines(path: path)
@@ -123,6 +147,10 @@ struct ContextAdd: ContextSubcommand {
             func string(_ key: String) throws -> String? { try object.string(key) }
             guard let agent = try string("agent_id") ?? defaultAgent else {
                 throw StrataError.invalidInput(what: what, why: "needs \"agent_id\" (or --agent)")
+            }
+            guard !agent.isEmpty else { throw StrataError.invalidInput(what: what + " \"agent_id\"", why: "must not be empty") }
+            if let session = try string("session_id"), session.isEmpty {
+                throw StrataError.invalidInput(what: what + " \"session_id\"", why: "must not be empty")
             }
             guard let content = try string("content") else { throw StrataError.invalidInput(what: what, why: "needs \"content\", a string") }
             var entry = MemoryEntry(.text(content), sessionID: try string("session_id") ?? defaultSession, metadata: defaultMetadata)

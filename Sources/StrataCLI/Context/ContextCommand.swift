@@ -64,4 +64,10 @@ extension ContextSubcommand {
     func openContext(_ directory: String, dimension: Int? = nil, runsJobs: Bool = false) async throws -> ContextDatabase {
         try await ContextOpening.open(database: try await Database.open(directory: directory), dimension: dimension, runsJobs: runsJobs)
     }
+
+    /// Checks that `agent` has memory in the database (live or archived): naming an unknown
+    /// agent is an error (exit status 1), not a command that quietly does nothing.
+    func requireAgent(_ agent: String, in context: ContextDatabase) async throws {
+        guard try await context.hasAgent(agent) else { throw StrataError.notFound(path: "agent \(agent)") }
+    }
 }

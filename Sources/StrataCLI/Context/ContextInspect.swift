@@ -105,11 +105,17 @@ struct ContextJobs: ContextSubcommand {
 
     mutating func run(database: String) async throws {
         let context = try await openContext(database, runsJobs: wait)
-        if wait { await context.waitForJobs() }
+        // The jobs this call waits for: one that ends failed makes the exit status 1.
+        var waitedFor = Set<String>()
+        if wait {
+            waitedFor = Set(try await context.jobs(limit: Int.max / 2).filter { $0.status == .pending || $0.status == .running }.map(\.jobID))
+            await context.waitForJobs()
+        }
         let wanted = try status.map { (text) throws(StrataError) -> JobStatus in
             guard let parsed = JobStatus(rawValue: text) else { throw .invalidInput(what: "--status \(text)", why: "expected pending, running, done or failed") }
             return parsed
         }
+        if let agent { try await requireAgent(agent, in: context) }
         let jobs = try await context.jobs(agentID: agent, limit: Int.max / 2)
         try await context.close()
         for job in jobs where wanted == nil || job.status == wanted {
@@ -123,6 +129,10 @@ struct ContextJobs: ContextSubcommand {
             line.add("finished_at", time: job.finishedAt)
             line.add("last_error", job.lastError)
             try line.write()
+        }
+        let failed = jobs.filter { waitedFor.contains($0.jobID) && $0.status == .failed }
+        if let first = failed.first {
+            throw StrataError.invalidInput(what: "jobs --wait", why: "\(failed.count) job\(failed.count == 1 ? "" : "s") failed (first \(first.jobID): \(first.lastError ?? "unknown error"))")
         }
     }
 }

@@ -72,6 +72,7 @@ struct ContextPrune: ContextSubcommand {
 
     mutating func run(database: String) async throws {
         let context = try await openContext(database, runsJobs: true)
+        try await requireAgent(agent, in: context)
         try await runJob(context, try await context.agent(agent).prune(PrunePolicy(maxScore: maxScore)))
     }
 }
@@ -85,6 +86,7 @@ struct ContextCompact: ContextSubcommand {
 
     mutating func run(database: String) async throws {
         let context = try await openContext(database, runsJobs: true)
+        try await requireAgent(agent, in: context)
         try await runJob(context, try await context.agent(agent).compact().jobID)
     }
 }

@@ -63,12 +63,14 @@ struct ContextSearch: ContextSubcommand {
             guard let agent else { throw StrataError.invalidInput(what: "options", why: "--agent is required") }
             let request = SearchRequest(text: text, vector: try vector.map { (v) throws(StrataError) in try parseVector(try JSONParser.parse(v), what: "--vector") },
                                         model: model, topK: k, mode: defaultMode, filter: `where`, validAt: validAt, knowledgeBases: kb)
+            try await requireAgent(agent, in: context)
             try print(try await context.agent(agent).search(request), query: nil)
         }
     }
 
     private func runBatch(_ context: ContextDatabase, path: String, defaultMode: SearchMode, validAt: Int64?) async throws {
         var lines = try JSONObjectLines(path: path)
+        var queries: [(id: String, agent: String, request: SearchRequest, what: String)] = []
         while let object = try lines.next() {
             let fields = object.fields, what = object.what
             func string(_ key: String) throws -> String? { try object.string(key) }
@@ -84,14 +86,20 @@ struct ContextSearch: ContextSubcommand {
             if let value = fields["vector"], value != .null { queryVector = try parseVector(value, what: what + " \"vector\"") }
             let request = SearchRequest(text: try string("text"), vector: queryVector, model: try string("model"), topK: queryK, mode: queryMode,
                                         filter: `where`, validAt: validAt, knowledgeBases: kb)
-            let result: SearchResult
-            do {
-                result = try await context.agent(agentID).search(request)
-            } catch {
-                throw StrataError.invalidInput(what: what, why: error.description)
-            }
-            try print(result, query: id.text)
+            queries.append((id.text, agentID, request, what))
         }
+        // Every query runs before any line is printed: a failing one leaves no partial output.
+        var results: [(id: String, result: SearchResult)] = []
+        var checked = Set<String>()
+        for query in queries {
+            do {
+                if checked.insert(query.agent).inserted { try await requireAgent(query.agent, in: context) }
+                results.append((query.id, try await context.agent(query.agent).search(query.request)))
+            } catch {
+                throw StrataError.invalidInput(what: query.what, why: "\(error)")
+            }
+        }
+        for (id, result) in results { try print(result, query: id) }
     }
 
     static func mode(_ text: String, what: String) throws(StrataError) -> SearchMode {

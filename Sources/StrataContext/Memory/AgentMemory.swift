@@ -188,16 +188,25 @@ extension ContextDatabase {
         guard vector.allSatisfy(\.isFinite) else { throw .invalidInput(what: what, why: "holds a NaN or an infinity") }
     }
 
+    /// Whether agent `agentID` has any L2 entry, live or archived (an agent exists through
+    /// its memory).
+    public func hasAgent(_ agentID: String) async throws(StrataError) -> Bool {
+        for table in ["ctx_agent.agent_l2_raw", "ctx_archive.archive_l2_raw"] {
+            if try await !rows("SELECT raw_id FROM \(table) WHERE agent_id = $1 LIMIT 1", [.string(agentID)]).isEmpty { return true }
+        }
+        return false
+    }
+
+    /// The agent whose session `sessionID` is (nil for a session no agent has yet).
+    public func sessionOwner(_ sessionID: String) async throws(StrataError) -> String? {
+        if let known = state.withLock({ $0.sessions[sessionID] }) { return known }
+        return try await rows("SELECT agent_id FROM ctx_agent.agent_sessions WHERE session_id = $1", [.string(sessionID)]).first?.string("agent_id")
+    }
+
     /// Makes sure session `sessionID` exists and is `agentID`'s, creating it when new.
     /// - Throws: `.invalidInput` when it belongs to another agent.
     func ensureSession(_ sessionID: String, agentID: String, start: Int64) async throws(StrataError) {
-        let known = state.withLock { $0.sessions[sessionID] }
-        if let known {
-            guard known == agentID else { throw Self.foreignSession(sessionID, agentID) }
-            return
-        }
-        let owners = try await rows("SELECT agent_id FROM ctx_agent.agent_sessions WHERE session_id = $1", [.string(sessionID)]).compactMap { $0.string("agent_id") }
-        if let owner = owners.first {
+        if let owner = try await sessionOwner(sessionID) {
             state.withLock { _ = $0.sessions[sessionID] = owner }
             guard owner == agentID else { throw Self.foreignSession(sessionID, agentID) }
             return

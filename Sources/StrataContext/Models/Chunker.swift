@@ -61,6 +61,9 @@ public enum Chunker {
             // moves forward by at least one sentence.
             var next = end
             while next - 1 > start && pieces[end - 1].upperBound - pieces[next - 1].lowerBound <= options.overlapCharacters { next -= 1 }
+            // Fewer repeated sentences when they would leave no room for the next new one:
+            // a chunk that only repeats the one before adds nothing.
+            while next < end && pieces[end].upperBound - pieces[next].lowerBound > options.maxCharacters { next += 1 }
             start = next
         }
         return chunks.filter { !$0.text.isEmpty }

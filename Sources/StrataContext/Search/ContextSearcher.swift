@@ -54,15 +54,17 @@ struct ContextSearcher: Sendable {
             } else {
                 model = try await Self.onlyGivenModel(context, corpora) ?? AgentMemory.externalModel
             }
-        } else if request.mode != .fullText, let query = request.text, !query.trimmingWhitespace().isEmpty {
-            vector = try await context.embedder.embed([query]).first
+        } else if request.mode != .fullText, words != nil, let query = request.text {
+            // A text the embedder finds nothing in (stop words only) embeds to zeros, which
+            // are equally far from everything: no vector then, rather than arbitrary hits.
+            vector = try await context.embedder.embed([query]).first.flatMap { $0.contains { $0 != 0 } ? $0 : nil }
             model = context.embedder.modelName
         } else {
             vector = nil
             model = request.model ?? AgentMemory.externalModel
         }
         guard words != nil || vector != nil else {
-            throw .invalidInput(what: "search", why: "needs a query text or a query vector")
+            throw .invalidInput(what: "search", why: "needs a query text with words (letters or digits) or a query vector")
         }
     }
 
@@ -322,7 +324,9 @@ struct ContextSearcher: Sendable {
     private func chunkCondition(_ corpus: Corpus, _ restriction: String?, owner: Bool = true) -> String {
         var parts = owner ? [corpus.scope] : []
         if corpus.isMemory && strictValidity { parts.append(SQLText.valid(at: validAt)) }
-        if let filter { parts.append("(\(filter))") }
+        // The caller's filter is over memory chunks' columns (spec/context.md §6); knowledge
+        // bases' chunks have other columns and are not filtered.
+        if let filter, corpus.isMemory { parts.append("(\(filter))") }
         if let restriction { parts.append(restriction) }
         return parts.isEmpty ? "TRUE" : parts.joined(separator: " AND ")
     }
@@ -377,7 +381,7 @@ struct ContextSearcher: Sendable {
                 }
                 // Chunk conditions beyond owner and restriction (which the embeddings carry)
                 // are checked on the chunks' rows; without any, every embedding passes.
-                let checked = filter != nil || (corpus.isMemory && strictValidity)
+                let checked = corpus.isMemory && (filter != nil || strictValidity)
                 var found = checked ? Set<String>() : Set(order)
                 if checked && !order.isEmpty {
                     for row in try await context.rows("""

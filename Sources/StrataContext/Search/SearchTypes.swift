@@ -96,11 +96,11 @@ public struct HitExplanation: Sendable, Hashable {
     /// The L0 targets (sessions, documents) that led to it.
     public var via: [String]
 
-    /// A line for people: "fts #2 (7.31) + vector #1 (0.142) via session s1".
+    /// A line for people: "fts #2 (bm25 7.31) + vector #1 (distance 0.142) via session s1".
     public var summary: String {
         var parts: [String] = []
-        if let rank = fullTextRank { parts.append("fts #\(rank)" + (fullTextScore.map { " (\(Self.short($0)))" } ?? "")) }
-        if let rank = vectorRank { parts.append("vector #\(rank)" + (vectorDistance.map { " (\(Self.short($0)))" } ?? "")) }
+        if let rank = fullTextRank { parts.append("fts #\(rank)" + (fullTextScore.map { " (bm25 \(Self.short($0)))" } ?? "")) }
+        if let rank = vectorRank { parts.append("vector #\(rank)" + (vectorDistance.map { " (distance \(Self.short($0)))" } ?? "")) }
         var text = parts.joined(separator: " + ")
         if !via.isEmpty { text += " via " + via.joined(separator: ", ") }
         return text + " [\(stage)]"

@@ -171,7 +171,8 @@ package struct FilterPlan: Sendable, CustomStringConvertible {
         if pushdown != nil || anyOf != nil {
             let addresses = try await matchingAddresses(snapshot)
             if let residual {
-                let columns = residual.columns.sorted()
+                // A residual that reads no column (TRUE) still needs rows to count: read the first.
+                let columns = residual.columns.isEmpty ? [snapshot.schema.fields[0].name] : residual.columns.sorted()
                 for start in stride(from: 0, to: addresses.count, by: 8_192) {
                     try StrataError.checkCancellation()
                     let chunk = Array(addresses[start..<min(addresses.count, start + 8_192)])
