@@ -57,6 +57,9 @@ public enum ContextFunctions {
             guard case let .vector(v) = vector else { throw .invalidQuery(message: "ctx_search's vector is a vector ([0.1, …] or embed('text'))", offset: call.offset) }
             request.vector = v
         }
+        if request.includeMemory, try await !context.hasAgent(agent.agentID) {
+            throw .invalidQuery(message: "unknown agent '\(agent.agentID)' (an agent exists once it has memory)", offset: call.offset)
+        }
         let result: SearchResult
         do throws(StrataError) {
             result = try await agent.search(request)

@@ -25,7 +25,12 @@ enum ColumnValues {
         case let (_, .float64(v)) where field.type.isSignedInteger || field.type.isUnsignedInteger:
             guard v == v.rounded(), abs(v) < 9.2e18 else { throw fail(" (not a whole number)") }
             return try coerce(.int(Int64(v)), to: field)
+        case let (.uint8, .uint(v)), let (.uint16, .uint(v)), let (.uint32, .uint(v)), let (.uint64, .uint(v)):
+            guard v <= UInt64(Int64.max) ? fits(Int64(v), field.type) : field.type == .uint64 else { throw fail(" (out of range)") }
+            return value
         case let (.float32, .int(v)): return .float32(Float(v))
+        case (.float32, .float32): return value
+        case let (.float64, .float32(v)): return .float64(Double(v))
         case let (.float64, .int(v)): return .float64(Double(v))
         case let (.float32, .float64(v)): return .float32(Float(v))
         case (.float64, .float64): return value
@@ -57,8 +62,12 @@ enum ColumnValues {
     }
 
     /// A vector for an `element` column: int8 elements rounded to the nearest integer
-    /// (half away from zero) and checked against −128…127; float16 rounds when stored.
+    /// (half away from zero) and checked against −128…127; float16 rounds when stored, and a
+    /// finite element beyond its range (±65504) is an error rather than an infinity.
     private static func rounded(_ v: [Float], _ element: VectorElement, _ fail: (String) -> StrataError) throws(StrataError) -> Value {
+        if element == .float16 {
+            guard v.allSatisfy({ !$0.isFinite || Float(float16Bits: $0.float16Bits).isFinite }) else { throw fail(" (a float16 element must be within ±65504)") }
+        }
         guard element == .int8 else { return .vector(v) }
         let codes = v.map { $0.rounded(.toNearestOrAwayFromZero) }
         guard codes.allSatisfy({ (-128...127).contains($0) }) else { throw fail(" (an int8 element must be in −128…127)") }

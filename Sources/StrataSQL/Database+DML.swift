@@ -47,6 +47,7 @@ extension Database {
         var full: [[Value]] = []
         full.reserveCapacity(rows.count)
         for (r, row) in rows.enumerated() {
+            if r % 4_096 == 4_095 { try StrataError.checkCancellation() }
             var values = [Value](repeating: .null, count: schema.fields.count)
             for (i, position) in positions.enumerated() {
                 do {

@@ -133,7 +133,11 @@ extension Database {
         guard extensions.withLock({ !$0.constantFunctions.isEmpty }) else { return select }
         var select = select
         for i in select.query.items.indices {
-            if case let .expression(e, alias) = select.query.items[i] { select.query.items[i] = .expression(try await folded(e, parameters: parameters), alias: alias) }
+            // A folded item keeps the name its text gives it (`embed('x')`, not its vector).
+            if case let .expression(e, alias) = select.query.items[i] {
+                let folding = try await folded(e, parameters: parameters)
+                select.query.items[i] = .expression(folding, alias: alias ?? (folding != e ? e.description : nil))
+            }
         }
         if let filter = select.query.filter { select.query.filter = try await folded(filter, parameters: parameters) }
         for i in select.query.orderBy.indices { select.query.orderBy[i].expression = try await folded(select.query.orderBy[i].expression, parameters: parameters) }

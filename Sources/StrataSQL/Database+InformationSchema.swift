@@ -8,6 +8,10 @@ extension Database {
     static let metaTables = "meta_tables"
     static let metaColumns = "meta_columns"
 
+    /// The information schema's tables (`ctx_meta.meta_tables`, `ctx_meta.meta_columns`):
+    /// kept by DDL statements, never created or written by them.
+    public static let informationSchemaTables = ["\(metaNamespace).\(metaTables)", "\(metaNamespace).\(metaColumns)"]
+
     static let metaTablesSchema = try! Schema(fields: [
         Field(id: 0, name: "namespace", type: .string, nullable: false),
         Field(id: 1, name: "table_name", type: .string, nullable: false),

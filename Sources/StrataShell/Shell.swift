@@ -37,6 +37,9 @@ public final class Shell: @unchecked Sendable {
     var contexts: LazyContext
     /// The `.read` files being read, innermost last (a file may not read itself).
     var reading: [String] = []
+    /// Set by a dot-command that failed with its error already reported (a `.read` file
+    /// stopped at an error): the command fails without a second error line.
+    var failedAfterReport = false
 
     /// A session on `database` (whose directory is `path`). Scripts stop at the first
     /// error unless `bail` is false.
@@ -155,7 +158,11 @@ public final class Shell: @unchecked Sendable {
     /// Prints a result: its rows in the current mode, or (for people) its status.
     func show(_ result: StatementResult) throws(StrataError) {
         if let rows = result.rows {
-            for line in ResultRenderer(render).lines(rows) { try output.line(line) }
+            // Printing many rows takes a while on a terminal: Ctrl-C stops it too.
+            for (i, line) in ResultRenderer(render).lines(rows).enumerated() {
+                if i % 1_024 == 1_023 { try StrataError.checkCancellation() }
+                try output.line(line)
+            }
         } else if render.mode.isForPeople {
             try output.line(result.status)
         }

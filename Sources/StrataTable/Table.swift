@@ -193,6 +193,9 @@ public final class Table: Sendable {
         let aligned = try batches.map { (batch) throws(StrataError) in try Self.align(batch, to: base.schema) }
         guard aligned.contains(where: { $0.rowCount > 0 }) else { return base }
         let written = try await FragmentWriter(location: location, options: options).write(aligned, schema: base.schema)
+        // A cancelled append stops before its commit: nothing is written (the unreferenced
+        // fragment goes at the next cleanup).
+        try StrataError.checkCancellation()
         return try await commitAppend(written, base: base, walFlushed: [:])
     }
 

@@ -29,4 +29,25 @@ import TestSupport
         #expect(bom.status == 0, "\(bom.stderr)")
         #expect(bom.stdout == "c\n3\n")
     }
+
+    /// Two first runs at once: each makes the demo aside, one moves it into place, the other
+    /// finds it there and uses it; both succeed and nothing is left beside it.
+    @Test func twoFirstRunsOfTheDemoAtOnce() throws {
+        let directory = TemporaryDirectory()
+        let demo = directory.path + "/demo"
+        let runs = (0..<2).map { _ in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CLI.executable)
+            process.arguments = ["shell", "-c", "SELECT count(*) AS n FROM docs;"]
+            process.environment = ProcessInfo.processInfo.environment.merging(["STRATA_DEMO_DIR": demo]) { $1 }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            return process
+        }
+        for run in runs { try run.run() }
+        for run in runs { run.waitUntilExit() }
+        #expect(runs.map(\.terminationStatus) == [0, 0])
+        let left = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        #expect(left == ["demo"], "\(left)")
+    }
 }

@@ -112,7 +112,9 @@ struct InteractiveShell {
         let watcher = Task {
             while !Task.isCancelled {
                 if interrupted.exchange(false, ordering: .relaxed) {
-                    ShellOutput.errorText("\n")  // the terminal itself echoed ^C
+                    // The terminal itself echoed ^C: on a progress bar's line, which is
+                    // cleared, else after output, which goes on below it.
+                    if shell.progress?.clearLine() != true { ShellOutput.errorText("\n") }
                     work.cancel()
                 }
                 try? await Task.sleep(for: .milliseconds(20))

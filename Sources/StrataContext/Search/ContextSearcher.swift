@@ -52,7 +52,7 @@ struct ContextSearcher: Sendable {
             if let named = request.model {
                 model = named
             } else {
-                model = try await Self.onlyGivenModel(context, corpora) ?? AgentMemory.externalModel
+                model = try await Self.queryVectorModel(context, corpora)
             }
         } else if request.mode != .fullText, words != nil, let query = request.text {
             // A text the embedder finds nothing in (stop words only) embeds to zeros, which
@@ -68,10 +68,10 @@ struct ContextSearcher: Sendable {
         }
     }
 
-    /// The model of a query vector given without one: the one model whose vectors the
-    /// corpora hold besides the database's embedder (vectors added precomputed), or nil when
-    /// there is none or more than one (spec/context.md §4.1).
-    static func onlyGivenModel(_ context: ContextDatabase, _ corpora: [Corpus]) async throws(StrataError) -> String? {
+    /// The model of a query vector given without one (spec/context.md §4.1): the one model
+    /// whose vectors the corpora hold besides the database's embedder (vectors added
+    /// precomputed); the embedder's when there is none; `external` when there are several.
+    static func queryVectorModel(_ context: ContextDatabase, _ corpora: [Corpus]) async throws(StrataError) -> String {
         var found: String?
         for corpus in corpora {
             var excluded = [context.embedder.modelName] + (found.map { [$0] } ?? [])
@@ -79,15 +79,15 @@ struct ContextSearcher: Sendable {
                 SELECT model_name FROM \(corpus.embeddings) WHERE \(corpus.scope) AND model_name NOT IN \(SQLText.list(excluded)) LIMIT 1
                 """).first?.string("model_name")
             guard let first else { continue }
-            if found != nil { return nil }
+            if found != nil { return AgentMemory.externalModel }
             found = first
             excluded.append(first)
             let other = try await context.rows("""
                 SELECT model_name FROM \(corpus.embeddings) WHERE \(corpus.scope) AND model_name NOT IN \(SQLText.list(excluded)) LIMIT 1
                 """)
-            if !other.isEmpty { return nil }
+            if !other.isEmpty { return AgentMemory.externalModel }
         }
-        return found
+        return found ?? context.embedder.modelName
     }
 
     /// The query's letters and digits as words: the full-text query syntax's marks

@@ -55,7 +55,10 @@ public enum JSONRows {
             for item in elements {
                 let x = try JSONText.float(item, as: Float.self)
                 // float16 elements hold the nearest half, as they will be stored.
-                floats.append(element == .float16 ? Float(float16Bits: x.float16Bits) : x)
+                guard element == .float16 else { floats.append(x); continue }
+                let half = Float(float16Bits: x.float16Bits)
+                guard half.isFinite || !x.isFinite else { throw .invalidInput(what: "number \(x)", why: "is beyond the range of float16 (±65504)") }
+                floats.append(half)
             }
             return .vector(floats)
         }

@@ -39,7 +39,8 @@ public struct BindingScope: Sendable {
         if folded.count == 1 { return folded[0] }
         if folded.count > 1 { throw .invalidQuery(message: "column name '\(name)' is ambiguous; quote it exactly", offset: offset) }
         if let reason = unavailable[name] { throw .invalidQuery(message: reason, offset: offset) }
-        throw .invalidQuery(message: "unknown column '\(name)'\(Suggestions.hint(for: name, among: columns.map(\.name)))", offset: offset)
+        // `_` is the placeholder column of a SELECT without FROM, never worth suggesting.
+        throw .invalidQuery(message: "unknown column '\(name)'\(Suggestions.hint(for: name, among: columns.map(\.name).filter { $0 != "_" }))", offset: offset)
     }
 }
 

@@ -65,8 +65,21 @@ struct ImportText {
             }
             return folded[0]
         }
+        /// Two names of the file for one column of the table would lose a value.
+        func twice(_ first: String, _ second: String, _ column: Int, line: Int?) -> StrataError {
+            .invalidQuery(message: "\(path)\(line.map { " line \($0)" } ?? "") has columns '\(first)' and '\(second)', both the table's '\(schema.fields[column].name)'", offset: nil)
+        }
+        func checked(_ row: [Value], line: Int) throws(StrataError) -> [Value] {
+            for (field, value) in zip(schema.fields, row) where value.isNull && !field.nullable {
+                throw .invalidQuery(message: "\(path) line \(line): column '\(field.name)' is NOT NULL and has no value", offset: nil)
+            }
+            return row
+        }
         if let csv {
             let positions = try csv.names.map(position)
+            for (c, p) in positions.enumerated() {
+                if let earlier = positions[..<c].firstIndex(of: p) { throw twice(csv.names[earlier], csv.names[c], p, line: nil) }
+            }
             return try csv.body.enumerated().map { (r, record) throws(StrataError) -> [Value] in
                 var row = [Value](repeating: .null, count: schema.fields.count)
                 for (c, text) in record.enumerated() {
@@ -74,18 +87,21 @@ struct ImportText {
                     let field = schema.fields[positions[c]]
                     row[positions[c]] = try convert(Self.json(csv: text, for: field.type), source: Array(text.utf8)[...], to: field, line: csv.lines[r])
                 }
-                return row
+                return try checked(row, line: csv.lines[r])
             }
         }
         var positions: [String: Int] = [:]
         return try objects.map { (object) throws(StrataError) -> [Value] in
             var row = [Value](repeating: .null, count: schema.fields.count)
+            var keys = [String?](repeating: nil, count: schema.fields.count)
             for member in object.members {
                 let p: Int
                 if let known = positions[member.key] { p = known } else { p = try position(member.key); positions[member.key] = p }
+                if let earlier = keys[p] { throw twice(earlier, member.key, p, line: object.line) }
+                keys[p] = member.key
                 row[p] = try convert(member.value, source: member.source, to: schema.fields[p], line: object.line)
             }
-            return row
+            return try checked(row, line: object.line)
         }
     }
 

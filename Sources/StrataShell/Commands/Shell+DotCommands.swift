@@ -8,7 +8,8 @@ extension Shell {
         do throws(StrataError) {
             try await dispatch(command)
             try output.flush()
-            return true
+            defer { failedAfterReport = false }
+            return !failedAfterReport
         } catch .cancelled {
             errorSink("Cancelled.")
             return false
@@ -43,7 +44,9 @@ extension Shell {
             for line in Self.columns(names, width: render.terminalWidth ?? 80) { try output.line(line) }
         case "schema":
             try argument(".schema [TABLE]", count: 0...1)
-            for name in try tablesNamed(arguments.first) { for line in try await schema(of: name) { try output.line(line) } }
+            // Without a table, what .read can make again: not the information schema's tables.
+            let names = try tablesNamed(arguments.first).filter { !arguments.isEmpty || !Database.informationSchemaTables.contains($0) }
+            for name in names { for line in try await schema(of: name) { try output.line(line) } }
         case "indexes", "indices":
             try argument(".indexes [TABLE]", count: 0...1)
             for name in try tablesNamed(arguments.first) {
@@ -148,8 +151,9 @@ extension Shell {
         reading.append(file)
         defer { reading.removeLast() }
         let ok = await run(script: String(decoding: data, as: UTF8.self))
-        // With .bail off the file ran to its end; its errors are reported already.
-        if !ok && bail && !hasQuit { throw .invalidQuery(message: ".read \(file) stopped at the error above", offset: nil) }
+        // Its errors (or "Cancelled.") are reported already; with .bail on the file stopped at
+        // the first, and the .read fails with it.
+        if !ok && bail && !hasQuit { failedAfterReport = true }
     }
 
     private func showJobs() async throws(StrataError) {

@@ -98,15 +98,38 @@ extension Shell {
         return bytes.count
     }
 
-    /// `.export TABLE FILE`: every row of TABLE as JSON Lines, or CSV for a `.csv` name.
+    /// `.export TABLE FILE`: every row of TABLE as JSON Lines, or CSV for a `.csv` name,
+    /// written a part at a time with a progress bar into a temporary file renamed over FILE
+    /// at the end, so a failed or cancelled export leaves FILE as it was.
     func export(_ table: String, to file: String) async throws(StrataError) {
         let result = try await database.execute("SELECT * FROM \(Self.quotedName(table))")
         guard let rows = result.rows else { return }
         var settings = RenderSettings()
         settings.mode = file.lowercased().hasSuffix(".csv") ? .csv : .jsonl
-        let text = ResultRenderer(settings).lines(rows).map { $0 + "\n" }.joined()
-        guard FileManager.default.createFile(atPath: file, contents: Data(text.utf8)) else {
+        let temporary = file + ".exporting-\(ProcessInfo.processInfo.processIdentifier)"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else {
             throw .io(path: file, operation: "write", code: 0, message: "cannot create the file")
+        }
+        progress?.start("Exporting \(table)", total: Int64(rows.rowCount), unit: "rows")
+        defer { progress?.finish() }
+        do throws(StrataError) {
+            for start in stride(from: 0, to: max(rows.rowCount, 1), by: 10_000) {
+                try StrataError.checkCancellation()
+                let range = start..<min(rows.rowCount, start + 10_000)
+                let part = try RecordBatch(schema: rows.schema, columns: rows.columns.map { $0.slice(range) })
+                settings.headers = start == 0
+                let text = ResultRenderer(settings).lines(part).map { $0 + "\n" }.joined()
+                do { try handle.write(contentsOf: Data(text.utf8)) } catch {
+                    throw .io(path: file, operation: "write", code: 0, message: "\(error)")
+                }
+                progress?.update(done: Int64(range.upperBound))
+            }
+            try? handle.close()
+            guard rename(temporary, file) == 0 else { throw .io(path: file, operation: "rename", code: errno, message: String(cString: strerror(errno))) }
+        } catch {
+            try? handle.close()
+            unlink(temporary)
+            throw error
         }
         if render.mode.isForPeople { try output.line("Exported \(rows.rowCount) row\(rows.rowCount == 1 ? "" : "s") to \(file)") }
     }

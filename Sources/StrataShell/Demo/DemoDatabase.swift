@@ -41,11 +41,14 @@ public enum DemoDatabase {
             try? files.removeItem(atPath: staging)
             throw error
         }
-        do {
-            if files.fileExists(atPath: path) { try files.removeItem(atPath: path) }
-            try files.moveItem(atPath: staging, toPath: path)
-        } catch {
-            throw .io(path: path, operation: "move the demo into place", code: 0, message: "\(error)")
+        // Another first run may have finished meanwhile: its demo stays and this one goes.
+        // Anything else at `path` (no database marker) is in the way and is removed.
+        if !exists(at: path) && files.fileExists(atPath: path) { try? files.removeItem(atPath: path) }
+        guard rename(staging, path) == 0 else {
+            let code = errno
+            try? files.removeItem(atPath: staging)
+            if exists(at: path) { return false }
+            throw .io(path: path, operation: "move the demo into place", code: code, message: String(cString: strerror(code)))
         }
         return true
     }

@@ -60,6 +60,16 @@ public final class ProgressReporter: Sendable {
         }
     }
 
+    /// Clears the bar's line (Ctrl-C was echoed on it) without ending the work: a later
+    /// update draws it again. Returns whether a bar was on the line.
+    public func clearLine() -> Bool {
+        state.withLock { state in
+            guard state.drawn else { return false }
+            write("\r\u{1B}[K")
+            return true
+        }
+    }
+
     /// A receiver of `WorkProgress` reports that draws them on this bar.
     public var receiver: WorkProgress {
         WorkProgress { [self] task, done, total, unit in report(task, done: done, total: total, unit: unit) }

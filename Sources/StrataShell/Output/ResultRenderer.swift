@@ -113,7 +113,8 @@ public struct ResultRenderer: Sendable {
         case let .binary(bytes): text = Base64.encode(bytes)
         default:
             text = JSONRows.text(value, type: type)
-            if case .timestamp = value, text.hasPrefix("\"") { text = String(text.dropFirst().dropLast()) }
+            // Timestamps and NaN / ±Infinity are JSON strings; people and CSV read them bare.
+            if text.hasPrefix("\"") { text = String(text.dropFirst().dropLast()) }
         }
         if text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) { text = visible(text) }
         if let width { text = DisplayWidth.truncated(text, to: width) }
