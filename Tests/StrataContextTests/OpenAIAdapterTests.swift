@@ -13,7 +13,7 @@ import TestSupport
 @Suite(.serialized) struct OpenAIAdapterTests {
     static let server = #"""
     import http.server, json, os, sys, threading
-    threading.Timer(120, os._exit, [0]).start()  # never outlives the test, whatever happens to it
+    threading.Timer(1800, os._exit, [0]).start()  # never outlives the test for long, whatever happens to it (a loaded CI machine runs it for minutes)
     state = {"embedding_calls": 0}
     class Handler(http.server.BaseHTTPRequestHandler):
         def log_message(self, *args): pass

@@ -36,7 +36,9 @@ extension ContextDatabase {
     /// and promotes — a chunk into a `profile` entry, a session into an `episode` (its L0
     /// summary) — in `agent_memories`. The candidates and the promotions of one run share its
     /// `run_id` and are each written in one commit; `AgentMemory.rollbackCompaction(runID)`
-    /// removes both. A rerun replaces what the run wrote.
+    /// removes both. A rerun replaces what the run wrote. A promotion already in long-term
+    /// memory from an earlier run is not repeated; one whose content changed (a session's
+    /// summary grew) supersedes the earlier entry.
     ///
     /// A chunk's score is (0.3 · activity + 0.4 · importance + 0.3 · reusability) · decay:
     /// activity = min(1, (chunks + tool calls of its session) / 20); importance = its
@@ -65,8 +67,28 @@ extension ContextDatabase {
         for row in try await rows("SELECT target_id FROM ctx_agent.agent_relations WHERE \(owner)") {
             references[row.string("target_id") ?? "", default: 0] += 1
         }
+        // Long-term memory earlier runs made and still valid, by kind and source: a promotion
+        // that would repeat one is skipped; one whose content changed supersedes it.
+        var standing: [String: (id: String, content: String)] = [:]
+        for row in try await rows("""
+            SELECT memory_id, kind, sources, content FROM ctx_agent.agent_memories WHERE \(owner) AND run_id <> $1 AND valid_until IS NULL
+            """, [.string(run)]) {
+            standing[(row.string("kind") ?? "") + "\u{0}" + (row.string("sources") ?? "")] = (row.string("memory_id") ?? "", row.string("content") ?? "")
+        }
+        var superseded: [(old: String, new: String)] = []
         var candidates: [[String: Value]] = []
         var promoted: [[String: Value]] = []
+        /// Adds a promotion unless long-term memory holds it already.
+        func promote(_ id: String, kind: String, source: String, content: String, score: Double) {
+            let sources = "[\(JSONText.quoted(source))]"
+            if let earlier = standing[kind + "\u{0}" + sources] {
+                if earlier.content == content { return }
+                superseded.append((earlier.id, id))
+            }
+            promoted.append(["memory_id": .string(id), "agent_id": .string(agent), "kind": .string(kind), "content": .string(content),
+                             "sources": .json(sources), "score": .float64(score), "run_id": .string(run), "created_at": .timestamp(now),
+                             "valid_from": .timestamp(now)])
+        }
         var sessionScores: [String: [Double]] = [:]
         func level(_ score: Double) -> String {
             score >= policy.promoteAt ? "PROMOTION" : score < policy.pruneBelow ? "PRUNING" : "RETENTION"
@@ -84,9 +106,7 @@ extension ContextDatabase {
             candidates.append(["session_id": session.map(Value.string) ?? .null, "chunk_id": .string(chunk), "score": .float64(score),
                                "candidate_level": .string(level(score)), "agent_id": .string(agent), "run_id": .string(run), "created_at": .timestamp(now)])
             if score >= policy.promoteAt {
-                promoted.append(["memory_id": .string("\(run)/\(chunk)"), "agent_id": .string(agent), "kind": .string("profile"),
-                                 "content": .string(row.string("content") ?? ""), "sources": .json("[\(JSONText.quoted(chunk))]"), "score": .float64(score),
-                                 "run_id": .string(run), "created_at": .timestamp(now), "valid_from": .timestamp(now)])
+                promote("\(run)/\(chunk)", kind: "profile", source: chunk, content: row.string("content") ?? "", score: score)
             }
         }
         for (session, scores) in sessionScores.sorted(by: { $0.key < $1.key }) {
@@ -95,12 +115,15 @@ extension ContextDatabase {
                                "agent_id": .string(agent), "run_id": .string(run), "created_at": .timestamp(now)])
             if score >= policy.promoteAt {
                 let summary = try await rows("SELECT summary FROM ctx_agent.agent_l0_summaries WHERE \(owner) AND target_id = $1", [.string(session)]).first?.string("summary")
-                promoted.append(["memory_id": .string("\(run)/\(session)"), "agent_id": .string(agent), "kind": .string("episode"),
-                                 "content": .string(summary ?? ""), "sources": .json("[\(JSONText.quoted(session))]"), "score": .float64(score),
-                                 "run_id": .string(run), "created_at": .timestamp(now), "valid_from": .timestamp(now)])
+                promote("\(run)/\(session)", kind: "episode", source: session, content: summary ?? "", score: score)
             }
         }
         try await replace("ctx_meta.meta_mem_candidates", column: "run_id", ids: [run], with: candidates)
         try await replace("ctx_agent.agent_memories", column: "run_id", ids: [run], with: promoted)
+        for (old, new) in superseded {
+            try await write("ctx_agent.agent_memories", """
+                UPDATE ctx_agent.agent_memories SET valid_until = \(SQLText.timestamp(now)), superseded_by = $1 WHERE memory_id = $2 AND \(owner)
+                """, [.string(new), .string(old)])
+        }
     }
 }

@@ -60,6 +60,13 @@ extension AgentMemory {
     /// Undoes compaction run `runID`: its candidates and promotions go, in one commit each.
     public func rollbackCompaction(_ runID: String) async throws(StrataError) {
         let condition = "run_id = $1 AND \(scope)"
+        // The entries this run superseded are valid again.
+        let made = try await context.rows("SELECT memory_id FROM ctx_agent.agent_memories WHERE \(condition)", [.string(runID)]).compactMap { $0.string("memory_id") }
+        if !made.isEmpty {
+            try await context.write("ctx_agent.agent_memories", """
+                UPDATE ctx_agent.agent_memories SET valid_until = NULL, superseded_by = NULL WHERE \(scope) AND superseded_by IN \(SQLText.list(made))
+                """)
+        }
         try await context.write("ctx_agent.agent_memories", "DELETE FROM ctx_agent.agent_memories WHERE \(condition)", [.string(runID)])
         try await context.write("ctx_meta.meta_mem_candidates", "DELETE FROM ctx_meta.meta_mem_candidates WHERE \(condition)", [.string(runID)])
     }
