@@ -95,7 +95,8 @@ import TestSupport
             ("SELECT 'still here' AS alive;\r", "strata> "),
             (".tab\t", nil),                      // Tab completes the dot-command
             ("\r", "strata> "),
-            ("\u{04}", nil),                      // Ctrl-D leaves
+            ("SELECT 'never' AS run\r", "   ...> "),
+            ("\u{04}", nil),                      // Ctrl-D leaves, saying the statement did not run
         ])
         let text = session.transcript
         #expect(session.status == 0, "\(text)")
@@ -105,6 +106,7 @@ import TestSupport
         #expect(text.contains("Error: expected a statement (SELECT, INSERT, CREATE, …), found SELEC\n  SELEC 1\n  ^\n"), "\(text)")
         #expect(text.contains("│ still here │"), "\(text)")
         #expect(text.contains("ctx_meta.meta_columns  ctx_meta.meta_tables   docs"), ".tab completed to .tables: \(text)")
+        #expect(text.contains("the unfinished statement (no ';') was not run") && !text.contains("│ never │"), "\(text)")
     }
 
     @Test func ctrlCCancelsALongImport() async throws {

@@ -69,6 +69,8 @@ struct InteractiveShell {
                     continue
                 }
                 ShellOutput.errorText("\n")  // Ctrl-D: leave on a fresh line
+                // Like sqlite3, an unfinished statement is not run; say so rather than drop it.
+                if shell.isWaiting { ShellOutput.error("the unfinished statement (no ';') was not run") }
                 break
             }
             let line = String(cString: raw)
