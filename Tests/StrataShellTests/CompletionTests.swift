@@ -27,5 +27,10 @@ import TestSupport
         #expect(completion.matches(for: "coal", lineBefore: "SELECT ") == ["coalesce("])
         #expect(completion.matches(for: "", lineBefore: "SELECT ").isEmpty)
         #expect(completion.matches(for: "zzz", lineBefore: "SELECT ").isEmpty)
+        // Columns after `table.` (their own), `ns.table.` and an alias (every table's).
+        #expect(completion.matches(for: "docs.b", lineBefore: "SELECT ") == ["docs.body"])
+        #expect(completion.matches(for: "docs.", lineBefore: "SELECT ") == ["docs.doc_id", "docs.body"])
+        #expect(completion.matches(for: "notes_ns.entries.n", lineBefore: "SELECT ") == ["notes_ns.entries.note_text"])
+        #expect(completion.matches(for: "d.no", lineBefore: "SELECT ") == ["d.note_text"])
     }
 }

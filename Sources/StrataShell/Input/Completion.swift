@@ -11,6 +11,9 @@ public struct Completion: Sendable {
     public var names: [String]
     /// Scalar and table functions.
     public var functions: [String]
+    /// Each table's columns, by its name lower-cased (bare in the default namespace, and
+    /// `ns.table`), for `table.column`.
+    public var columnsByTable: [String: [String]] = [:]
 
     /// Words beyond the reserved ones that begin or shape statements.
     static let statementWords = ["ANALYZE", "COMPACT", "IF", "INDEXES", "NAMESPACE", "OPTIMIZE", "RESTORE", "SHOW", "TABLES",
@@ -20,18 +23,24 @@ public struct Completion: Sendable {
     /// The completions of `database`'s current names.
     public static func of(_ database: Database, tableFunctions: [String]) async -> Completion {
         var names: Set<String> = []
+        var columnsByTable: [String: [String]] = [:]
         for namespace in database.namespaces() {
             names.insert(namespace)
             for table in database.tables(in: namespace) {
                 names.insert(namespace + "." + table)
                 if namespace == database.defaultNamespace { names.insert(table) }
                 if let schema = try? await database.table(named: Shell.quotedName(namespace + "." + table)).latestManifest().schema {
-                    for field in schema.fields { names.insert(field.name) }
+                    let columns = schema.fields.map(\.name)
+                    names.formUnion(columns)
+                    columnsByTable[(namespace + "." + table).lowercased()] = columns
+                    if namespace == database.defaultNamespace { columnsByTable[table.lowercased()] = columns }
                 }
             }
         }
-        return Completion(keywords: (Keywords.reserved.sorted() + statementWords).sorted(), names: names.sorted(),
-                          functions: (ScalarFunction.allNames + tableFunctions).sorted())
+        var completion = Completion(keywords: (Keywords.reserved.sorted() + statementWords).sorted(), names: names.sorted(),
+                                    functions: (ScalarFunction.allNames + tableFunctions).sorted())
+        completion.columnsByTable = columnsByTable
+        return completion
     }
 
     /// The completions of `word`, the word before the cursor, given the line up to it.
@@ -41,6 +50,16 @@ public struct Completion: Sendable {
             return DotCommand.names.filter { $0.hasPrefix(word.lowercased()) }
         }
         guard !word.isEmpty else { return [] }
+        // `table.col` or `alias.col`: the table's columns (an alias's table is not known
+        // here, so every table's); `namespace.t` completes tables as any name does.
+        if let dot = word.lastIndex(of: "."), dot != word.startIndex {
+            let qualifier = String(word[..<dot]), partial = word[word.index(after: dot)...].lowercased()
+            let isNamespace = names.contains { $0.lowercased().hasPrefix(qualifier.lowercased() + ".") }
+            let columns = columnsByTable[qualifier.lowercased()] ?? (isNamespace ? [] : Set(columnsByTable.values.joined()).sorted())
+            let qualified = columns.filter { $0.lowercased().hasPrefix(partial) }.map { qualifier + "." + $0 }
+            let others = names.filter { $0.lowercased().hasPrefix(word.lowercased()) && !qualified.contains($0) }
+            if !qualified.isEmpty || !others.isEmpty { return others + qualified }
+        }
         let lower = word.lowercased()
         let upperTyped = word.first.map { $0.isUppercase } ?? false
         var out: [String] = []
