@@ -48,6 +48,10 @@ extension Float {
         }
     }
 
+    /// Whether the value survives as a binary16: not finite already, or within ±65504 once
+    /// rounded (a finite value that rounds to infinity does not).
+    public var fitsFloat16: Bool { !isFinite || abs(self) < 65520 }
+
     /// The nearest IEEE 754 binary16 bit pattern (round half to even; overflow to infinity;
     /// NaN stays NaN).
     public var float16Bits: UInt16 {

@@ -252,25 +252,9 @@ struct Accumulator {
             }
         case .min, .max:
             guard let current = extreme else { extreme = value; return }
-            // NaN is above every number, as ORDER BY sorts it (spec/sql.md §5.4a).
-            let order: Int
-            switch (Self.isNaN(value), Self.isNaN(current)) {
-            case (true, true): return
-            case (true, false): order = 1
-            case (false, true): order = -1
-            case (false, false):
-                guard let compared = ValueOrder.compare(value, current) else { return }
-                order = compared
-            }
+            // In ORDER BY's order, NaN above every number (spec/sql.md §5.4a).
+            let order = SortNode.compare(value, current, descending: false)
             if (function == .min && order < 0) || (function == .max && order > 0) { extreme = value }
-        }
-    }
-
-    private static func isNaN(_ value: Value) -> Bool {
-        switch value {
-        case let .float64(x): return x.isNaN
-        case let .float32(x): return x.isNaN
-        default: return false
         }
     }
 

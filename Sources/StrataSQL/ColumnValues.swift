@@ -66,7 +66,7 @@ enum ColumnValues {
     /// finite element beyond its range (±65504) is an error rather than an infinity.
     private static func rounded(_ v: [Float], _ element: VectorElement, _ fail: (String) -> StrataError) throws(StrataError) -> Value {
         if element == .float16 {
-            guard v.allSatisfy({ !$0.isFinite || Float(float16Bits: $0.float16Bits).isFinite }) else { throw fail(" (a float16 element must be within ±65504)") }
+            guard v.allSatisfy(\.fitsFloat16) else { throw fail(" (a float16 element must be within ±65504)") }
         }
         guard element == .int8 else { return .vector(v) }
         let codes = v.map { $0.rounded(.toNearestOrAwayFromZero) }

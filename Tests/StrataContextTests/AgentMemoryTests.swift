@@ -94,42 +94,44 @@ import TestSupport
         #expect(then.hits.map(\.content) == ["The user lives in Berlin."])
 
         // Compaction scores, records candidates, promotes; rollback removes the run.
+        /// Runs a compaction to its end; its run id.
+        func compacted() async throws -> String {
+            let run = try await agent.compact(CompactionPolicy(promoteAt: 0.4, pruneBelow: 0.2))
+            await context.waitForJobs()
+            return run.runID
+        }
         _ = try await agent.add("Prefers window seats and vegetarian meals.", sessionID: "profile", metadata: #"{"importance": 1.0}"#)
         _ = try await agent.add("It rained a bit on Tuesday.", sessionID: "smalltalk", metadata: #"{"importance": 0.0}"#)
         await context.waitForJobs()
-        let run = try await agent.compact(CompactionPolicy(promoteAt: 0.4, pruneBelow: 0.2))
-        await context.waitForJobs()
+        let run = try await compacted()
         let candidates = try await agent.memoryCandidates()
-        #expect(candidates.contains { $0.level == "PROMOTION" && $0.runID == run.runID })
+        #expect(candidates.contains { $0.level == "PROMOTION" && $0.runID == run })
         #expect(candidates.contains { $0.level == "PRUNING" })
         #expect(try await agent.longTermMemories().contains { $0.content.contains("window seats") })
         // A second run the same day repeats nothing already in long-term memory; rolling it
         // back leaves the first run's entries as they were.
         let standing = try await agent.longTermMemories().map(\.memoryID)
-        let again = try await agent.compact(CompactionPolicy(promoteAt: 0.4, pruneBelow: 0.2))
-        await context.waitForJobs()
+        let again = try await compacted()
         #expect(try await agent.longTermMemories().map(\.memoryID) == standing)
-        try await agent.rollbackCompaction(again.runID)
+        try await agent.rollbackCompaction(again)
         #expect(try await agent.longTermMemories().map(\.memoryID) == standing)
         // A session whose summary grew is promoted again, superseding its earlier episode;
         // rolling that run back makes the earlier episode valid again.
         _ = try await agent.add("Books trains to Vienna every spring.", sessionID: "trips", metadata: #"{"importance": 1.0}"#)
         await context.waitForJobs()
-        let trips = try await agent.compact(CompactionPolicy(promoteAt: 0.4, pruneBelow: 0.2))
-        await context.waitForJobs()
+        let trips = try await compacted()
         let firstEpisode = try await agent.longTermMemories().filter { $0.kind == "episode" }
-        #expect(firstEpisode.map(\.runID) == [trips.runID], "\(firstEpisode)")
+        #expect(firstEpisode.map(\.runID) == [trips], "\(firstEpisode)")
         _ = try await agent.add("Takes the night train to Rome in autumn.", sessionID: "trips", metadata: #"{"importance": 1.0}"#)
         await context.waitForJobs()
-        let grown = try await agent.compact(CompactionPolicy(promoteAt: 0.4, pruneBelow: 0.2))
-        await context.waitForJobs()
+        let grown = try await compacted()
         let episodes = try await agent.longTermMemories().filter { $0.kind == "episode" }
-        #expect(episodes.map(\.runID) == [grown.runID], "the grown summary supersedes the first episode: \(episodes)")
-        try await agent.rollbackCompaction(grown.runID)
+        #expect(episodes.map(\.runID) == [grown], "the grown summary supersedes the first episode: \(episodes)")
+        try await agent.rollbackCompaction(grown)
         #expect(try await agent.longTermMemories().filter { $0.kind == "episode" }.map(\.memoryID) == firstEpisode.map(\.memoryID))
-        try await agent.rollbackCompaction(trips.runID)
+        try await agent.rollbackCompaction(trips)
         #expect(try await agent.longTermMemories().map(\.memoryID).sorted() == standing.sorted())
-        try await agent.rollbackCompaction(run.runID)
+        try await agent.rollbackCompaction(run)
         #expect(try await agent.longTermMemories().isEmpty)
         #expect(try await agent.memoryCandidates().isEmpty)
 

@@ -105,6 +105,7 @@ struct ContextJobs: ContextSubcommand {
 
     mutating func run(database: String) async throws {
         let context = try await openContext(database, runsJobs: wait)
+        if let agent { try await requireAgent(agent, in: context) }
         // The jobs this call waits for: one that ends failed makes the exit status 1.
         var waitedFor = Set<String>()
         if wait {
@@ -115,7 +116,6 @@ struct ContextJobs: ContextSubcommand {
             guard let parsed = JobStatus(rawValue: text) else { throw .invalidInput(what: "--status \(text)", why: "expected pending, running, done or failed") }
             return parsed
         }
-        if let agent { try await requireAgent(agent, in: context) }
         let jobs = try await context.jobs(agentID: agent, limit: Int.max / 2)
         try await context.close()
         for job in jobs where wanted == nil || job.status == wanted {

@@ -56,9 +56,8 @@ public enum JSONRows {
                 let x = try JSONText.float(item, as: Float.self)
                 // float16 elements hold the nearest half, as they will be stored.
                 guard element == .float16 else { floats.append(x); continue }
-                let half = Float(float16Bits: x.float16Bits)
-                guard half.isFinite || !x.isFinite else { throw .invalidInput(what: "number \(x)", why: "is beyond the range of float16 (±65504)") }
-                floats.append(half)
+                guard x.fitsFloat16 else { throw .invalidInput(what: "number \(x)", why: "is beyond the range of float16 (±65504)") }
+                floats.append(Float(float16Bits: x.float16Bits))
             }
             return .vector(floats)
         }

@@ -66,8 +66,9 @@ package final class SortNode: PlanNode, @unchecked Sendable {
                           keys: picks.map { current.keys[$0] })
     }
 
-    /// Ordering of two sort values: negative when `a` comes first.
-    static func compare(_ a: Value, _ b: Value, descending: Bool) -> Int {
+    /// Ordering of two sort values: negative when `a` comes first. NULLs go last (first when
+    /// descending); NaN sorts above every number. Aggregates' min and max order by it too.
+    package static func compare(_ a: Value, _ b: Value, descending: Bool) -> Int {
         switch (a.isNull, b.isNull) {
         case (true, true): return 0
         case (true, false): return descending ? -1 : 1

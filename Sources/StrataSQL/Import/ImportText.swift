@@ -136,12 +136,11 @@ struct ImportText {
         case .int8, .int16, .int32, .int64, .uint8, .uint16, .uint32, .uint64:
             return numeric ? .number(text) : .string(text)
         case .float32, .float64:
-            if numeric && !text.lowercased().hasSuffix("inf") && !text.lowercased().hasSuffix("infinity") && !text.lowercased().hasSuffix("nan") { return .number(text) }
             switch text.lowercased() {
             case "nan", "+nan", "-nan": return .string("NaN")
             case "inf", "+inf", "infinity", "+infinity": return .string("Infinity")
             case "-inf", "-infinity": return .string("-Infinity")
-            default: return .string(text)
+            default: return numeric ? .number(text) : .string(text)
             }
         case .timestamp:
             return numeric && Int64(text) != nil ? .number(text) : .string(text)
